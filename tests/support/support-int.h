@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Support layer internals shared by its .c files; not a QEMU header. */
+
+#ifndef SUPPORT_INT_H
+#define SUPPORT_INT_H
+
+#include "qemu-common.h"
+
+/*
+ * Callback accounting for support-test.h: bracket every fd handler, timer,
+ * bottom half and glib dispatch with these two calls.
+ */
+int64_t support_int_cb_begin(void);
+void support_int_cb_end(int64_t begin_ns);
+
+/* Nearest timer deadline in ns from now (0 if due), or -1 if none. */
+int64_t support_int_timer_deadline_ns(void);
+
+/* vm_clock freezes while the VM is stopped; sysemu.c drives this. */
+void support_int_vm_clock_set_running(bool running);
+
+#endif
