@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build the chardev fragment with its support layer, tests and benchmarks.
+
+# Goals that must work before (or without) configure.
+NOCONFIG_GOALS := clean distclean help fuzz
+
+ifneq ($(wildcard config-host.mak),)
+include config-host.mak
+else ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+$(error config-host.mak not found: run ./configure first)
+endif
+
+# Unconfigured clean/distclean: the Makefile sits in the source tree.
+SRC_PATH ?= $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
+
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# Sources live in SRC_PATH; objects and programs in the build dir.  Only
+# source types are searched so stale in-tree objects are never picked up.
+vpath %.c $(SRC_PATH)
+vpath %.h $(SRC_PATH)
+
+# Flags required by notes/conventions.md; -Werror stays on for every build.
+WARN_CFLAGS := -std=gnu99 -Wall -Werror -Wundef -Wwrite-strings \
+    -Wmissing-prototypes -Wstrict-prototypes -Wredundant-decls \
+    -Wold-style-definition -Wtype-limits -Wformat-security -Winit-self \
+    -Wignored-qualifiers -Wempty-body -Wnested-externs -Wendif-labels \
+    -fno-strict-aliasing
+QEMU_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+    -MMD -MP -I. -I$(SRC_PATH) -I$(SRC_PATH)/tests/support \
+    $(GLIB_CFLAGS) $(PIXMAN_CFLAGS) $(SPICE_CFLAGS)
+ALL_LIBS = $(GLIB_LIBS) $(PIXMAN_LIBS) $(SPICE_LIBS) $(LIBS)
+
+# Paths relative to SRC_PATH of every source matching the glob $(1).
+src-glob = $(patsubst $(SRC_PATH)/%,%,$(wildcard $(SRC_PATH)/$(1)))
+
+# Fragment: linked as objects into every program.
+FRAG_SRCS := qemu-char.c $(call src-glob,hw/*.c)
+ifeq ($(CONFIG_SPICE),y)
+FRAG_SRCS += $(call src-glob,ui/*.c)
+endif
+FRAG_OBJS := $(FRAG_SRCS:.c=.o)
+
+SUPPORT_OBJS := $(patsubst %.c,%.o,$(call src-glob,tests/support/*.c))
+SUPPORT_LIB := $(if $(SUPPORT_OBJS),tests/support/libsupport.a)
+
+# Helpers shared by tests: every tests/*.c that is not a program.
+TESTUTIL_SRCS := $(filter-out tests/test-%.c tests/demo-%.c, \
+    $(call src-glob,tests/*.c))
+TESTUTIL_OBJS := $(TESTUTIL_SRCS:.c=.o)
+TESTUTIL_LIB := $(if $(TESTUTIL_OBJS),tests/libtestutil.a)
+
+ALL_TEST_SRCS := $(call src-glob,tests/test-*.c)
+TEST_SRCS := $(ALL_TEST_SRCS)
+ifneq ($(CONFIG_SPICE),y)
+TEST_SRCS := $(filter-out tests/test-spice%,$(TEST_SRCS))
+endif
+TESTS := $(TEST_SRCS:.c=)
+
+BENCH_SRCS := $(call src-glob,tests/bench/bench-*.c)
+BENCHES := $(BENCH_SRCS:.c=)
+
+DEMO_SRCS := $(call src-glob,tests/demo-*.c)
+DEMOS := $(DEMO_SRCS:.c=)
+DEMO_SCRIPTS := $(call src-glob,tests/demo-*.sh)
+
+PROGS := $(TESTS) $(BENCHES) $(DEMOS)
+ALL_OBJS := $(FRAG_OBJS) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) $(PROGS:=.o)
+
+# "make V=1" shows full command lines.
+quiet-command = $(if $(V),$1,@printf '  %-5s %s\n' $2 $3 && $1)
+
+# spice-client-glib is only for the tests/test-spice* programs.
+spice-client-cflags = $(if $(filter tests/test-spice%,$@), \
+    $(SPICE_CLIENT_CFLAGS))
+spice-client-libs = $(if $(filter tests/test-spice%,$@), \
+    $(SPICE_CLIENT_LIBS))
+
+TAP_SUMMARY := $(SHELL) $(SRC_PATH)/tests/tap-summary
+TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
+    --errors-for-leak-kinds=definite
+
+.PHONY: all check check-sanitize check-valgrind check-guest bench demo \
+    fuzz clean distclean help
+
+all: $(PROGS)
+
+%.o: %.c config-host.mak
+	@mkdir -p $(@D)
+	$(call quiet-command,$(CC) $(QEMU_CFLAGS) $(CFLAGS) \
+	    $(spice-client-cflags) -c -o $@ $<,CC,$@)
+
+tests/support/libsupport.a: $(SUPPORT_OBJS)
+	$(call quiet-command,rm -f $@ && $(AR) rcs $@ $^,AR,$@)
+
+tests/libtestutil.a: $(TESTUTIL_OBJS)
+	$(call quiet-command,rm -f $@ && $(AR) rcs $@ $^,AR,$@)
+
+$(PROGS): %: %.o $(FRAG_OBJS) $(TESTUTIL_LIB) $(SUPPORT_LIB)
+	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
+	    $(spice-client-libs) $(ALL_LIBS),LINK,$@)
+
+-include $(wildcard $(ALL_OBJS:.o=.d))
+
+# Say so when spice tests exist but were not built.
+SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
+spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
+    "not built: $(SPICE_OFF_TESTS)")
+
+check: all
+	$(spice-off-note)
+	@$(TEST_ENV) $(TAP_SUMMARY) $(TESTS)
+
+# Run check in a sanitizer build kept next to this one; in a build that
+# already has sanitizers, just run the tests with the sanitizer options.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ifeq ($(CONFIG_SANITIZERS),y)
+check-sanitize: all
+	$(spice-off-note)
+	@$(SAN_ENV) $(TEST_ENV) $(TAP_SUMMARY) $(TESTS)
+else
+check-sanitize:
+	@mkdir -p build-sanitize
+	@echo "check-sanitize: configuring build-sanitize/"
+	@cd build-sanitize && $(SRC_PATH)/configure $(CONFIGURE_ARGS) \
+	    --enable-sanitizers
+	+@cd build-sanitize && $(SAN_ENV) $(MAKE) --no-print-directory check
+endif
+
+check-valgrind: all
+ifeq ($(CONFIG_SANITIZERS),y)
+	@echo "check-valgrind: valgrind cannot run sanitizer builds;" \
+	    "use a build configured without --enable-sanitizers" >&2; exit 1
+endif
+	$(spice-off-note)
+	@G_SLICE=always-malloc G_DEBUG=gc-friendly $(TEST_ENV) \
+	    $(TAP_SUMMARY) --wrapper='$(VALGRIND)' $(TESTS)
+
+GUEST_RUNNER := $(SRC_PATH)/tests/guest/run-guest-tests
+check-guest:
+	@if [ -z "$(QEMU)" ]; then \
+	    echo "usage: make check-guest QEMU=/path/to/qemu-system-x86_64" >&2; \
+	    exit 1; \
+	fi; \
+	if [ ! -f "$(GUEST_RUNNER)" ]; then \
+	    echo "check-guest: $(GUEST_RUNNER) does not exist yet" >&2; \
+	    exit 1; \
+	fi; \
+	if [ ! -x "$(GUEST_RUNNER)" ]; then \
+	    echo "check-guest: $(GUEST_RUNNER) is not executable" >&2; \
+	    exit 1; \
+	fi; \
+	SRC_PATH=$(SRC_PATH) BUILD_DIR=$(CURDIR) \
+	    "$(GUEST_RUNNER)" --qemu "$(QEMU)"
+
+bench: all
+	@if [ -z "$(BENCHES)" ]; then \
+	    echo "bench: no benchmarks yet (tests/bench/bench-*.c)" >&2; \
+	    exit 1; \
+	fi; \
+	for b in $(BENCHES); do \
+	    echo "# $$b"; ./$$b || exit 1; \
+	done
+
+demo: all
+	@if [ -z "$(DEMOS)$(DEMO_SCRIPTS)" ]; then \
+	    echo "demo: not yet (no tests/demo-*.c or tests/demo-*.sh)" >&2; \
+	    exit 1; \
+	fi; \
+	for d in $(DEMOS); do \
+	    echo "# $$d"; ./$$d || exit 1; \
+	done; \
+	for d in $(DEMO_SCRIPTS); do \
+	    echo "# $$d"; \
+	    SRC_PATH=$(SRC_PATH) BUILD_DIR=$(CURDIR) \
+	        $(SHELL) $(SRC_PATH)/$$d || exit 1; \
+	done
+
+fuzz:
+	@echo "fuzz: not yet (fuzz targets will live in tests/fuzz/)" >&2; exit 1
+
+# Only names derived from sources are removed: in-tree, tests/ also holds
+# the sources themselves.
+CLEAN_DIRS := . hw ui tests tests/support tests/bench tests/fuzz
+clean:
+	rm -f $(foreach d,$(CLEAN_DIRS),$(d)/*.o $(d)/*.d $(d)/*.a)
+	rm -f $(patsubst %.c,%,$(ALL_TEST_SRCS) $(BENCH_SRCS) $(DEMO_SRCS))
+	rm -rf build-sanitize
+
+distclean: clean
+	rm -f config-host.mak config-host.h config.log
+
+help:
+	@echo "Targets:"
+	@echo "  all (default)   build fragment, support layer, tests, benches"
+	@echo "  check           build, run tests/test-* and print a summary"
+	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
+	@echo "  check-valgrind  run the tests under valgrind"
+	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
+	@echo "  bench           run tests/bench/bench-*"
+	@echo "  demo            run tests/demo-*"
+	@echo "  fuzz            (not yet)"
+	@echo "  clean, distclean"
+	@echo "Set V=1 to show full command lines."
