@@ -1,0 +1,1518 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Character devices: the core (registry, events, write queue) and every backend. */
+
+#include "qemu-common.h"
+#include "monitor.h"
+#include "console.h"
+#include "sysemu.h"
+#include "block.h"
+#include "qemu-timer.h"
+#include "qemu-char.h"
+#include "qemu-error.h"
+#include "qemu-objects.h"
+#include "qemu_socket.h"
+
+#include <glib.h>
+#include <poll.h>
+
+/* Largest chunk read from a backend fd in one go. */
+#define READ_BUF_LEN 4096
+
+/*
+ * Default bound of the output queue of one chardev: enough to ride out a
+ * peer that is briefly slow, small enough that a dead peer costs little.
+ */
+#define CHR_OUTQ_LIMIT (64 * 1024)
+
+/***********************************************************/
+/* Registry and events */
+
+static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
+    QTAILQ_HEAD_INITIALIZER(chardevs);
+
+static void qemu_chr_open_bh(void *opaque);
+
+/*
+ * Deliver a pending CHR_EVENT_OPENED now.  Called before data or
+ * CHR_EVENT_CLOSED reach the frontend, so it always sees OPENED first.
+ */
+static void chr_flush_open_event(CharDriverState *s)
+{
+    if (s->bh) {
+        qemu_chr_open_bh(s);
+    }
+}
+
+static void qemu_chr_event(CharDriverState *s, int event)
+{
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        s->opened = 1;
+        break;
+    case CHR_EVENT_CLOSED:
+        chr_flush_open_event(s);
+        s->opened = 0;
+        break;
+    }
+
+    if (s->chr_event) {
+        s->chr_event(s->handler_opaque, event);
+    }
+}
+
+static void qemu_chr_open_bh(void *opaque)
+{
+    CharDriverState *s = opaque;
+
+    qemu_bh_delete(s->bh);
+    s->bh = NULL;
+    qemu_chr_event(s, CHR_EVENT_OPENED);
+}
+
+/*
+ * Report CHR_EVENT_OPENED from a bottom half: backends open before their
+ * frontend attaches, and the event must reach the handlers added later.
+ */
+void qemu_chr_generic_open(CharDriverState *s)
+{
+    if (s->bh == NULL) {
+        s->bh = qemu_bh_new(qemu_chr_open_bh, s);
+        qemu_bh_schedule(s->bh);
+    }
+}
+
+CharDriverState *qemu_chr_find(const char *name)
+{
+    CharDriverState *chr;
+
+    QTAILQ_FOREACH(chr, &chardevs, next) {
+        if (chr->label && strcmp(chr->label, name) == 0) {
+            return chr;
+        }
+    }
+    return NULL;
+}
+
+static bool chr_is_registered(CharDriverState *s)
+{
+    CharDriverState *chr;
+
+    QTAILQ_FOREACH(chr, &chardevs, next) {
+        if (chr == s) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/***********************************************************/
+/* Backend I/O: fd watches and the output queue */
+
+struct CharBackendIO {
+    CharDriverState *chr;
+    int fd_in;                  /* polled for input, -1 if none */
+    int fd_out;                 /* polled for writability, -1 if none */
+    int watch_in, watch_out;    /* what is registered with the main loop */
+    int max_size;               /* what the frontend took at the last poll */
+    /*
+     * Backend hooks, both optional.  recv() returns bytes for the frontend,
+     * 0 at end of file, or -1 with errno (EAGAIN: nothing to deliver now).
+     * hangup() handles end of file or a read error on fd_in.
+     */
+    ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
+    void (*hangup)(CharDriverState *chr);
+    /* output accepted by qemu_chr_write() that the backend could not take */
+    uint8_t *oq;
+    size_t oq_head, oq_len, oq_size, oq_limit;
+    uint64_t dropped;
+    bool want_write_ready;      /* a qemu_chr_write_nb() caller waits */
+};
+
+static void chr_io_update(CharBackendIO *io);
+
+static int chr_io_read_poll(void *opaque)
+{
+    CharBackendIO *io = opaque;
+
+    io->max_size = qemu_chr_can_read(io->chr);
+    return io->max_size;
+}
+
+static void chr_io_hangup(CharBackendIO *io)
+{
+    CharDriverState *chr = io->chr;
+
+    if (io->hangup) {
+        io->hangup(chr);
+        return;
+    }
+    io->fd_in = -1;
+    chr_io_update(io);
+    qemu_chr_event(chr, CHR_EVENT_CLOSED);
+}
+
+static void chr_io_read(void *opaque)
+{
+    CharBackendIO *io = opaque;
+    uint8_t buf[READ_BUF_LEN];
+    int len = MIN(io->max_size, (int)sizeof(buf));
+    ssize_t n;
+
+    if (len <= 0 || io->fd_in < 0) {
+        return;
+    }
+    if (io->recv) {
+        n = io->recv(io->chr, buf, len);
+    } else {
+        n = read(io->fd_in, buf, len);
+    }
+    if (n > 0) {
+        qemu_chr_read(io->chr, buf, n);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        chr_io_hangup(io);
+    }
+}
+
+/* Hand queued output to the backend; false if the backend went away. */
+static bool chr_outq_flush(CharBackendIO *io)
+{
+    CharDriverState *chr = io->chr;
+
+    while (io->oq_len > 0) {
+        int n = chr->chr_write(chr, io->oq + io->oq_head,
+                               MIN(io->oq_len, INT_MAX));
+        if (n < 0) {
+            /* nobody left to deliver it to: account for it, never hide it */
+            io->dropped += io->oq_len;
+            io->oq_head = io->oq_len = 0;
+            return false;
+        }
+        if (n == 0) {
+            break;
+        }
+        io->oq_head += n;
+        io->oq_len -= n;
+    }
+    if (io->oq_len == 0) {
+        io->oq_head = 0;
+    }
+    return true;
+}
+
+static void chr_io_write_ready(void *opaque)
+{
+    CharBackendIO *io = opaque;
+    CharDriverState *chr = io->chr;
+    bool notify;
+
+    chr_outq_flush(io);
+    if (io->oq_len > 0) {
+        return;
+    }
+    notify = io->want_write_ready;
+    io->want_write_ready = false;
+    chr_io_update(io);
+    if (notify && chr->chr_write_ready) {
+        chr->chr_write_ready(chr->write_ready_opaque);
+    }
+}
+
+/* Queue what the backend could not take; returns the bytes accepted. */
+static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
+{
+    size_t room = io->oq_limit - io->oq_len;
+    size_t n = MIN((size_t)len, room);
+
+    if (n > 0) {
+        if (io->oq_head + io->oq_len + n > io->oq_size) {
+            /* move the live bytes to the front before growing */
+            if (io->oq_len > 0) {
+                memmove(io->oq, io->oq + io->oq_head, io->oq_len);
+            }
+            io->oq_head = 0;
+            if (io->oq_len + n > io->oq_size) {
+                io->oq_size = MIN(io->oq_limit,
+                                  MAX(io->oq_size * 2, io->oq_len + n));
+                io->oq = qemu_realloc(io->oq, io->oq_size);
+            }
+        }
+        memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
+        io->oq_len += n;
+    }
+    io->dropped += len - n;
+    chr_io_update(io);
+    return n;
+}
+
+/* Register exactly the fd handlers the backend's state calls for. */
+static void chr_io_update(CharBackendIO *io)
+{
+    bool want_out = io->fd_out >= 0 && (io->oq_len > 0 ||
+                                        io->want_write_ready);
+    int in = io->fd_in;
+    int out = want_out ? io->fd_out : -1;
+
+    if (in == io->watch_in && out == io->watch_out) {
+        return;
+    }
+    if (io->watch_in >= 0 && io->watch_in != in && io->watch_in != out) {
+        qemu_set_fd_handler2(io->watch_in, NULL, NULL, NULL, NULL);
+    }
+    if (io->watch_out >= 0 && io->watch_out != io->watch_in &&
+        io->watch_out != in && io->watch_out != out) {
+        qemu_set_fd_handler2(io->watch_out, NULL, NULL, NULL, NULL);
+    }
+    if (in >= 0 && in == out) {
+        qemu_set_fd_handler2(in, chr_io_read_poll, chr_io_read,
+                             chr_io_write_ready, io);
+    } else {
+        if (in >= 0) {
+            qemu_set_fd_handler2(in, chr_io_read_poll, chr_io_read,
+                                 NULL, io);
+        }
+        if (out >= 0) {
+            qemu_set_fd_handler2(out, NULL, NULL, chr_io_write_ready, io);
+        }
+    }
+    io->watch_in = in;
+    io->watch_out = out;
+}
+
+/* Point the watches of a backend at new fds (-1: none). */
+static void chr_io_set_fds(CharDriverState *chr, int fd_in, int fd_out)
+{
+    CharBackendIO *io = chr->io;
+
+    io->fd_in = fd_in;
+    io->fd_out = fd_out;
+    chr_io_update(io);
+}
+
+static void chr_io_update_read_handler(CharDriverState *chr)
+{
+    chr_io_update(chr->io);
+}
+
+static void chr_io_free(CharDriverState *chr)
+{
+    CharBackendIO *io = chr->io;
+
+    if (!io) {
+        return;
+    }
+    io->fd_in = io->fd_out = -1;
+    io->want_write_ready = false;
+    io->oq_len = 0;
+    chr_io_update(io);
+    qemu_free(io->oq);
+    qemu_free(io);
+    chr->io = NULL;
+}
+
+CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
+{
+    CharDriverState *chr = qemu_mallocz(sizeof(*chr));
+    CharBackendIO *io = qemu_mallocz(sizeof(*io));
+
+    chr->chr_write = ops->chr_write;
+    chr->chr_update_read_handler = ops->chr_update_read_handler;
+    chr->chr_ioctl = ops->chr_ioctl;
+    chr->get_msgfd = ops->get_msgfd;
+    chr->chr_add_client = ops->chr_add_client;
+    chr->chr_send_event = ops->chr_send_event;
+    chr->chr_close = ops->chr_close;
+    chr->chr_accept_input = ops->chr_accept_input;
+    chr->chr_set_echo = ops->chr_set_echo;
+    chr->chr_guest_open = ops->chr_guest_open;
+    chr->chr_guest_close = ops->chr_guest_close;
+    chr->opaque = opaque;
+
+    io->chr = chr;
+    io->fd_in = io->fd_out = -1;
+    io->watch_in = io->watch_out = -1;
+    io->oq_limit = CHR_OUTQ_LIMIT;
+    chr->io = io;
+    if (!chr->chr_update_read_handler) {
+        chr->chr_update_read_handler = chr_io_update_read_handler;
+    }
+    return chr;
+}
+
+/***********************************************************/
+/* Open errors */
+
+static char *chr_open_errmsg;
+
+void qemu_chr_open_error(const char *option, const char *fmt, ...)
+{
+    va_list ap;
+    char *cause;
+
+    va_start(ap, fmt);
+    cause = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    /* the first failure is the one worth reporting */
+    if (!chr_open_errmsg) {
+        chr_open_errmsg = option ? g_strdup_printf("%s: %s", option, cause)
+                                 : g_strdup(cause);
+    }
+    g_free(cause);
+}
+
+static void chr_open_error_clear(void)
+{
+    g_free(chr_open_errmsg);
+    chr_open_errmsg = NULL;
+}
+
+/***********************************************************/
+/* Frontend API */
+
+int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
+{
+    CharBackendIO *io = s->io;
+    int done = 0;
+
+    if (len <= 0) {
+        return 0;
+    }
+    if (!io || io->oq_len == 0) {
+        done = s->chr_write(s, buf, len);
+        if (done < 0 || done == len || !io) {
+            return done;
+        }
+    }
+    return done + chr_outq_push(io, buf + done, len - done);
+}
+
+int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
+{
+    CharBackendIO *io = s->io;
+    int done;
+
+    if (len <= 0) {
+        return 0;
+    }
+    if (io && io->oq_len > 0) {
+        /* earlier output goes first */
+        chr_outq_flush(io);
+        if (io->oq_len > 0) {
+            io->want_write_ready = true;
+            chr_io_update(io);
+            return 0;
+        }
+    }
+    done = s->chr_write(s, buf, len);
+    if (io && done >= 0 && done < len) {
+        io->want_write_ready = true;
+        chr_io_update(io);
+    }
+    return done;
+}
+
+void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
+                              void *opaque)
+{
+    s->chr_write_ready = fd_write_ready;
+    s->write_ready_opaque = opaque;
+}
+
+uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
+{
+    return s->io ? s->io->dropped : 0;
+}
+
+size_t qemu_chr_queued_bytes(const CharDriverState *s)
+{
+    return s->io ? s->io->oq_len : 0;
+}
+
+int qemu_chr_ioctl(CharDriverState *s, int cmd, void *arg)
+{
+    if (!s->chr_ioctl) {
+        return -ENOTSUP;
+    }
+    return s->chr_ioctl(s, cmd, arg);
+}
+
+int qemu_chr_can_read(CharDriverState *s)
+{
+    if (!s->chr_can_read) {
+        return 0;
+    }
+    return s->chr_can_read(s->handler_opaque);
+}
+
+void qemu_chr_read(CharDriverState *s, uint8_t *buf, int len)
+{
+    chr_flush_open_event(s);
+    if (s->chr_read) {
+        s->chr_read(s->handler_opaque, buf, len);
+    }
+}
+
+int qemu_chr_get_msgfd(CharDriverState *s)
+{
+    return s->get_msgfd ? s->get_msgfd(s) : -1;
+}
+
+int qemu_chr_add_client(CharDriverState *s, int fd)
+{
+    return s->chr_add_client ? s->chr_add_client(s, fd) : -1;
+}
+
+void qemu_chr_accept_input(CharDriverState *s)
+{
+    if (s->chr_accept_input) {
+        s->chr_accept_input(s);
+    }
+}
+
+void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
+{
+    va_list ap;
+    char *buf;
+
+    va_start(ap, fmt);
+    buf = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    qemu_chr_write(s, (uint8_t *)buf, strlen(buf));
+    g_free(buf);
+}
+
+void qemu_chr_send_event(CharDriverState *s, int event)
+{
+    if (s->chr_send_event) {
+        s->chr_send_event(s, event);
+    }
+}
+
+void qemu_chr_add_handlers(CharDriverState *s,
+                           IOCanReadHandler *fd_can_read,
+                           IOReadHandler *fd_read,
+                           IOEventHandler *fd_event,
+                           void *opaque)
+{
+    if (!opaque && !fd_can_read && !fd_read && !fd_event) {
+        /* the frontend lets go: one more may attach */
+        if (!s->max_connections ||
+            s->avail_connections < s->max_connections) {
+            ++s->avail_connections;
+        }
+    }
+    s->chr_can_read = fd_can_read;
+    s->chr_read = fd_read;
+    s->chr_event = fd_event;
+    s->handler_opaque = opaque;
+    if (s->chr_update_read_handler) {
+        s->chr_update_read_handler(s);
+    }
+
+    /* a frontend attaching to an open backend still gets OPENED */
+    if (s->opened) {
+        qemu_chr_generic_open(s);
+    }
+}
+
+void qemu_chr_set_echo(struct CharDriverState *chr, bool echo)
+{
+    if (chr->chr_set_echo) {
+        chr->chr_set_echo(chr, echo);
+    }
+}
+
+void qemu_chr_guest_open(struct CharDriverState *chr)
+{
+    /* the backend hears about each transition once */
+    if (chr->fe_open) {
+        return;
+    }
+    chr->fe_open = 1;
+    if (chr->chr_guest_open) {
+        chr->chr_guest_open(chr);
+    }
+}
+
+void qemu_chr_guest_close(struct CharDriverState *chr)
+{
+    if (!chr->fe_open) {
+        return;
+    }
+    chr->fe_open = 0;
+    if (chr->chr_guest_close) {
+        chr->chr_guest_close(chr);
+    }
+}
+
+void qemu_chr_close(CharDriverState *chr)
+{
+    if (chr_is_registered(chr)) {
+        QTAILQ_REMOVE(&chardevs, chr, next);
+    }
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
+    /* stop polling before the backend closes its fds */
+    if (chr->io) {
+        chr->io->fd_in = chr->io->fd_out = -1;
+        chr_io_update(chr->io);
+    }
+    /* the frontend hears CLOSED while the backend is still whole */
+    if (chr->opened) {
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+    }
+    if (chr->chr_close) {
+        chr->chr_close(chr);
+    }
+    chr_io_free(chr);
+    qemu_free(chr->filename);
+    qemu_free(chr->label);
+    qemu_free(chr);
+}
+
+/***********************************************************/
+/* "info chardev" */
+
+static void qemu_chr_qlist_iter(QObject *obj, void *opaque)
+{
+    QDict *chr_dict = qobject_to_qdict(obj);
+    Monitor *mon = opaque;
+    const char *label = qdict_get_str(chr_dict, "label");
+
+    /* one line per chardev: libvirt parses "label: filename=pty:..." */
+    monitor_printf(mon, "%s: filename=%s\n", label,
+                   qdict_get_str(chr_dict, "filename"));
+    if (qdict_haskey(chr_dict, "dropped") &&
+        qdict_get_int(chr_dict, "dropped") > 0) {
+        monitor_printf(mon, "    %s: %" PRId64
+                       " bytes dropped (output queue full)\n",
+                       label, qdict_get_int(chr_dict, "dropped"));
+    }
+}
+
+void qemu_chr_info_print(Monitor *mon, const QObject *ret_data)
+{
+    qlist_iter(qobject_to_qlist(ret_data), qemu_chr_qlist_iter, mon);
+}
+
+void qemu_chr_info(Monitor *mon, QObject **ret_data)
+{
+    QList *chr_list = qlist_new();
+    CharDriverState *chr;
+
+    QTAILQ_FOREACH(chr, &chardevs, next) {
+        QDict *d = qdict_new();
+
+        qdict_put(d, "label", qstring_from_str(chr->label));
+        qdict_put(d, "filename", qstring_from_str(chr->filename));
+        qdict_put(d, "frontend-open", qbool_from_int(chr->fe_open));
+        qdict_put(d, "dropped",
+                  qint_from_int((int64_t)qemu_chr_dropped_bytes(chr)));
+        qlist_append_obj(chr_list, QOBJECT(d));
+    }
+
+    *ret_data = QOBJECT(chr_list);
+}
+
+/***********************************************************/
+/* send_all: blocking write for callers outside the chardev layer */
+
+int send_all(int fd, const void *buf, int len1)
+{
+    const uint8_t *p = buf;
+    int len = len1;
+
+    while (len > 0) {
+        ssize_t ret = write(fd, p, len);
+
+        if (ret > 0) {
+            p += ret;
+            len -= ret;
+        } else if (ret == 0) {
+            break;
+        } else if (errno == EAGAIN) {
+            /* this contract blocks; at least do not spin while waiting */
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+            poll(&pfd, 1, -1);
+        } else if (errno != EINTR) {
+            return -1;
+        }
+    }
+    return len1 - len;
+}
+
+/***********************************************************/
+/* null backend */
+
+static int null_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    return len;
+}
+
+static const CharDriverOps null_ops = {
+    .chr_write = null_chr_write,
+};
+
+static int qemu_chr_open_null(QemuOpts *opts, CharDriverState **_chr)
+{
+    *_chr = qemu_chr_alloc(&null_ops, NULL);
+    return 0;
+}
+
+/***********************************************************/
+/* fd backend: file, pipe, eventfd (and the terminals below) */
+
+typedef struct FDCharDriver {
+    int fd_in;
+    int fd_out;
+} FDCharDriver;
+
+/* Write without blocking: bytes taken, 0 if the fd is full, -1 on error. */
+static int fd_write_nb(int fd, const uint8_t *buf, int len)
+{
+    for (;;) {
+        ssize_t ret = write(fd, buf, len);
+
+        if (ret >= 0) {
+            return ret;
+        }
+        if (errno == EAGAIN) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static int fd_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    FDCharDriver *s = chr->opaque;
+
+    if (s->fd_out < 0) {
+        return len;
+    }
+    return fd_write_nb(s->fd_out, buf, len);
+}
+
+static void fd_chr_close(CharDriverState *chr)
+{
+    FDCharDriver *s = chr->opaque;
+
+    if (s->fd_in >= 0) {
+        close(s->fd_in);
+    }
+    if (s->fd_out >= 0 && s->fd_out != s->fd_in) {
+        close(s->fd_out);
+    }
+    qemu_free(s);
+}
+
+static const CharDriverOps fd_ops = {
+    .chr_write = fd_chr_write,
+    .chr_close = fd_chr_close,
+};
+
+/* A chardev over fds it owns; OPENED is reported once handlers attach. */
+static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
+                                             int fd_in, int fd_out)
+{
+    FDCharDriver *s = qemu_mallocz(sizeof(*s));
+    CharDriverState *chr = qemu_chr_alloc(ops, s);
+
+    s->fd_in = fd_in;
+    s->fd_out = fd_out;
+    if (fd_in >= 0) {
+        socket_set_nonblock(fd_in);
+    }
+    if (fd_out >= 0) {
+        socket_set_nonblock(fd_out);
+    }
+    chr_io_set_fds(chr, fd_in, fd_out);
+    qemu_chr_generic_open(chr);
+    return chr;
+}
+
+static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = qemu_opt_get(opts, "path");
+    int fd;
+
+    if (!path) {
+        qemu_chr_open_error("path", "missing (file needs path=<file>)");
+        return -EINVAL;
+    }
+    TFR(fd = qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_BINARY, 0666));
+    if (fd < 0) {
+        int err = errno;
+
+        qemu_chr_open_error("path", "cannot create \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    *_chr = qemu_chr_open_fd_ops(&fd_ops, -1, fd);
+    return 0;
+}
+
+/*
+ * pipe: <path>.in and <path>.out if both exist, else <path> both ways.
+ * O_RDWR so that opening a fifo does not wait for the other side.
+ */
+static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = qemu_opt_get(opts, "path");
+    char *name_in, *name_out;
+    int fd_in, fd_out, err;
+
+    if (!path) {
+        qemu_chr_open_error("path", "missing (pipe needs path=<fifo>)");
+        return -EINVAL;
+    }
+    name_in = g_strdup_printf("%s.in", path);
+    name_out = g_strdup_printf("%s.out", path);
+    TFR(fd_in = qemu_open(name_in, O_RDWR | O_BINARY));
+    TFR(fd_out = qemu_open(name_out, O_RDWR | O_BINARY));
+    g_free(name_in);
+    g_free(name_out);
+    if (fd_in >= 0 && fd_out >= 0) {
+        *_chr = qemu_chr_open_fd_ops(&fd_ops, fd_in, fd_out);
+        return 0;
+    }
+    if (fd_in >= 0) {
+        close(fd_in);
+    }
+    if (fd_out >= 0) {
+        close(fd_out);
+    }
+    TFR(fd_in = qemu_open(path, O_RDWR | O_BINARY));
+    if (fd_in < 0) {
+        err = errno;
+        qemu_chr_open_error("path", "cannot open \"%s\" (nor \"%s.in\" and "
+                            "\"%s.out\"): %s", path, path, path,
+                            strerror(err));
+        return -err;
+    }
+    *_chr = qemu_chr_open_fd_ops(&fd_ops, fd_in, fd_in);
+    return 0;
+}
+
+CharDriverState *qemu_chr_open_eventfd(int eventfd)
+{
+    return qemu_chr_open_fd_ops(&fd_ops, eventfd, eventfd);
+}
+
+/***********************************************************/
+/* mux: several frontends share one backend, Ctrl-a switches focus */
+
+/* Input held per frontend while it cannot take it (power of two). */
+#define MUX_BUFFER_SIZE 256
+
+typedef struct MuxDriver {
+    CharDriverState *drv;       /* the shared backend */
+    IOCanReadHandler *chr_can_read[MAX_MUX];
+    IOReadHandler *chr_read[MAX_MUX];
+    IOEventHandler *chr_event[MAX_MUX];
+    void *ext_opaque[MAX_MUX];
+    int focus;                  /* -1 until a frontend attaches */
+    int mux_cnt;
+    bool term_got_escape;
+    /* escapes act at once; data waits here for its frontend */
+    uint8_t buffer[MAX_MUX][MUX_BUFFER_SIZE];
+    unsigned int prod[MAX_MUX], cons[MAX_MUX];
+    /* bytes that arrived behind a focus switch, not yet placed */
+    uint8_t carry[MUX_BUFFER_SIZE];
+    int carry_len;
+    bool timestamps;
+    bool linestart;
+    int64_t timestamps_start;
+} MuxDriver;
+
+int term_escape_char = 0x01; /* Ctrl-a */
+
+static void mux_write_stamp(MuxDriver *d)
+{
+    char stamp[64];
+    int64_t ti = qemu_get_clock_ms(rt_clock);
+    int secs;
+
+    if (d->timestamps_start == -1) {
+        d->timestamps_start = ti;
+    }
+    ti -= d->timestamps_start;
+    secs = ti / 1000;
+    snprintf(stamp, sizeof(stamp), "[%02d:%02d:%02d.%03d] ",
+             secs / 3600, (secs / 60) % 60, secs % 60, (int)(ti % 1000));
+    qemu_chr_write(d->drv, (uint8_t *)stamp, strlen(stamp));
+}
+
+static int mux_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    MuxDriver *d = chr->opaque;
+    int i = 0;
+
+    if (!d->timestamps) {
+        return qemu_chr_write(d->drv, buf, len);
+    }
+    while (i < len) {
+        const uint8_t *nl = memchr(buf + i, '\n', len - i);
+        int n = nl ? nl - (buf + i) + 1 : len - i;
+
+        if (d->linestart) {
+            mux_write_stamp(d);
+            d->linestart = false;
+        }
+        qemu_chr_write(d->drv, buf + i, n);
+        i += n;
+        if (nl) {
+            d->linestart = true;
+        }
+    }
+    return len;
+}
+
+static void mux_print_help(CharDriverState *chr)
+{
+    static const char *const cmds[] = {
+        "h    print this help",
+        "x    exit emulator",
+        "s    save disk data back to file (if -snapshot)",
+        "t    toggle console timestamps",
+        "b    send break (magic sysrq)",
+        "c    switch between console and monitor",
+    };
+    char esc[32];
+    unsigned i;
+
+    if (term_escape_char > 0 && term_escape_char < 26) {
+        snprintf(esc, sizeof(esc), "C-%c", term_escape_char - 1 + 'a');
+        qemu_chr_printf(chr, "\n\r");
+    } else {
+        snprintf(esc, sizeof(esc), "Escape-Char");
+        qemu_chr_printf(chr, "\n\rEscape-Char set to Ascii: 0x%02x\n\r\n\r",
+                        term_escape_char);
+    }
+    for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+        qemu_chr_printf(chr, "%s %s\n\r", esc, cmds[i]);
+    }
+    qemu_chr_printf(chr, "%s %s  sends %s\n\r", esc, esc, esc);
+}
+
+static void mux_chr_send_event(MuxDriver *d, int mux_nr, int event)
+{
+    if (mux_nr >= 0 && d->chr_event[mux_nr]) {
+        d->chr_event[mux_nr](d->ext_opaque[mux_nr], event);
+    }
+}
+
+static void mux_set_focus(MuxDriver *d, int focus)
+{
+    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_OUT);
+    d->focus = focus;
+    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
+}
+
+/* Returns true if @ch is data for the focused frontend. */
+static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
+{
+    if (!d->term_got_escape) {
+        if (ch == term_escape_char) {
+            d->term_got_escape = true;
+            return false;
+        }
+        return true;
+    }
+    d->term_got_escape = false;
+    if (ch == term_escape_char) {
+        return true;
+    }
+    switch (ch) {
+    case '?':
+    case 'h':
+        mux_print_help(chr);
+        break;
+    case 'x':
+        qemu_chr_printf(chr, "QEMU: Terminated\n\r");
+        exit(0);
+    case 's':
+        bdrv_commit_all();
+        break;
+    case 'b':
+        mux_chr_send_event(d, d->focus, CHR_EVENT_BREAK);
+        break;
+    case 'c':
+        if (d->mux_cnt > 0) {
+            mux_set_focus(d, (d->focus + 1) % d->mux_cnt);
+        }
+        break;
+    case 't':
+        d->timestamps = !d->timestamps;
+        d->timestamps_start = -1;
+        d->linestart = false;
+        break;
+    }
+    return false;
+}
+
+/* Hand buffered input to the focused frontend, as much as it takes. */
+static void mux_drain(MuxDriver *d)
+{
+    int m = d->focus;
+
+    if (m < 0) {
+        return;
+    }
+    while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
+        unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
+        int avail = d->prod[m] - d->cons[m];
+        int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+        int room = d->chr_can_read[m](d->ext_opaque[m]);
+
+        if (room <= 0) {
+            break;
+        }
+        n = MIN(n, room);
+        d->cons[m] += n;
+        d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
+    }
+}
+
+/* Place input bytes; returns how many were consumed. */
+static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
+                     int size)
+{
+    int i;
+
+    for (i = 0; i < size; i++) {
+        int m;
+
+        if (!mux_proc_byte(chr, d, buf[i])) {
+            continue;
+        }
+        m = d->focus;
+        if (m < 0) {
+            continue;
+        }
+        if (d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
+            return i;
+        }
+        d->buffer[m][d->prod[m]++ % MUX_BUFFER_SIZE] = buf[i];
+    }
+    return size;
+}
+
+static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
+{
+    while (d->carry_len > 0) {
+        int n = mux_input(chr, d, d->carry, d->carry_len);
+
+        if (n == 0) {
+            break;
+        }
+        memmove(d->carry, d->carry + n, d->carry_len - n);
+        d->carry_len -= n;
+        mux_drain(d);
+    }
+}
+
+static void mux_chr_accept_input(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+
+    mux_drain(d);
+    mux_process_carry(chr, d);
+    qemu_chr_accept_input(d->drv);
+}
+
+static int mux_chr_can_read(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    int m = d->focus;
+
+    if (m < 0 || d->carry_len > 0) {
+        return 0;
+    }
+    return MUX_BUFFER_SIZE - (d->prod[m] - d->cons[m]);
+}
+
+static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    int n;
+
+    mux_drain(d);
+    n = mux_input(chr, d, buf, size);
+    if (n < size) {
+        /* only after a focus switch: can_read bounded the chunk */
+        int keep = MIN(size - n, (int)sizeof(d->carry) - d->carry_len);
+
+        memcpy(d->carry + d->carry_len, buf + n, keep);
+        d->carry_len += keep;
+    }
+    mux_drain(d);
+}
+
+static void mux_chr_event(void *opaque, int event)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    int i;
+
+    for (i = 0; i < d->mux_cnt; i++) {
+        mux_chr_send_event(d, i, event);
+    }
+}
+
+static void mux_chr_update_read_handler(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+    int m = d->mux_cnt;
+
+    if (!chr->chr_can_read && !chr->chr_read && !chr->chr_event &&
+        !chr->handler_opaque) {
+        /* a release carries no identity; keep the slots as they are */
+        return;
+    }
+    if (m >= MAX_MUX) {
+        error_report("chardev \"%s\": mux already has %d frontends",
+                     chr->label ? chr->label : "?", MAX_MUX);
+        return;
+    }
+    d->ext_opaque[m] = chr->handler_opaque;
+    d->chr_can_read[m] = chr->chr_can_read;
+    d->chr_read[m] = chr->chr_read;
+    d->chr_event[m] = chr->chr_event;
+    if (m == 0) {
+        qemu_chr_add_handlers(d->drv, mux_chr_can_read, mux_chr_read,
+                              mux_chr_event, chr);
+    }
+    d->mux_cnt++;
+    mux_set_focus(d, m);
+}
+
+static void mux_chr_set_echo(CharDriverState *chr, bool echo)
+{
+    MuxDriver *d = chr->opaque;
+
+    qemu_chr_set_echo(d->drv, echo);
+}
+
+static void mux_chr_close(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+
+    if (d->mux_cnt > 0) {
+        qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
+    }
+    qemu_free(d);
+}
+
+/* guest open/close is not forwarded: the backend is shared */
+static const CharDriverOps mux_ops = {
+    .chr_write = mux_chr_write,
+    .chr_update_read_handler = mux_chr_update_read_handler,
+    .chr_accept_input = mux_chr_accept_input,
+    .chr_set_echo = mux_chr_set_echo,
+    .chr_close = mux_chr_close,
+};
+
+static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
+{
+    MuxDriver *d = qemu_mallocz(sizeof(*d));
+    CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
+
+    d->drv = drv;
+    d->focus = -1;
+    d->timestamps_start = -1;
+    /* a mux is open from the start: the monitor prints its banner */
+    qemu_chr_generic_open(chr);
+    return chr;
+}
+
+/***********************************************************/
+/* memory chardev: output collected for monitor command passthrough */
+
+/* Bound on collected output; monitor replies are far smaller. */
+#define MEM_CHR_LIMIT (4 * 1024 * 1024)
+
+typedef struct MemoryDriver {
+    GString *out;
+} MemoryDriver;
+
+static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    MemoryDriver *d = chr->opaque;
+    size_t n = MIN((size_t)len, MEM_CHR_LIMIT - d->out->len);
+
+    g_string_append_len(d->out, (const gchar *)buf, n);
+    return len;
+}
+
+void qemu_chr_init_mem(CharDriverState *chr)
+{
+    MemoryDriver *d = qemu_mallocz(sizeof(*d));
+
+    d->out = g_string_sized_new(4096);
+    memset(chr, 0, sizeof(*chr));
+    chr->opaque = d;
+    chr->chr_write = mem_chr_write;
+}
+
+QString *qemu_chr_mem_to_qs(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+
+    if (d->out->len == 0) {
+        return qstring_new();
+    }
+    /* qstring_from_substr() takes an inclusive end */
+    return qstring_from_substr(d->out->str, 0, d->out->len - 1);
+}
+
+/* Not for qemu_chr_close(): the caller owns the CharDriverState. */
+void qemu_chr_close_mem(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+
+    g_string_free(d->out, TRUE);
+    qemu_free(d);
+    chr->opaque = NULL;
+    chr->chr_write = NULL;
+}
+
+size_t qemu_chr_mem_osize(const CharDriverState *chr)
+{
+    const MemoryDriver *d = chr->opaque;
+
+    return d->out->len;
+}
+
+/***********************************************************/
+/* Legacy filename syntax (-serial, -parallel, -monitor, ...) */
+
+/* Split "host:port" (host may be empty or a [bracketed] IPv6 address). */
+static bool chr_split_host_port(const char *str, char **host, char **port)
+{
+    const char *colon;
+
+    if (str[0] == '[') {
+        const char *end = strchr(str, ']');
+
+        if (!end || end[1] != ':') {
+            return false;
+        }
+        *host = g_strndup(str + 1, end - str - 1);
+        colon = end + 1;
+    } else {
+        colon = strrchr(str, ':');
+        if (!colon) {
+            return false;
+        }
+        *host = g_strndup(str, colon - str);
+    }
+    *port = g_strdup(colon + 1);
+    if (**port == '\0') {
+        g_free(*host);
+        g_free(*port);
+        return false;
+    }
+    return true;
+}
+
+static bool compat_set_host_port(QemuOpts *opts, const char *str,
+                                 const char *host_opt, const char *port_opt)
+{
+    char *host, *port;
+    bool ok;
+
+    if (!chr_split_host_port(str, &host, &port)) {
+        return false;
+    }
+    ok = qemu_opt_set(opts, host_opt, host) == 0 &&
+         qemu_opt_set(opts, port_opt, port) == 0;
+    g_free(host);
+    g_free(port);
+    return ok;
+}
+
+static bool compat_parse_vc(QemuOpts *opts, const char *p)
+{
+    unsigned w, h;
+    char tail;
+    char num[2][16];
+
+    qemu_opt_set(opts, "backend", "vc");
+    if (*p == '\0') {
+        return true;
+    }
+    if (*p != ':') {
+        return false;
+    }
+    p++;
+    if (sscanf(p, "%uCx%uC%c", &w, &h, &tail) == 2) {
+        snprintf(num[0], sizeof(num[0]), "%u", w);
+        snprintf(num[1], sizeof(num[1]), "%u", h);
+        return qemu_opt_set(opts, "cols", num[0]) == 0 &&
+               qemu_opt_set(opts, "rows", num[1]) == 0;
+    }
+    if (sscanf(p, "%ux%u%c", &w, &h, &tail) == 2) {
+        snprintf(num[0], sizeof(num[0]), "%u", w);
+        snprintf(num[1], sizeof(num[1]), "%u", h);
+        return qemu_opt_set(opts, "width", num[0]) == 0 &&
+               qemu_opt_set(opts, "height", num[1]) == 0;
+    }
+    return false;
+}
+
+/* tcp:[host]:port[,opts] and telnet:...; the options follow the address. */
+static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
+{
+    const char *comma = strchr(p, ',');
+    char *addr = comma ? g_strndup(p, comma - p) : g_strdup(p);
+    bool ok;
+
+    qemu_opt_set(opts, "backend", "socket");
+    ok = compat_set_host_port(opts, addr, "host", "port");
+    g_free(addr);
+    if (ok && comma) {
+        ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
+    }
+    if (ok && telnet) {
+        ok = qemu_opt_set(opts, "telnet", "on") == 0;
+    }
+    return ok;
+}
+
+/* udp:[host]:port[@[localaddr]:localport] */
+static bool compat_parse_udp(QemuOpts *opts, const char *p)
+{
+    const char *at = strchr(p, '@');
+    char *remote = at ? g_strndup(p, at - p) : g_strdup(p);
+    bool ok;
+
+    qemu_opt_set(opts, "backend", "udp");
+    ok = compat_set_host_port(opts, remote, "host", "port");
+    g_free(remote);
+    if (ok && at) {
+        ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
+    }
+    return ok;
+}
+
+QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
+{
+    static const char *const plain[] = {
+        "null", "pty", "msmouse", "braille", "stdio",
+    };
+    static const struct {
+        const char *prefix;
+        const char *backend;
+    } path_forms[] = {
+        { "file:", "file" },
+        { "pipe:", "pipe" },
+    };
+    const char *orig = filename;
+    const char *p;
+    QemuOpts *opts;
+    unsigned i;
+    bool ok = false;
+
+    opts = qemu_opts_create(qemu_find_opts("chardev"), label, 1);
+    if (opts == NULL) {
+        return NULL;
+    }
+
+    if (strstart(filename, "mon:", &p)) {
+        filename = p;
+        qemu_opt_set(opts, "mux", "on");
+    }
+
+    for (i = 0; i < ARRAY_SIZE(plain); i++) {
+        if (strcmp(filename, plain[i]) == 0) {
+            qemu_opt_set(opts, "backend", filename);
+            return opts;
+        }
+    }
+    for (i = 0; i < ARRAY_SIZE(path_forms); i++) {
+        if (strstart(filename, path_forms[i].prefix, &p)) {
+            qemu_opt_set(opts, "backend", path_forms[i].backend);
+            qemu_opt_set(opts, "path", p);
+            return opts;
+        }
+    }
+
+    if (strstart(filename, "vc", &p)) {
+        ok = compat_parse_vc(opts, p);
+    } else if (strcmp(filename, "con:") == 0) {
+        ok = qemu_opt_set(opts, "backend", "console") == 0;
+    } else if (strstart(filename, "COM", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "serial") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    } else if (strstart(filename, "tcp:", &p)) {
+        ok = compat_parse_tcp(opts, p, false);
+    } else if (strstart(filename, "telnet:", &p)) {
+        ok = compat_parse_tcp(opts, p, true);
+    } else if (strstart(filename, "udp:", &p)) {
+        ok = compat_parse_udp(opts, p);
+    } else if (strstart(filename, "unix:", &p)) {
+        ok = qemu_opt_set(opts, "backend", "socket") == 0 &&
+             qemu_opts_do_parse(opts, p, "path") == 0;
+    } else if (strstart(filename, "/dev/parport", NULL) ||
+               strstart(filename, "/dev/ppi", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "parport") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    } else if (strstart(filename, "/dev/", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "tty") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    }
+
+    if (!ok) {
+        error_report("chardev \"%s\": cannot parse \"%s\"", label, orig);
+        qemu_opts_del(opts);
+        return NULL;
+    }
+    return opts;
+}
+
+/***********************************************************/
+/* Opening by options */
+
+typedef struct CharBackendEntry {
+    const char *name;
+    int (*open)(QemuOpts *opts, CharDriverState **chr);
+} CharBackendEntry;
+
+static const CharBackendEntry backend_table[] = {
+    { .name = "null",      .open = qemu_chr_open_null },
+    { .name = "vc",        .open = text_console_init },
+    { .name = "file",      .open = qemu_chr_open_file_out },
+    { .name = "pipe",      .open = qemu_chr_open_pipe },
+};
+
+static const CharBackendEntry *chr_find_backend(const char *name)
+{
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(backend_table); i++) {
+        if (strcmp(backend_table[i].name, name) == 0) {
+            return &backend_table[i];
+        }
+    }
+    return NULL;
+}
+
+static char *chr_backend_names(void)
+{
+    GString *s = g_string_new("");
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(backend_table); i++) {
+        g_string_append_printf(s, "%s%s", i ? ", " : "",
+                               backend_table[i].name);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void chr_report_open_failure(const char *id, const char *backend,
+                                    int ret)
+{
+    if (chr_open_errmsg) {
+        error_report("chardev \"%s\": backend \"%s\": %s", id, backend,
+                     chr_open_errmsg);
+    } else if (ret < 0 && ret > -4096) {
+        error_report("chardev \"%s\": backend \"%s\": open failed: %s",
+                     id, backend, strerror(-ret));
+    } else {
+        error_report("chardev \"%s\": backend \"%s\": open failed", id,
+                     backend);
+    }
+    chr_open_error_clear();
+}
+
+CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
+                                    void (*init)(struct CharDriverState *s))
+{
+    const char *id = qemu_opts_id(opts);
+    const char *name = qemu_opt_get(opts, "backend");
+    const CharBackendEntry *be;
+    CharDriverState *chr = NULL;
+    bool mux = qemu_opt_get_bool(opts, "mux", 0);
+    int ret;
+
+    if (id == NULL) {
+        error_report("chardev: no id specified (id=<name> is required)");
+        return NULL;
+    }
+    if (name == NULL) {
+        error_report("chardev \"%s\": missing backend", id);
+        return NULL;
+    }
+    be = chr_find_backend(name);
+    if (be == NULL) {
+        char *known = chr_backend_names();
+
+        error_report("chardev \"%s\": backend \"%s\" not found "
+                     "(available: %s)", id, name, known);
+        g_free(known);
+        return NULL;
+    }
+    if (qemu_chr_find(id)) {
+        error_report("chardev \"%s\": id already in use", id);
+        return NULL;
+    }
+
+    chr_open_error_clear();
+    ret = be->open(opts, &chr);
+    if (ret < 0 || chr == NULL) {
+        chr_report_open_failure(id, name, ret);
+        return NULL;
+    }
+    chr_open_error_clear();
+
+    if (!chr->filename) {
+        chr->filename = qemu_strdup(name);
+    }
+    chr->init = init;
+    QTAILQ_INSERT_TAIL(&chardevs, chr, next);
+
+    if (mux) {
+        CharDriverState *base = chr;
+
+        base->label = g_strdup_printf("%s-base", id);
+        chr = qemu_chr_open_mux(base);
+        chr->filename = qemu_strdup(base->filename);
+        chr->avail_connections = chr->max_connections = MAX_MUX;
+        QTAILQ_INSERT_TAIL(&chardevs, chr, next);
+    } else {
+        chr->avail_connections = chr->max_connections = 1;
+    }
+    chr->label = qemu_strdup(id);
+    return chr;
+}
+
+CharDriverState *qemu_chr_open(const char *label, const char *filename,
+                               void (*init)(struct CharDriverState *s))
+{
+    const char *p;
+    CharDriverState *chr;
+    QemuOpts *opts;
+
+    if (strstart(filename, "chardev:", &p)) {
+        return qemu_chr_find(p);
+    }
+
+    opts = qemu_chr_parse_compat(label, filename);
+    if (!opts) {
+        return NULL;
+    }
+
+    chr = qemu_chr_open_opts(opts, init);
+    if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
+        monitor_init(chr, MONITOR_USE_READLINE);
+    }
+    qemu_opts_del(opts);
+    return chr;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Character devices: the API between frontends (devices, monitor) and backends. */
+#ifndef QEMU_CHAR_H
+#define QEMU_CHAR_H
+
+#include "qemu-common.h"
+#include "qemu-queue.h"
+#include "qemu-option.h"
+#include "qemu-config.h"
+#include "qobject.h"
+#include "qstring.h"
+
+/* Events a backend reports to its frontend (IOEventHandler). */
+#define CHR_EVENT_BREAK   0 /* break received (serial break, telnet BRK) */
+#define CHR_EVENT_FOCUS   1 /* input focus moved to this frontend */
+#define CHR_EVENT_OPENED  2 /* the backend connection is up */
+#define CHR_EVENT_MUX_IN  3 /* mux focus moved to this frontend */
+#define CHR_EVENT_MUX_OUT 4 /* mux focus is leaving this frontend */
+#define CHR_EVENT_CLOSED  5 /* the backend connection went away */
+
+/* ioctls a frontend may send to a backend (qemu_chr_ioctl) */
+#define CHR_IOCTL_SERIAL_SET_PARAMS   1
+typedef struct {
+    int speed;
+    int parity;         /* 'N', 'E' or 'O' */
+    int data_bits;
+    int stop_bits;
+} QEMUSerialSetParams;
+
+#define CHR_IOCTL_SERIAL_SET_BREAK    2
+
+#define CHR_IOCTL_PP_READ_DATA        3
+#define CHR_IOCTL_PP_WRITE_DATA       4
+#define CHR_IOCTL_PP_READ_CONTROL     5
+#define CHR_IOCTL_PP_WRITE_CONTROL    6
+#define CHR_IOCTL_PP_READ_STATUS      7
+#define CHR_IOCTL_PP_EPP_READ_ADDR    8
+#define CHR_IOCTL_PP_EPP_READ         9
+#define CHR_IOCTL_PP_EPP_WRITE_ADDR  10
+#define CHR_IOCTL_PP_EPP_WRITE       11
+#define CHR_IOCTL_PP_DATA_DIR        12
+
+#define CHR_IOCTL_SERIAL_SET_TIOCM   13
+#define CHR_IOCTL_SERIAL_GET_TIOCM   14
+
+/* modem line bits for CHR_IOCTL_SERIAL_{GET,SET}_TIOCM */
+#define CHR_TIOCM_CTS   0x020
+#define CHR_TIOCM_CAR   0x040
+#define CHR_TIOCM_DSR   0x100
+#define CHR_TIOCM_RI    0x080
+#define CHR_TIOCM_DTR   0x002
+#define CHR_TIOCM_RTS   0x004
+
+/* Frontends on one mux=on backend (avail_connections of a mux). */
+#define MAX_MUX 4
+
+typedef void IOEventHandler(void *opaque, int event);
+
+/* fd watches and the output queue of fd-based backends; see qemu-char.c */
+typedef struct CharBackendIO CharBackendIO;
+
+struct CharDriverState {
+    void (*init)(struct CharDriverState *s);
+    int (*chr_write)(struct CharDriverState *s, const uint8_t *buf, int len);
+    void (*chr_update_read_handler)(struct CharDriverState *s);
+    int (*chr_ioctl)(struct CharDriverState *s, int cmd, void *arg);
+    int (*get_msgfd)(struct CharDriverState *s);
+    int (*chr_add_client)(struct CharDriverState *chr, int fd);
+    IOEventHandler *chr_event;
+    IOCanReadHandler *chr_can_read;
+    IOReadHandler *chr_read;
+    void *handler_opaque;
+    void (*chr_send_event)(struct CharDriverState *chr, int event);
+    void (*chr_close)(struct CharDriverState *chr);
+    void (*chr_accept_input)(struct CharDriverState *chr);
+    void (*chr_set_echo)(struct CharDriverState *chr, bool echo);
+    void (*chr_guest_open)(struct CharDriverState *chr);
+    void (*chr_guest_close)(struct CharDriverState *chr);
+    void *opaque;
+    QEMUBH *bh;
+    char *label;
+    char *filename;
+    int opened;
+    int avail_connections;
+    QTAILQ_ENTRY(CharDriverState) next;
+
+    /*
+     * Additions beyond v0.15.0.  Code outside qemu-char.c that allocates a
+     * zeroed CharDriverState keeps working: zero means "not in use".
+     */
+    int fe_open;                /* frontend (guest) has the device open */
+    int max_connections;        /* bound for avail_connections on release */
+    IOHandler *chr_write_ready; /* see qemu_chr_set_write_ready() */
+    void *write_ready_opaque;
+    CharBackendIO *io;          /* owned by the core, NULL if unused */
+};
+
+/*
+ * Addition: the operations of one backend.  qemu_chr_alloc() copies them
+ * into the v0.15.0 function pointers of a new CharDriverState, so each
+ * backend keeps a single static table.  Any member may be NULL.
+ */
+typedef struct CharDriverOps {
+    int (*chr_write)(CharDriverState *s, const uint8_t *buf, int len);
+    void (*chr_update_read_handler)(CharDriverState *s);
+    int (*chr_ioctl)(CharDriverState *s, int cmd, void *arg);
+    int (*get_msgfd)(CharDriverState *s);
+    int (*chr_add_client)(CharDriverState *s, int fd);
+    void (*chr_send_event)(CharDriverState *s, int event);
+    void (*chr_close)(CharDriverState *s);
+    void (*chr_accept_input)(CharDriverState *s);
+    void (*chr_set_echo)(CharDriverState *s, bool echo);
+    void (*chr_guest_open)(CharDriverState *s);
+    void (*chr_guest_close)(CharDriverState *s);
+} CharDriverOps;
+
+QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename);
+CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
+                                    void (*init)(struct CharDriverState *s));
+CharDriverState *qemu_chr_open(const char *label, const char *filename,
+                               void (*init)(struct CharDriverState *s));
+void qemu_chr_set_echo(struct CharDriverState *chr, bool echo);
+void qemu_chr_guest_open(struct CharDriverState *chr);
+void qemu_chr_guest_close(struct CharDriverState *chr);
+void qemu_chr_close(CharDriverState *chr);
+void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
+    GCC_FMT_ATTR(2, 3);
+int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len);
+void qemu_chr_send_event(CharDriverState *s, int event);
+void qemu_chr_add_handlers(CharDriverState *s,
+                           IOCanReadHandler *fd_can_read,
+                           IOReadHandler *fd_read,
+                           IOEventHandler *fd_event,
+                           void *opaque);
+int qemu_chr_ioctl(CharDriverState *s, int cmd, void *arg);
+void qemu_chr_generic_open(CharDriverState *s);
+int qemu_chr_can_read(CharDriverState *s);
+void qemu_chr_read(CharDriverState *s, uint8_t *buf, int len);
+int qemu_chr_get_msgfd(CharDriverState *s);
+void qemu_chr_accept_input(CharDriverState *s);
+int qemu_chr_add_client(CharDriverState *s, int fd);
+void qemu_chr_info_print(Monitor *mon, const QObject *ret_data);
+void qemu_chr_info(Monitor *mon, QObject **ret_data);
+CharDriverState *qemu_chr_find(const char *name);
+
+/* a chardev over an eventfd (ivshmem peers) */
+CharDriverState *qemu_chr_open_eventfd(int eventfd);
+
+extern int term_escape_char;
+
+/* memory chardev: collects output (monitor command passthrough) */
+void qemu_chr_init_mem(CharDriverState *chr);
+void qemu_chr_close_mem(CharDriverState *chr);
+QString *qemu_chr_mem_to_qs(CharDriverState *chr);
+size_t qemu_chr_mem_osize(const CharDriverState *chr);
+
+/*
+ * Additions: writing with back-pressure.
+ *
+ * qemu_chr_write() keeps its v0.15.0 contract: the caller hands over the
+ * whole buffer.  What the backend cannot take now waits in a bounded
+ * per-chardev queue that is flushed when the backend becomes writable;
+ * what does not fit is dropped and counted (qemu_chr_dropped_bytes(), and
+ * "info chardev").  The main loop never blocks or spins on a slow peer.
+ *
+ * A frontend that must not lose data uses qemu_chr_write_nb() instead: it
+ * takes what the backend accepts now (0..len, or -1 on error) and queues
+ * nothing; after a short write the handler set with
+ * qemu_chr_set_write_ready() is called once the backend can take more.
+ */
+int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len);
+void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
+                              void *opaque);
+uint64_t qemu_chr_dropped_bytes(const CharDriverState *s);
+size_t qemu_chr_queued_bytes(const CharDriverState *s);
+
+/*
+ * Additions for backends: allocate a CharDriverState from an ops table,
+ * and say why an open failed.  qemu_chr_open_error() is called by a
+ * backend's open function before it returns a negative errno; the core
+ * then reports one line naming the chardev id, the backend, the option
+ * and the cause.
+ */
+CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque);
+void qemu_chr_open_error(const char *option, const char *fmt, ...)
+    GCC_FMT_ATTR(2, 3);
+
+/* fd handlers of the main loop (implemented by the main loop, not here) */
+int qemu_set_fd_handler2(int fd,
+                         IOCanReadHandler *fd_read_poll,
+                         IOHandler *fd_read,
+                         IOHandler *fd_write,
+                         void *opaque);
+int qemu_set_fd_handler(int fd,
+                        IOHandler *fd_read,
+                        IOHandler *fd_write,
+                        void *opaque);
+#endif

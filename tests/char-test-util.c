@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Test helpers: a recording chardev frontend and small chardev utilities. */
+#include "char-test-util.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "support-test.h"
+
+#include <poll.h>
+
+static int test_fe_can_read(void *opaque)
+{
+    TestFrontend *fe = opaque;
+
+    return fe->can_read < 0 ? 65536 : fe->can_read;
+}
+
+static void test_fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    TestFrontend *fe = opaque;
+
+    g_assert_cmpint(size, >, 0);
+    if (fe->can_read >= 0) {
+        g_assert_cmpint(size, <=, fe->can_read);
+    }
+    g_byte_array_append(fe->input, buf, size);
+    fe->reads++;
+}
+
+static void test_fe_event(void *opaque, int event)
+{
+    TestFrontend *fe = opaque;
+
+    if (fe->nr_events < TEST_MAX_EVENTS) {
+        fe->events[fe->nr_events++] = event;
+    }
+}
+
+void test_fe_attach(TestFrontend *fe, CharDriverState *chr)
+{
+    memset(fe, 0, sizeof(*fe));
+    fe->chr = chr;
+    fe->input = g_byte_array_new();
+    fe->can_read = -1;
+    qemu_chr_add_handlers(chr, test_fe_can_read, test_fe_read,
+                          test_fe_event, fe);
+}
+
+void test_fe_detach(TestFrontend *fe)
+{
+    if (fe->chr) {
+        qemu_chr_add_handlers(fe->chr, NULL, NULL, NULL, NULL);
+        fe->chr = NULL;
+    }
+    if (fe->input) {
+        g_byte_array_free(fe->input, TRUE);
+        fe->input = NULL;
+    }
+}
+
+int test_fe_count_events(const TestFrontend *fe, int event)
+{
+    int i, n = 0;
+
+    for (i = 0; i < fe->nr_events; i++) {
+        n += fe->events[i] == event;
+    }
+    return n;
+}
+
+typedef struct {
+    TestFrontend *fe;
+    size_t len;
+    int event;
+} WaitArgs;
+
+static bool have_input(void *opaque)
+{
+    WaitArgs *w = opaque;
+
+    return w->fe->input->len >= w->len;
+}
+
+static bool have_event(void *opaque)
+{
+    WaitArgs *w = opaque;
+
+    return test_fe_count_events(w->fe, w->event) > 0;
+}
+
+bool test_fe_wait_input(TestFrontend *fe, size_t len, int timeout_ms)
+{
+    WaitArgs w = { .fe = fe, .len = len };
+
+    return support_run_until(have_input, &w, timeout_ms);
+}
+
+bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
+{
+    WaitArgs w = { .fe = fe, .event = event };
+
+    return support_run_until(have_event, &w, timeout_ms);
+}
+
+CharDriverState *test_chr_new(const char *optstr)
+{
+    QemuOpts *opts;
+    CharDriverState *chr;
+
+    opts = qemu_opts_parse(qemu_find_opts("chardev"), optstr, 1);
+    if (!opts) {
+        return NULL;
+    }
+    chr = qemu_chr_open_opts(opts, NULL);
+    qemu_opts_del(opts);
+    return chr;
+}
+
+char *test_chr_open_error(const char *optstr)
+{
+    CharDriverState *chr;
+
+    support_error_clear();
+    support_error_quiet(true);
+    chr = test_chr_new(optstr);
+    support_error_quiet(false);
+    g_assert(chr == NULL);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    return g_strdup(support_error_last());
+}
+
+static bool wait_fd(int fd, short events, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = fd, .events = events };
+
+    return poll(&pfd, 1, timeout_ms) > 0;
+}
+
+bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
+{
+    uint8_t *p = buf;
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    while (len > 0) {
+        ssize_t n;
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0 || !wait_fd(fd, POLLIN, left)) {
+            return false;
+        }
+        n = read(fd, p, len);
+        if (n == 0) {
+            return false;
+        }
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms)
+{
+    const uint8_t *p = buf;
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    while (len > 0) {
+        ssize_t n;
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0 || !wait_fd(fd, POLLOUT, left)) {
+            return false;
+        }
+        n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                continue;
+            }
+            return false;
+        }
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
+void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed)
+{
+    uint32_t x = seed * 2654435761u + 1;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = x;
+    }
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Test helpers: a recording chardev frontend and small chardev utilities. */
+#ifndef CHAR_TEST_UTIL_H
+#define CHAR_TEST_UTIL_H
+
+#include "qemu-common.h"
+#include "qemu-char.h"
+
+#define TEST_MAX_EVENTS 64
+
+/*
+ * A frontend that records what a backend delivers: input bytes and events.
+ * @can_read bounds how much it accepts per call (-1: unlimited, 0: none).
+ */
+typedef struct TestFrontend {
+    CharDriverState *chr;
+    GByteArray *input;
+    int events[TEST_MAX_EVENTS];
+    int nr_events;
+    int can_read;
+    int reads;                  /* number of chr_read calls */
+} TestFrontend;
+
+void test_fe_attach(TestFrontend *fe, CharDriverState *chr);
+void test_fe_detach(TestFrontend *fe);
+int test_fe_count_events(const TestFrontend *fe, int event);
+/* run the main loop until @fe holds at least @len input bytes */
+bool test_fe_wait_input(TestFrontend *fe, size_t len, int timeout_ms);
+bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms);
+
+/* -chardev option string -> chardev (NULL on failure, error recorded) */
+CharDriverState *test_chr_new(const char *optstr);
+/* the error_report text of a failing -chardev option string */
+char *test_chr_open_error(const char *optstr);
+
+/* read exactly @len bytes from a blocking/nonblocking fd within a timeout */
+bool test_read_full(int fd, void *buf, size_t len, int timeout_ms);
+bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms);
+/* deterministic test pattern */
+void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed);
+
+#endif
