@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Test helpers: a recording chardev frontend and small chardev utilities. */
+#include <glib.h>
 #include "char-test-util.h"
 #include "qemu-config.h"
 #include "qemu-error.h"

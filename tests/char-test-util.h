@@ -3,6 +3,7 @@
 #ifndef CHAR_TEST_UTIL_H
 #define CHAR_TEST_UTIL_H
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 

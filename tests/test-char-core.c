@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the chardev core and the null, file, pipe, memory and eventfd backends. */
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-config.h"

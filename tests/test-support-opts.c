@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests for the support layer's options, QObjects, sockets and monitor. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-option.h"
 #include "qemu-config.h"
@@ -648,8 +649,9 @@ static void test_qobject_to_json(void)
     assert_json(obj, "[1, [], {\"k\": false}]");
     json = qobject_to_json_pretty(obj);
     g_assert_cmpstr(qstring_get_str(json), ==,
-                    "[\n    1, \n    [\n    ], \n    {\n"
-                    "        \"k\": false\n    }\n]");
+                    "[\n    1, "
+                    "\n    [\n    ], "
+                    "\n    {\n        \"k\": false\n    }\n]");
     QDECREF(json);
     qobject_decref(obj);
 

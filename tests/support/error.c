@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: error reporting with locations, recorded for tests. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-error.h"
 #include "monitor.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: main loop with fd handlers, timers and bottom halves. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-queue.h"
 #include "qemu-char.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: allocation, close-on-exec fd helpers and I/O vectors. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include <sys/eventfd.h>
 

@@ -51,7 +51,6 @@ typedef struct Monitor Monitor;
 #include <sys/uio.h>
 #include <assert.h>
 #include <signal.h>
-#include <glib.h>
 
 #ifndef O_LARGEFILE
 #define O_LARGEFILE 0

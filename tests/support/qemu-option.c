@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: QemuOpts option lists, parsing and typed lookup. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
@@ -534,10 +535,11 @@ QemuOpts *qemu_opts_parse(QemuOptsList *list, const char *params,
     firstname = permit_abbrev ? list->implied_opt_name : NULL;
 
     /* the id is looked up textually, before the real parse */
+    p = strstr(params, ",id=");
     if (strncmp(params, "id=", 3) == 0) {
         get_opt_value(value, sizeof(value), params + 3);
         id = value;
-    } else if ((p = strstr(params, ",id=")) != NULL) {
+    } else if (p != NULL) {
         get_opt_value(value, sizeof(value), p + 4);
         id = value;
     }

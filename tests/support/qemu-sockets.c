@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: inet/unix socket helpers driven by QemuOpts. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu_socket.h"
 

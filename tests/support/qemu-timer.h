@@ -66,7 +66,10 @@ static inline int64_t get_ticks_per_sec(void)
 /* Host wall-clock time in nanoseconds. */
 static inline int64_t get_clock_realtime(void)
 {
-    return g_get_real_time() * 1000;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Host monotonic time in nanoseconds. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: fd and temporary directory helpers for tests. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "support-test.h"
 #include <dirent.h>
