@@ -66,8 +66,16 @@ DEMO_SRCS := $(call src-glob,tests/demo-*.c)
 DEMOS := $(DEMO_SRCS:.c=)
 DEMO_SCRIPTS := $(call src-glob,tests/demo-*.sh)
 
-PROGS := $(TESTS) $(BENCHES) $(DEMOS)
-ALL_OBJS := $(FRAG_OBJS) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) $(PROGS:=.o)
+# Fuzz targets: built here as corpus replays that make check runs once;
+# "make fuzz" builds them with libFuzzer in build-fuzz/ and runs them.
+FUZZ_SRCS := $(call src-glob,tests/fuzz/fuzz-*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(FUZZ_SRCS))
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=tests/fuzz/fuzz-%)
+FUZZ_LIBFUZZER := $(FUZZ_NAMES:%=tests/fuzz/libfuzzer-%)
+
+PROGS := $(TESTS) $(BENCHES) $(DEMOS) $(FUZZ_REPLAYS)
+ALL_OBJS := $(FRAG_OBJS) $(SUPPORT_OBJS) $(TESTUTIL_OBJS) $(PROGS:=.o) \
+    $(FUZZ_NAMES:%=tests/fuzz/replay-%.o)
 
 # "make V=1" shows full command lines.
 quiet-command = $(if $(V),$1,@printf '  %-5s %s\n' $2 $3 && $1)
@@ -84,7 +92,7 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
 .PHONY: all check check-sanitize check-valgrind check-guest bench demo \
-    fuzz clean distclean help
+    fuzz fuzz-run clean distclean help
 
 all: $(PROGS)
 
@@ -99,9 +107,25 @@ tests/support/libsupport.a: $(SUPPORT_OBJS)
 tests/libtestutil.a: $(TESTUTIL_OBJS)
 	$(call quiet-command,rm -f $@ && $(AR) rcs $@ $^,AR,$@)
 
-$(PROGS): %: %.o $(FRAG_OBJS) $(TESTUTIL_LIB) $(SUPPORT_LIB)
+$(filter-out $(FUZZ_REPLAYS),$(PROGS)): %: %.o $(FRAG_OBJS) \
+    $(TESTUTIL_LIB) $(SUPPORT_LIB)
 	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
 	    $(spice-client-libs) $(ALL_LIBS),LINK,$@)
+
+tests/fuzz/replay-%.o: tests/fuzz/replay-main.c config-host.mak
+	@mkdir -p $(@D)
+	$(call quiet-command,$(CC) $(QEMU_CFLAGS) $(CFLAGS) \
+	    -DFUZZ_TARGET='"$*"' -c -o $@ $<,CC,$@)
+
+$(FUZZ_REPLAYS): tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.o \
+    tests/fuzz/replay-%.o $(FRAG_OBJS) $(TESTUTIL_LIB) $(SUPPORT_LIB)
+	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
+	    $(ALL_LIBS),LINK,$@)
+
+$(FUZZ_LIBFUZZER): tests/fuzz/libfuzzer-%: tests/fuzz/fuzz-%.o \
+    $(FRAG_OBJS) $(TESTUTIL_LIB) $(SUPPORT_LIB)
+	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer \
+	    -o $@ $^ $(ALL_LIBS),LINK,$@)
 
 -include $(wildcard $(ALL_OBJS:.o=.d))
 
@@ -112,7 +136,7 @@ spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
 
 check: all
 	$(spice-off-note)
-	@$(TEST_ENV) $(TAP_SUMMARY) $(TESTS)
+	@$(TEST_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS)
 
 # Run check in a sanitizer build kept next to this one; in a build that
 # already has sanitizers, just run the tests with the sanitizer options.
@@ -121,7 +145,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 ifeq ($(CONFIG_SANITIZERS),y)
 check-sanitize: all
 	$(spice-off-note)
-	@$(SAN_ENV) $(TEST_ENV) $(TAP_SUMMARY) $(TESTS)
+	@$(SAN_ENV) $(TEST_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS)
 else
 check-sanitize:
 	@mkdir -p build-sanitize
@@ -138,7 +162,7 @@ ifeq ($(CONFIG_SANITIZERS),y)
 endif
 	$(spice-off-note)
 	@G_SLICE=always-malloc G_DEBUG=gc-friendly $(TEST_ENV) \
-	    $(TAP_SUMMARY) --wrapper='$(VALGRIND)' $(TESTS)
+	    $(TAP_SUMMARY) --wrapper='$(VALGRIND)' $(TESTS) $(FUZZ_REPLAYS)
 
 GUEST_RUNNER := $(SRC_PATH)/tests/guest/run-guest-tests
 check-guest:
@@ -180,8 +204,29 @@ demo: all
 	        $(SHELL) $(SRC_PATH)/$$d || exit 1; \
 	done
 
+# "make fuzz [FUZZ_TIME=seconds] [FUZZ_TARGETS=name...]": libFuzzer with
+# ASan+UBSan (clang), each target for FUZZ_TIME seconds, starting from the
+# committed corpus; new inputs go to build-fuzz/corpus/<name>, not the tree.
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
 fuzz:
-	@echo "fuzz: not yet (fuzz targets will live in tests/fuzz/)" >&2; exit 1
+	@mkdir -p build-fuzz
+	@cd build-fuzz && $(SRC_PATH)/configure --cc=clang --enable-sanitizers \
+	    --extra-cflags=-fsanitize=fuzzer-no-link >/dev/null
+	+@cd build-fuzz && $(MAKE) --no-print-directory fuzz-run \
+	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)"
+
+fuzz-run: $(FUZZ_TARGETS:%=tests/fuzz/libfuzzer-%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p corpus/$$t; \
+	    echo "# fuzz $$t for $(FUZZ_TIME)s"; \
+	    $(SAN_ENV) ./tests/fuzz/libfuzzer-$$t -max_total_time=$(FUZZ_TIME) \
+	        -print_final_stats=1 -max_len=4096 corpus/$$t \
+	        $(SRC_PATH)/tests/fuzz/corpus/$$t > fuzz-$$t.log 2>&1; \
+	    rc=$$?; \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY)|^==[0-9]+==|Test unit written' fuzz-$$t.log; \
+	    [ $$rc -eq 0 ] || { echo "fuzz $$t failed; see build-fuzz/fuzz-$$t.log"; exit 1; }; \
+	done
 
 # Only names derived from sources are removed: in-tree, tests/ also holds
 # the sources themselves.
@@ -189,7 +234,8 @@ CLEAN_DIRS := . hw ui tests tests/support tests/bench tests/fuzz
 clean:
 	rm -f $(foreach d,$(CLEAN_DIRS),$(d)/*.o $(d)/*.d $(d)/*.a)
 	rm -f $(patsubst %.c,%,$(ALL_TEST_SRCS) $(BENCH_SRCS) $(DEMO_SRCS))
-	rm -rf build-sanitize
+	rm -f $(FUZZ_REPLAYS) $(FUZZ_LIBFUZZER)
+	rm -rf build-sanitize build-fuzz
 
 distclean: clean
 	rm -f config-host.mak config-host.h config.log

@@ -13,8 +13,14 @@
 #else
 #define QEMU_WARN_UNUSED_RESULT
 #endif
+/* clang knows only plain printf formats, not gnu_printf */
+#if defined(__clang__)
+#define GCC_FMT_ATTR(n, m) __attribute__((format(printf, n, m)))
+#define GCC_ATTR __attribute__((__unused__, format(printf, 1, 2)))
+#else
 #define GCC_FMT_ATTR(n, m) __attribute__((format(gnu_printf, n, m)))
 #define GCC_ATTR __attribute__((__unused__, format(gnu_printf, 1, 2)))
+#endif
 /* File scope only: a true condition makes the array size negative. */
 #define QEMU_BUILD_BUG_ON(x)                                            \
     typedef char glue(qemu_build_bug_on_, __LINE__)[(x) ? -1 : 1]       \
