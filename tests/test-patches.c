@@ -12,7 +12,9 @@
  *   modify <path>     a QEMU file changed in place (context-only hunks)
  *   rename <path>     a QEMU file moved away without content
  *   remove <path>     deleted, preimage pinned by its full index hash
- * '#' starts a comment.
+ * '#' starts a comment.  A QEMU file the series replaces is a 'fragment'
+ * that a patch deletes (preimage pinned by full index, never spelled out)
+ * and creates anew in the same patch.
  */
 
 typedef struct {
@@ -195,15 +197,16 @@ static void finish_diff(DiffHeader *h)
         check_declared(h->patch, h->path, NULL);
     } else if (h->is_deleted) {
         check_declared(h->patch, h->path, NULL);
-        e = manifest_find(h->path);
-        if (strcmp(e->kind, "fragment") == 0) {
-            file_state(h->path)->exists = false;
-            g_ptr_array_set_size(file_state(h->path)->lines, 0);
-        } else if (!h->is_binary || !h->index ||
-                   strlen(h->index) < 2 * 40 + 2) {
-            /* a QEMU file goes away without its text in the series */
+        /* a QEMU file goes away without its text in the series */
+        if (!h->is_binary || !h->index || strlen(h->index) < 2 * 40 + 2) {
             g_error("%s deletes %s by spelling out its content; pin the "
                     "preimage by full index instead", h->patch, h->path);
+        }
+        e = manifest_find(h->path);
+        if (strcmp(e->kind, "fragment") == 0) {
+            /* replaced: the same patch creates the new version next */
+            file_state(h->path)->exists = false;
+            g_ptr_array_set_size(file_state(h->path)->lines, 0);
         }
     } else {
         check_declared(h->patch, h->path, NULL);

@@ -33,8 +33,9 @@ int main(int argc, char **argv)
     char *dirname;
     GDir *dir;
     const char *name;
-    GPtrArray *names = g_ptr_array_new();
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     guint i;
+    int ret;
 
     g_test_init(&argc, &argv, NULL);
     dirname = g_build_filename(srcdir ? srcdir : "tests", "fuzz", "corpus",
@@ -52,9 +53,14 @@ int main(int argc, char **argv)
         char *test = g_strdup_printf("/fuzz/%s/corpus/%s", FUZZ_TARGET,
                                      name_i);
 
-        g_test_add_data_func(test, g_build_filename(dirname, name_i, NULL),
-                             replay_one);
+        g_test_add_data_func_full(test,
+                                  g_build_filename(dirname, name_i, NULL),
+                                  replay_one, g_free);
         g_free(test);
     }
-    return g_test_run();
+    ret = g_test_run();
+    /* the per-test paths stay referenced by GTest until the run is over */
+    g_ptr_array_free(names, TRUE);
+    g_free(dirname);
+    return ret;
 }
