@@ -309,6 +309,17 @@ static void chr_io_free(CharDriverState *chr)
     chr->io = NULL;
 }
 
+/*
+ * For backends without an output fd (spice): they call this once they can
+ * take output again, in place of the fd_out watch.
+ */
+void qemu_chr_be_writable(CharDriverState *s)
+{
+    if (s->io) {
+        chr_io_write_ready(s->io);
+    }
+}
+
 CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
 {
     CharDriverState *chr = qemu_mallocz(sizeof(*chr));
