@@ -11,6 +11,7 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "ui/qemu-spice.h"
 
 #include <glib.h>
 #include <poll.h>
@@ -1401,6 +1402,10 @@ static const CharBackendEntry backend_table[] = {
     { .name = "vc",        .open = text_console_init },
     { .name = "file",      .open = qemu_chr_open_file_out },
     { .name = "pipe",      .open = qemu_chr_open_pipe },
+#ifdef CONFIG_SPICE
+    { .name = "spicevmc",  .open = qemu_chr_open_spice },
+    { .name = "spiceport", .open = qemu_chr_open_spice_port },
+#endif
 };
 
 static const CharBackendEntry *chr_find_backend(const char *name)
