@@ -8,6 +8,7 @@
 #include "char-test-util.h"
 #include "support-test.h"
 #include "support-spice.h"
+#include "qemu_socket.h"
 
 #ifdef CONFIG_SPICE_CLIENT
 #include <spice-client.h>
@@ -712,52 +713,208 @@ static void test_port_client_to_guest_flow(void)
     port_teardown(&c, &fe, chr);
 }
 
-/* both directions at once, with the frontend echoing what it gets */
-static void test_port_echo(void)
+/*
+ * A frontend that echoes from inside its read handler, i.e. while
+ * spice-server is on the stack: the backend must defer its own calls
+ * into spice-server.  What the backend cannot take yet waits here for
+ * the write-ready handler.
+ */
+typedef struct EchoFrontend {
+    CharDriverState *chr;
+    GByteArray *pending;
+    size_t received;
+    int window;             /* bytes it accepts before it must echo */
+} EchoFrontend;
+
+static void echo_flush(void *opaque)
+{
+    EchoFrontend *e = opaque;
+
+    while (e->pending->len > 0) {
+        int n = qemu_chr_write_nb(e->chr, e->pending->data,
+                                  e->pending->len);
+
+        g_assert_cmpint(n, >=, 0);
+        if (n == 0) {
+            break;
+        }
+        g_byte_array_remove_range(e->pending, 0, n);
+    }
+    /* room again: the client's data may flow */
+    qemu_chr_accept_input(e->chr);
+}
+
+static int echo_can_read(void *opaque)
+{
+    EchoFrontend *e = opaque;
+
+    return MAX(0, e->window - (int)e->pending->len);
+}
+
+static void echo_read(void *opaque, const uint8_t *buf, int size)
+{
+    EchoFrontend *e = opaque;
+
+    g_assert_cmpint(size, <=, echo_can_read(e));
+    e->received += size;
+    g_byte_array_append(e->pending, buf, size);
+    echo_flush(e);
+}
+
+static void echo_event(void *opaque, int event)
+{
+}
+
+static void test_port_echo_in_callback(void)
 {
     TestClient c;
     TestFrontend fe;
     CharDriverState *chr = port_setup(&c, &fe);
-    size_t len = 200 * 1024;
+    EchoFrontend e = { .chr = chr, .window = 8192 };
+    size_t len = BIG_LEN;
     uint8_t *data = g_malloc(len);
     DataWait w = { .c = &c, .len = len };
-    size_t echoed = 0;
 
+    test_fe_detach(&fe);
+    e.pending = g_byte_array_new();
+    qemu_chr_add_handlers(chr, echo_can_read, echo_read, echo_event, &e);
+    qemu_chr_set_write_ready(chr, echo_flush, &e);
     test_fill_pattern(data, len, 9);
     port_guest_open(&c, chr);
-    client_send(&c, data, len, 16384);
-    while (echoed < len) {
-        g_assert(test_fe_wait_input(&fe, echoed + 1, WAIT_MS));
-        while (echoed < fe.input->len) {
-            int n = qemu_chr_write_nb(chr, fe.input->data + echoed,
-                                      fe.input->len - echoed);
 
-            g_assert_cmpint(n, >=, 0);
-            echoed += n;
-            if (n == 0) {
-                support_run_for(5);
-            }
-        }
-    }
+    client_send(&c, data, len, 16384);
     g_assert(support_run_until(client_has_data, &w, WAIT_MS));
+    g_assert_cmpuint(e.received, ==, len);
     g_assert_cmpuint(c.port_data->len, ==, len);
     g_assert(memcmp(c.port_data->data, data, len) == 0);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
 
+    qemu_chr_set_write_ready(chr, NULL, NULL);
+    qemu_chr_add_handlers(chr, NULL, NULL, NULL, NULL);
+    g_byte_array_free(e.pending, TRUE);
     g_free(data);
-    port_teardown(&c, &fe, chr);
+    client_disconnect(&c);
+    qemu_chr_close(chr);
+    server_stop();
+}
+
+/*
+ * A guest that closes the agent port as soon as the client talks to it,
+ * from inside the read handler: the interface still goes, once.
+ */
+typedef struct {
+    CharDriverState *chr;
+    int reads;
+} CloseFrontend;
+
+static int close_can_read(void *opaque)
+{
+    return 4096;
+}
+
+static void close_read(void *opaque, const uint8_t *buf, int size)
+{
+    CloseFrontend *f = opaque;
+
+    f->reads++;
+    qemu_chr_guest_close(f->chr);
+}
+
+static void test_vmc_close_in_callback(void)
+{
+    TestClient c;
+    CloseFrontend f = { 0 };
+    AgentWait w = { .c = &c };
+    CharDriverState *chr;
+
+    server_start();
+    chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent,debug=0");
+    g_assert(chr != NULL);
+    f.chr = chr;
+    qemu_chr_add_handlers(chr, close_can_read, close_read, echo_event, &f);
+    client_connect(&c);
+
+    qemu_chr_guest_open(chr);
+    w.changes = 2;
+    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    g_assert(c.agent_values[0]);
+    g_assert(!c.agent_values[1]);
+    g_assert_cmpint(f.reads, >=, 1);
+    support_run_for(200);
+    g_assert_cmpint(c.agent_changes, ==, 2);
+
+    client_disconnect(&c);
+    qemu_chr_add_handlers(chr, NULL, NULL, NULL, NULL);
+    qemu_chr_close(chr);
+    server_stop();
+}
+
+/* qemu_spice_init() reads -spice options as in v0.15.0. */
+static void test_server_init_opts(void)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t salen = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    QemuOpts *opts;
+    TestClient c;
+    char *optstr;
+    int port;
+
+    /* a free port: the kernel's pick, released again */
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &salen), ==, 0);
+    port = ntohs(sa.sin_port);
+    close(fd);
+
+    optstr = g_strdup_printf("port=%d,addr=127.0.0.1,disable-ticketing=on",
+                             port);
+    opts = qemu_opts_parse(qemu_find_opts("spice"), optstr, 0);
+    g_assert(opts != NULL);
+    g_assert(!using_spice);
+    qemu_spice_init();
+    g_assert(using_spice);
+    g_assert_cmpint(support_spice_port(), ==, port);
+
+    client_connect(&c);
+    g_assert(support_spice_channels_connected() >= 1);
+    /* let the handshake finish, so that nothing is cut off mid-way */
+    support_run_for(300);
+    client_disconnect(&c);
+
+    qemu_opts_del(opts);
+    g_free(optstr);
+    server_stop();
+    g_assert(!using_spice);
 }
 
 #endif /* CONFIG_SPICE_CLIENT */
 
+/* spice-server and spice-client-glib debug output only with --verbose */
+static GLogFunc test_log_next;
+
+static void test_log_quiet(const gchar *domain, GLogLevelFlags level,
+                           const gchar *message, gpointer opaque)
+{
+    if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) {
+        return;
+    }
+    test_log_next(domain, level, message, opaque);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-#if GLIB_CHECK_VERSION(2, 72, 0)
-    /* spice-server and spice-client-glib debug output only on request */
+    /*
+     * spice-server warns when a peer resets a connection, which a client
+     * going away may do at any time: warnings are printed, not fatal.
+     */
+    g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+    /* v0.15.0's spice-core.c registers -spice at machine init */
+    qemu_add_opts(&qemu_spice_opts);
     if (!g_test_verbose()) {
-        g_log_set_debug_enabled(FALSE);
+        test_log_next = g_log_set_default_handler(test_log_quiet, NULL);
     }
-#endif
 
     g_test_add_func("/spice/vmc/name-missing", test_vmc_name_missing);
     g_test_add_func("/spice/vmc/name-unknown", test_vmc_name_unknown);
@@ -774,7 +931,11 @@ int main(int argc, char **argv)
     g_test_add_func("/spice/port/client-to-guest", test_port_client_to_guest);
     g_test_add_func("/spice/port/client-to-guest-flow",
                     test_port_client_to_guest_flow);
-    g_test_add_func("/spice/port/echo", test_port_echo);
+    g_test_add_func("/spice/port/echo-in-callback",
+                    test_port_echo_in_callback);
+    g_test_add_func("/spice/vmc/close-in-callback",
+                    test_vmc_close_in_callback);
+    g_test_add_func("/spice/server/init-opts", test_server_init_opts);
 #endif
     return g_test_run();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Spice chardev backends: spicevmc (agent, smartcard, usbredir) and spiceport. */
+/* Spice chardevs: spicevmc (agent, smartcard, usbredir) and spiceport. */
 
 #include "qemu-common.h"
 #include "qemu-char.h"

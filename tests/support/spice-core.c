@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Support layer: a spice server whose timers and watches run on the main loop. */
+/* Support layer: spice server with timers and watches on the main loop. */
 
 #include "qemu-common.h"
 
