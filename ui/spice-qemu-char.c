@@ -142,13 +142,16 @@ static int vmc_write(SpiceCharDeviceInstance *sin, const uint8_t *buf, int len)
 static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
 {
     SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
-    size_t n = len > 0 ? ring_pop(scd, buf, len) : 0;
+    size_t n;
 
+    scd->in_spice++;
+    n = len > 0 ? ring_pop(scd, buf, len) : 0;
     if (n > 0 && scd->write_blocked) {
         /* not from here: the core would call chr_write and the frontend */
         scd->write_blocked = false;
         qemu_bh_schedule(scd->writable_bh);
     }
+    scd->in_spice--;
     scd_debug(scd, 3, "guest->client %zu/%d bytes", n, len);
     return n;
 }
@@ -185,6 +188,8 @@ static const SpiceCharDeviceInterface vmc_interface = {
 /* Bring spice-server in line with what the guest asked for; -1: refused. */
 static int scd_apply_state(SpiceCharDriver *scd)
 {
+    /* spice-server is not re-entrant: never call it from its callbacks */
+    assert(scd->in_spice == 0);
     if (scd->want_registered && !scd->registered) {
         scd->sin.base.sif = &vmc_interface.base;
         if (qemu_spice_add_interface(&scd->sin.base) != 0) {
@@ -237,6 +242,7 @@ static void scd_wakeup_bh(void *opaque)
 {
     SpiceCharDriver *scd = opaque;
 
+    assert(scd->in_spice == 0);
     if (scd->registered) {
         spice_server_char_device_wakeup(&scd->sin);
     }
