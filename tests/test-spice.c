@@ -349,6 +349,38 @@ static void check_agent_greeting(TestFrontend *fe)
                      VD_AGENT_ANNOUNCE_CAPABILITIES);
 }
 
+static bool agent_has_monitors_cap(void *opaque)
+{
+    TestClient *c = opaque;
+
+    return spice_main_channel_agent_test_capability(c->main,
+                VD_AGENT_CAP_MONITORS_CONFIG);
+}
+
+/*
+ * guest -> client through spicevmc: the "agent" announces a capability,
+ * spice-server forwards the message, the client records it.
+ */
+static void agent_announce(CharDriverState *chr)
+{
+    struct {
+        VDIChunkHeader chunk;
+        VDAgentMessage msg;
+        VDAgentAnnounceCapabilities caps;
+        uint32_t caps_bits;
+    } __attribute__((packed)) m;
+
+    memset(&m, 0, sizeof(m));
+    m.chunk.port = GUINT32_TO_LE(VDP_CLIENT_PORT);
+    m.chunk.size = GUINT32_TO_LE(sizeof(m) - sizeof(m.chunk));
+    m.msg.protocol = GUINT32_TO_LE(VD_AGENT_PROTOCOL);
+    m.msg.type = GUINT32_TO_LE(VD_AGENT_ANNOUNCE_CAPABILITIES);
+    m.msg.size = GUINT32_TO_LE(sizeof(m.caps) + sizeof(m.caps_bits));
+    m.caps_bits = GUINT32_TO_LE(1u << VD_AGENT_CAP_MONITORS_CONFIG);
+    g_assert_cmpint(qemu_chr_write(chr, (uint8_t *)&m, sizeof(m)), ==,
+                    sizeof(m));
+}
+
 static void test_vmc_agent_connected(void)
 {
     TestClient c;
@@ -369,6 +401,9 @@ static void test_vmc_agent_connected(void)
     g_assert(support_run_until(agent_changed, &w, WAIT_MS));
     g_assert(c.agent_values[0]);
     check_agent_greeting(&fe);
+    g_assert(!agent_has_monitors_cap(&c));
+    agent_announce(chr);
+    g_assert(support_run_until(agent_has_monitors_cap, &c, WAIT_MS));
 
     /* a second open is no transition */
     qemu_chr_guest_open(chr);
