@@ -25,13 +25,13 @@ typedef struct SpiceCharDriver {
     /*
      * Interface state.  "want" is what the guest asked for, "registered"
      * what spice-server has; they differ only while a change waits in
-     * state_bh because it was asked for from inside a spice callback.
+     * state_bh because it was asked for from inside a spice callback
+     * (spice_cb_depth > 0).
      */
     bool want_registered;
     bool registered;
     bool want_port_open;        /* spiceport: guest has the port open */
     bool port_open;             /* spiceport: last event sent was OPENED */
-    int in_spice;               /* spice-server callbacks running now */
 
     QEMUBH *wakeup_bh;          /* spice_server_char_device_wakeup() */
     QEMUBH *state_bh;           /* apply a deferred interface change */
@@ -41,6 +41,12 @@ typedef struct SpiceCharDriver {
     size_t head, len;
     bool write_blocked;         /* a chr_write was short */
 } SpiceCharDriver;
+
+/*
+ * Callbacks of spice-server running now, for any spice chardev: a frontend
+ * may act on another chardev from inside one.
+ */
+static int spice_cb_depth;
 
 static void GCC_FMT_ATTR(3, 4)
 scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt, ...)
@@ -116,7 +122,7 @@ static int vmc_write(SpiceCharDeviceInstance *sin, const uint8_t *buf, int len)
     SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
     int done = 0;
 
-    scd->in_spice++;
+    spice_cb_depth++;
     while (done < len) {
         int room = qemu_chr_can_read(scd->chr);
         int n;
@@ -128,7 +134,7 @@ static int vmc_write(SpiceCharDeviceInstance *sin, const uint8_t *buf, int len)
         qemu_chr_read(scd->chr, (uint8_t *)buf + done, n);
         done += n;
     }
-    scd->in_spice--;
+    spice_cb_depth--;
     /*
      * The rest stays with spice-server.  The interface promises
      * (SPICE_CHAR_DEVICE_NOTIFY_WRITABLE) a wakeup once the frontend
@@ -144,14 +150,14 @@ static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
     SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
     size_t n;
 
-    scd->in_spice++;
+    spice_cb_depth++;
     n = len > 0 ? ring_pop(scd, buf, len) : 0;
     if (n > 0 && scd->write_blocked) {
         /* not from here: the core would call chr_write and the frontend */
         scd->write_blocked = false;
         qemu_bh_schedule(scd->writable_bh);
     }
-    scd->in_spice--;
+    spice_cb_depth--;
     scd_debug(scd, 3, "guest->client %zu/%d bytes", n, len);
     return n;
 }
@@ -189,7 +195,7 @@ static const SpiceCharDeviceInterface vmc_interface = {
 static int scd_apply_state(SpiceCharDriver *scd)
 {
     /* spice-server is not re-entrant: never call it from its callbacks */
-    assert(scd->in_spice == 0);
+    assert(spice_cb_depth == 0);
     if (scd->want_registered && !scd->registered) {
         scd->sin.base.sif = &vmc_interface.base;
         if (qemu_spice_add_interface(&scd->sin.base) != 0) {
@@ -231,7 +237,7 @@ static void scd_state_bh(void *opaque)
 /* Apply now, or later if spice-server is on the stack. */
 static void scd_update_state(SpiceCharDriver *scd)
 {
-    if (scd->in_spice > 0) {
+    if (spice_cb_depth > 0) {
         qemu_bh_schedule(scd->state_bh);
     } else {
         scd_state_bh(scd);
@@ -242,7 +248,7 @@ static void scd_wakeup_bh(void *opaque)
 {
     SpiceCharDriver *scd = opaque;
 
-    assert(scd->in_spice == 0);
+    assert(spice_cb_depth == 0);
     if (scd->registered) {
         spice_server_char_device_wakeup(&scd->sin);
     }
