@@ -98,6 +98,46 @@ static void test_vmc_no_server(void)
     qemu_chr_close(chr);
 }
 
+/* debug=N: the backend traces to stderr, more with a higher level */
+static void test_vmc_debug(void)
+{
+    char *dir = support_make_tmpdir();
+    char *path = g_build_filename(dir, "stderr", NULL);
+    int saved = dup(STDERR_FILENO);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    static const uint8_t msg[] = "traced";
+    CharDriverState *quiet, *loud;
+    char *out = NULL;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(saved, >=, 0);
+    quiet = test_chr_new("spicevmc,id=quiet,name=usbredir");
+    loud = test_chr_new("spicevmc,id=loud,name=vdagent,debug=2");
+    g_assert(quiet && loud);
+
+    fflush(stderr);
+    dup2(fd, STDERR_FILENO);
+    qemu_chr_write(quiet, msg, sizeof(msg));
+    qemu_chr_write(loud, msg, sizeof(msg));
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    close(fd);
+
+    g_assert(g_file_get_contents(path, &out, NULL, NULL));
+    g_assert(strstr(out, "spice chardev vdagent: no interface, 7 bytes "
+                    "dropped") != NULL);
+    g_assert(strstr(out, "usbredir") == NULL);
+
+    g_free(out);
+    qemu_chr_close(quiet);
+    qemu_chr_close(loud);
+    unlink(path);
+    g_assert_cmpint(support_rm_tmpdir(dir), ==, 0);
+    g_free(path);
+    g_free(dir);
+}
+
 #ifdef CONFIG_SPICE_CLIENT
 
 /* ---- a spice-client-glib client in this process --------------------------
@@ -955,6 +995,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spice/vmc/name-unknown", test_vmc_name_unknown);
     g_test_add_func("/spice/port/name-missing", test_port_name_missing);
     g_test_add_func("/spice/vmc/no-server", test_vmc_no_server);
+    g_test_add_func("/spice/vmc/debug", test_vmc_debug);
 #ifdef CONFIG_SPICE_CLIENT
     g_test_add_func("/spice/vmc/agent-connected", test_vmc_agent_connected);
     g_test_add_func("/spice/port/open-close", test_port_open_close);
