@@ -11,6 +11,7 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "ui/qemu-spice.h"
 
 #include <glib.h>
 #include <poll.h>
@@ -307,6 +308,17 @@ static void chr_io_free(CharDriverState *chr)
     qemu_free(io->oq);
     qemu_free(io);
     chr->io = NULL;
+}
+
+/*
+ * For backends without an output fd (spice): they call this once they can
+ * take output again, in place of the fd_out watch.
+ */
+void qemu_chr_be_writable(CharDriverState *s)
+{
+    if (s->io) {
+        chr_io_write_ready(s->io);
+    }
 }
 
 CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
@@ -1390,6 +1402,10 @@ static const CharBackendEntry backend_table[] = {
     { .name = "vc",        .open = text_console_init },
     { .name = "file",      .open = qemu_chr_open_file_out },
     { .name = "pipe",      .open = qemu_chr_open_pipe },
+#ifdef CONFIG_SPICE
+    { .name = "spicevmc",  .open = qemu_chr_open_spice },
+    { .name = "spiceport", .open = qemu_chr_open_spice_port },
+#endif
 };
 
 static const CharBackendEntry *chr_find_backend(const char *name)

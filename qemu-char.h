@@ -175,6 +175,15 @@ uint64_t qemu_chr_dropped_bytes(const CharDriverState *s);
 size_t qemu_chr_queued_bytes(const CharDriverState *s);
 
 /*
+ * Addition for backends that have no fd to poll for writability (spice):
+ * after a short chr_write, the backend calls this once it can take more.
+ * Queued output is then flushed and a qemu_chr_write_nb() waiter is woken,
+ * as the fd_out watch does for fd-based backends.  Call it from the main
+ * loop (e.g. a bottom half), not from inside chr_write.
+ */
+void qemu_chr_be_writable(CharDriverState *s);
+
+/*
  * Additions for backends: allocate a CharDriverState from an ops table,
  * and say why an open failed.  qemu_chr_open_error() is called by a
  * backend's open function before it returns a negative errno; the core

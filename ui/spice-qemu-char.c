@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Spice chardevs: spicevmc (agent, smartcard, usbredir) and spiceport. */
+
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-error.h"
+#include "ui/qemu-spice.h"
+
+#include <spice/protocol.h>
+
+/*
+ * Guest->client bytes wait here until spice-server reads them.  Bounded:
+ * a chr_write that does not fit is short, and the core holds the rest
+ * until qemu_chr_be_writable().
+ */
+#define SPICE_CHR_BUF_SIZE (64 * 1024)
+
+typedef struct SpiceCharDriver {
+    CharDriverState *chr;
+    SpiceCharDeviceInstance sin;
+    char *portname;             /* spiceport only; sin.portname points here */
+    bool is_port;
+    uint32_t debug;
+
+    /*
+     * Interface state.  "want" is what the guest asked for, "registered"
+     * what spice-server has; they differ only while a change waits in
+     * state_bh because it was asked for from inside a spice callback
+     * (spice_cb_depth > 0).
+     */
+    bool want_registered;
+    bool registered;
+    bool want_port_open;        /* spiceport: guest has the port open */
+    bool port_open;             /* spiceport: last event sent was OPENED */
+
+    QEMUBH *wakeup_bh;          /* spice_server_char_device_wakeup() */
+    QEMUBH *state_bh;           /* apply a deferred interface change */
+    QEMUBH *writable_bh;        /* qemu_chr_be_writable() */
+
+    uint8_t *buf;               /* ring of SPICE_CHR_BUF_SIZE bytes */
+    size_t head, len;
+    bool write_blocked;         /* a chr_write was short */
+} SpiceCharDriver;
+
+/*
+ * Callbacks of spice-server running now, for any spice chardev: a frontend
+ * may act on another chardev from inside one.
+ */
+static int spice_cb_depth;
+
+static void GCC_FMT_ATTR(3, 4)
+scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (scd->debug < level) {
+        return;
+    }
+    fprintf(stderr, "spice chardev %s: ",
+            scd->is_port ? scd->portname : scd->sin.subtype);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* ---- ring of guest->client bytes ---------------------------------------- */
+
+static size_t ring_push(SpiceCharDriver *scd, const uint8_t *data, size_t n)
+{
+    size_t done = 0;
+
+    n = MIN(n, SPICE_CHR_BUF_SIZE - scd->len);
+    while (done < n) {
+        size_t tail = (scd->head + scd->len) % SPICE_CHR_BUF_SIZE;
+        size_t chunk = MIN(n - done, SPICE_CHR_BUF_SIZE - tail);
+
+        memcpy(scd->buf + tail, data + done, chunk);
+        scd->len += chunk;
+        done += chunk;
+    }
+    return done;
+}
+
+static size_t ring_pop(SpiceCharDriver *scd, uint8_t *data, size_t n)
+{
+    size_t done = 0;
+
+    n = MIN(n, scd->len);
+    while (done < n) {
+        size_t chunk = MIN(n - done, SPICE_CHR_BUF_SIZE - scd->head);
+
+        memcpy(data + done, scd->buf + scd->head, chunk);
+        scd->head = (scd->head + chunk) % SPICE_CHR_BUF_SIZE;
+        scd->len -= chunk;
+        done += chunk;
+    }
+    if (scd->len == 0) {
+        scd->head = 0;
+    }
+    return done;
+}
+
+/* Output cannot go anywhere any more: drop it, and let the core go on. */
+static void scd_discard_output(SpiceCharDriver *scd)
+{
+    if (scd->len > 0) {
+        scd_debug(scd, 1, "dropping %zu unread bytes", scd->len);
+    }
+    scd->head = scd->len = 0;
+    if (scd->write_blocked) {
+        scd->write_blocked = false;
+        qemu_bh_schedule(scd->writable_bh);
+    }
+}
+
+/* ---- SpiceCharDeviceInterface callbacks (spice-server calls these) ------- */
+
+/* client -> guest: hand over what the frontend can take now */
+static int vmc_write(SpiceCharDeviceInstance *sin, const uint8_t *buf, int len)
+{
+    SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
+    int done = 0;
+
+    spice_cb_depth++;
+    while (done < len) {
+        int room = qemu_chr_can_read(scd->chr);
+        int n;
+
+        if (room <= 0) {
+            break;
+        }
+        n = MIN(room, len - done);
+        qemu_chr_read(scd->chr, (uint8_t *)buf + done, n);
+        done += n;
+    }
+    spice_cb_depth--;
+    /*
+     * The rest stays with spice-server.  The interface promises
+     * (SPICE_CHAR_DEVICE_NOTIFY_WRITABLE) a wakeup once the frontend
+     * takes more: see spice_chr_accept_input().
+     */
+    scd_debug(scd, 3, "client->guest %d/%d bytes", done, len);
+    return done;
+}
+
+/* guest -> client: spice-server takes bytes from the ring */
+static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
+{
+    SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
+    size_t n;
+
+    spice_cb_depth++;
+    n = len > 0 ? ring_pop(scd, buf, len) : 0;
+    if (n > 0 && scd->write_blocked) {
+        /* not from here: the core would call chr_write and the frontend */
+        scd->write_blocked = false;
+        qemu_bh_schedule(scd->writable_bh);
+    }
+    spice_cb_depth--;
+    scd_debug(scd, 3, "guest->client %zu/%d bytes", n, len);
+    return n;
+}
+
+static void vmc_state(SpiceCharDeviceInstance *sin, int connected)
+{
+    SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
+
+    scd_debug(scd, 1, "client %s", connected ? "connected" : "disconnected");
+}
+
+static void vmc_event(SpiceCharDeviceInstance *sin, uint8_t event)
+{
+    SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
+
+    scd_debug(scd, 1, "port event %u from the client", event);
+}
+
+static const SpiceCharDeviceInterface vmc_interface = {
+    .base.type          = SPICE_INTERFACE_CHAR_DEVICE,
+    .base.description   = "chardev spicevmc/spiceport",
+    .base.major_version = SPICE_INTERFACE_CHAR_DEVICE_MAJOR,
+    .base.minor_version = SPICE_INTERFACE_CHAR_DEVICE_MINOR,
+    .state              = vmc_state,
+    .write              = vmc_write,
+    .read               = vmc_read,
+    .event              = vmc_event,
+    /* we call spice_server_char_device_wakeup(); no 100 ms retry timer */
+    .flags              = SPICE_CHAR_DEVICE_NOTIFY_WRITABLE,
+};
+
+/* ---- interface registration and port events ----------------------------- */
+
+/* Bring spice-server in line with what the guest asked for; -1: refused. */
+static int scd_apply_state(SpiceCharDriver *scd)
+{
+    /* spice-server is not re-entrant: never call it from its callbacks */
+    assert(spice_cb_depth == 0);
+    if (scd->want_registered && !scd->registered) {
+        scd->sin.base.sif = &vmc_interface.base;
+        if (qemu_spice_add_interface(&scd->sin.base) != 0) {
+            scd->want_registered = false;
+            return -1;
+        }
+        scd->registered = true;
+        scd_debug(scd, 1, "interface added");
+    } else if (!scd->want_registered && scd->registered) {
+        spice_server_remove_interface(&scd->sin.base);
+        scd->registered = false;
+        scd->port_open = false;
+        scd_debug(scd, 1, "interface removed");
+    }
+    if (scd->is_port && scd->registered &&
+        scd->want_port_open != scd->port_open) {
+        scd->port_open = scd->want_port_open;
+        spice_server_port_event(&scd->sin, scd->port_open ?
+                                SPICE_PORT_EVENT_OPENED :
+                                SPICE_PORT_EVENT_CLOSED);
+        scd_debug(scd, 1, "port %s", scd->port_open ? "opened" : "closed");
+    }
+    if (scd->registered && scd->len > 0) {
+        qemu_bh_schedule(scd->wakeup_bh);
+    }
+    return 0;
+}
+
+static void scd_state_bh(void *opaque)
+{
+    SpiceCharDriver *scd = opaque;
+
+    if (scd_apply_state(scd) < 0) {
+        error_report("spice chardev %s: spice-server refused the interface",
+                     scd->is_port ? scd->portname : scd->sin.subtype);
+    }
+}
+
+/* Apply now, or later if spice-server is on the stack. */
+static void scd_update_state(SpiceCharDriver *scd)
+{
+    if (spice_cb_depth > 0) {
+        qemu_bh_schedule(scd->state_bh);
+    } else {
+        scd_state_bh(scd);
+    }
+}
+
+static void scd_wakeup_bh(void *opaque)
+{
+    SpiceCharDriver *scd = opaque;
+
+    assert(spice_cb_depth == 0);
+    if (scd->registered) {
+        spice_server_char_device_wakeup(&scd->sin);
+    }
+}
+
+static void scd_writable_bh(void *opaque)
+{
+    SpiceCharDriver *scd = opaque;
+
+    qemu_chr_be_writable(scd->chr);
+}
+
+/* ---- CharDriverOps ------------------------------------------------------- */
+
+static int spice_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    SpiceCharDriver *scd = chr->opaque;
+    size_t n;
+
+    if (!scd->want_registered) {
+        /* no interface, so no reader: nothing to keep it for */
+        scd_debug(scd, 2, "no interface, %d bytes dropped", len);
+        return len;
+    }
+    n = ring_push(scd, buf, len);
+    if (n > 0) {
+        /* spice-server may be on the stack (an echoing frontend) */
+        qemu_bh_schedule(scd->wakeup_bh);
+    }
+    if (n < (size_t)len) {
+        scd->write_blocked = true;
+    }
+    scd_debug(scd, 2, "write %zu/%d bytes", n, len);
+    return n;
+}
+
+/* The frontend can take more client data: let spice-server retry. */
+static void spice_chr_accept_input(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    qemu_bh_schedule(scd->wakeup_bh);
+}
+
+/* A frontend attached or left: what it can read may have changed. */
+static void spice_chr_update_read_handler(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    qemu_bh_schedule(scd->wakeup_bh);
+}
+
+static void spice_vmc_guest_open(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    scd->want_registered = true;
+    scd_update_state(scd);
+}
+
+static void spice_vmc_guest_close(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    scd->want_registered = false;
+    scd_discard_output(scd);
+    scd_update_state(scd);
+}
+
+static void spice_port_guest_open(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    scd->want_registered = true;
+    scd->want_port_open = true;
+    scd_update_state(scd);
+}
+
+static void spice_port_guest_close(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    /* the port stays; the client just hears that the guest left */
+    scd->want_port_open = false;
+    scd_update_state(scd);
+}
+
+static void spice_chr_close(CharDriverState *chr)
+{
+    SpiceCharDriver *scd = chr->opaque;
+
+    scd->want_registered = false;
+    scd->want_port_open = false;
+    /* nothing to defer to any more: the state goes with us */
+    if (scd->registered) {
+        spice_server_remove_interface(&scd->sin.base);
+        scd->registered = false;
+    }
+    qemu_bh_delete(scd->wakeup_bh);
+    qemu_bh_delete(scd->state_bh);
+    qemu_bh_delete(scd->writable_bh);
+    qemu_free(scd->buf);
+    qemu_free(scd->portname);
+    qemu_free(scd);
+    chr->opaque = NULL;
+}
+
+static const CharDriverOps spice_vmc_ops = {
+    .chr_write               = spice_chr_write,
+    .chr_update_read_handler = spice_chr_update_read_handler,
+    .chr_close               = spice_chr_close,
+    .chr_accept_input        = spice_chr_accept_input,
+    .chr_guest_open          = spice_vmc_guest_open,
+    .chr_guest_close         = spice_vmc_guest_close,
+};
+
+static const CharDriverOps spice_port_ops = {
+    .chr_write               = spice_chr_write,
+    .chr_update_read_handler = spice_chr_update_read_handler,
+    .chr_close               = spice_chr_close,
+    .chr_accept_input        = spice_chr_accept_input,
+    .chr_guest_open          = spice_port_guest_open,
+    .chr_guest_close         = spice_port_guest_close,
+};
+
+/* ---- open ---------------------------------------------------------------- */
+
+/* spicevmc names: what spice-server knows, except "port" (spiceport's). */
+static bool spice_vmc_name_ok(const char *name)
+{
+    return strcmp(name, "port") != 0;
+}
+
+static const char *spice_vmc_subtype(const char *name)
+{
+    const char **p;
+
+    for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
+        if (spice_vmc_name_ok(*p) && strcmp(*p, name) == 0) {
+            return *p;
+        }
+    }
+    return NULL;
+}
+
+static char *spice_vmc_names(void)
+{
+    GString *s = g_string_new("");
+    const char **p;
+
+    for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
+        if (spice_vmc_name_ok(*p)) {
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "", *p);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static SpiceCharDriver *spice_chr_new(QemuOpts *opts, const CharDriverOps *ops,
+                                      const char *subtype)
+{
+    SpiceCharDriver *scd = qemu_mallocz(sizeof(*scd));
+
+    scd->chr = qemu_chr_alloc(ops, scd);
+    scd->debug = qemu_opt_get_number(opts, "debug", 0);
+    scd->sin.subtype = subtype;
+    scd->buf = qemu_malloc(SPICE_CHR_BUF_SIZE);
+    scd->wakeup_bh = qemu_bh_new(scd_wakeup_bh, scd);
+    scd->state_bh = qemu_bh_new(scd_state_bh, scd);
+    scd->writable_bh = qemu_bh_new(scd_writable_bh, scd);
+    return scd;
+}
+
+int qemu_chr_open_spice(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *name = qemu_opt_get(opts, "name");
+    const char *subtype = name ? spice_vmc_subtype(name) : NULL;
+    SpiceCharDriver *scd;
+    char *names;
+
+    if (!subtype) {
+        names = spice_vmc_names();
+        if (name) {
+            qemu_chr_open_error("name", "unknown channel \"%s\" "
+                                "(valid names: %s)", name, names);
+        } else {
+            qemu_chr_open_error("name", "missing (valid names: %s)", names);
+        }
+        g_free(names);
+        return -EINVAL;
+    }
+
+    scd = spice_chr_new(opts, &spice_vmc_ops, subtype);
+    /* like v0.15.0: open from the start; the guest decides the rest */
+    qemu_chr_generic_open(scd->chr);
+    *_chr = scd->chr;
+    return 0;
+}
+
+int qemu_chr_open_spice_port(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *name = qemu_opt_get(opts, "name");
+    SpiceCharDriver *scd;
+
+    if (!name || !*name) {
+        qemu_chr_open_error("name", "missing (a port name such as "
+                            "org.qemu.console.serial.0)");
+        return -EINVAL;
+    }
+
+    scd = spice_chr_new(opts, &spice_port_ops, "port");
+    scd->is_port = true;
+    scd->portname = qemu_strdup(name);
+    scd->sin.portname = scd->portname;
+    /*
+     * Without a running server the port would only be reachable by a
+     * local one; wait for the guest then.  With one, clients see the
+     * port from now on, closed until the guest opens it.
+     */
+    if (using_spice) {
+        scd->want_registered = true;
+        if (scd_apply_state(scd) < 0) {
+            qemu_chr_open_error("name", "spice-server refused port \"%s\"",
+                                name);
+            goto fail;
+        }
+    }
+    qemu_chr_generic_open(scd->chr);
+    *_chr = scd->chr;
+    return 0;
+
+fail:
+    qemu_chr_close(scd->chr);
+    return -EINVAL;
+}
