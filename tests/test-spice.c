@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the spicevmc and spiceport chardevs against a real spice client. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-timer.h"

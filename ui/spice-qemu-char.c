@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Spice chardevs: spicevmc (agent, smartcard, usbredir) and spiceport. */
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-error.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: spice server with timers and watches on the main loop. */
 
+#include <glib.h>
 #include "qemu-common.h"
 
 #ifdef CONFIG_SPICE
