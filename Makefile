@@ -91,8 +91,8 @@ TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
-.PHONY: all check check-sanitize check-valgrind check-guest bench demo \
-    fuzz fuzz-run clean distclean help
+.PHONY: all check check-all check-sanitize check-valgrind check-guest \
+    bench demo fuzz fuzz-run clean distclean help
 
 all: $(PROGS)
 
@@ -164,13 +164,15 @@ endif
 	@G_SLICE=always-malloc G_DEBUG=gc-friendly $(TEST_ENV) \
 	    $(TAP_SUMMARY) --wrapper='$(VALGRIND)' $(TESTS) $(FUZZ_REPLAYS)
 
+# Everything CI runs, with one total at the end.
+check-all: all
+	@MAKE="$(MAKE)" $(SHELL) $(SRC_PATH)/tests/check-all
+
 GUEST_RUNNER := $(SRC_PATH)/tests/guest/run-guest-tests
+# The reference implementation is Debian's QEMU (qemu-system-x86).
+QEMU ?= /usr/bin/qemu-system-x86_64
 check-guest:
-	@if [ -z "$(QEMU)" ]; then \
-	    echo "usage: make check-guest QEMU=/path/to/qemu-system-x86_64" >&2; \
-	    exit 1; \
-	fi; \
-	if [ ! -f "$(GUEST_RUNNER)" ]; then \
+	@if [ ! -f "$(GUEST_RUNNER)" ]; then \
 	    echo "check-guest: $(GUEST_RUNNER) does not exist yet" >&2; \
 	    exit 1; \
 	fi; \
