@@ -715,11 +715,15 @@ static const CharDriverOps fd_ops = {
     .chr_close = fd_chr_close,
 };
 
-/* A chardev over fds it owns; OPENED is reported once handlers attach. */
-static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
-                                             int fd_in, int fd_out)
+/*
+ * A chardev over fds with @s as its state: an FDCharDriver, or a larger
+ * backend state that starts with one (fd_chr_close() frees it whole).
+ * OPENED is reported once handlers attach.
+ */
+static CharDriverState *qemu_chr_open_fd_state(const CharDriverOps *ops,
+                                               FDCharDriver *s,
+                                               int fd_in, int fd_out)
 {
-    FDCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(ops, s);
 
     s->fd_in = fd_in;
@@ -733,6 +737,14 @@ static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
     chr_io_set_fds(chr, fd_in, fd_out);
     qemu_chr_generic_open(chr);
     return chr;
+}
+
+/* A chardev over fds it owns. */
+static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
+                                             int fd_in, int fd_out)
+{
+    return qemu_chr_open_fd_state(ops, qemu_mallocz(sizeof(FDCharDriver)),
+                                  fd_in, fd_out);
 }
 
 static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
