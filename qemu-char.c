@@ -1548,8 +1548,14 @@ static int mux_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     MuxDriver *d = chr->opaque;
     int i = 0;
 
+    /*
+     * Everything is handed to the backend, whose bounded queue keeps or
+     * counts it.  Returning less would park the rest in the mux's own
+     * queue, which nothing ever flushes.
+     */
     if (!d->timestamps) {
-        return qemu_chr_write(d->drv, buf, len);
+        qemu_chr_write(d->drv, buf, len);
+        return len;
     }
     while (i < len) {
         const uint8_t *nl = memchr(buf + i, '\n', len - i);
@@ -1651,26 +1657,29 @@ static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
     return false;
 }
 
-/* Hand buffered input to the focused frontend, as much as it takes. */
+/*
+ * Hand buffered input to its frontends, as much as each takes.  Not only
+ * the focused one: bytes typed before a switch in the same chunk belong
+ * to the frontend that had the focus then.
+ */
 static void mux_drain(MuxDriver *d)
 {
-    int m = d->focus;
+    int m;
 
-    if (m < 0) {
-        return;
-    }
-    while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
-        unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
-        int avail = d->prod[m] - d->cons[m];
-        int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
-        int room = d->chr_can_read[m](d->ext_opaque[m]);
+    for (m = 0; m < d->mux_cnt; m++) {
+        while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
+            unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
+            int avail = d->prod[m] - d->cons[m];
+            int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+            int room = d->chr_can_read[m](d->ext_opaque[m]);
 
-        if (room <= 0) {
-            break;
+            if (room <= 0) {
+                break;
+            }
+            n = MIN(n, room);
+            d->cons[m] += n;
+            d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
         }
-        n = MIN(n, room);
-        d->cons[m] += n;
-        d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
     }
 }
 
@@ -1681,17 +1690,22 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
     int i;
 
     for (i = 0; i < size; i++) {
-        int m;
+        int m = d->focus;
 
+        /*
+         * Stop before the byte, not after mux_proc_byte() has seen it: a
+         * second escape char would otherwise be taken as a new escape
+         * when it is processed again.
+         */
+        if (m >= 0 && d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
+            return i;
+        }
         if (!mux_proc_byte(chr, d, buf[i])) {
             continue;
         }
         m = d->focus;
         if (m < 0) {
             continue;
-        }
-        if (d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
-            return i;
         }
         d->buffer[m][d->prod[m]++ % MUX_BUFFER_SIZE] = buf[i];
     }
@@ -1765,12 +1779,21 @@ static void mux_chr_event(void *opaque, int event)
 static void mux_chr_update_read_handler(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
-    int m = d->mux_cnt;
+    int m;
 
     if (!chr->chr_can_read && !chr->chr_read && !chr->chr_event &&
         !chr->handler_opaque) {
         /* a release carries no identity; keep the slots as they are */
         return;
+    }
+    /* a frontend that sets its handlers again keeps its slot */
+    for (m = 0; m < d->mux_cnt; m++) {
+        if (d->ext_opaque[m] == chr->handler_opaque) {
+            d->chr_can_read[m] = chr->chr_can_read;
+            d->chr_read[m] = chr->chr_read;
+            d->chr_event[m] = chr->chr_event;
+            return;
+        }
     }
     if (m >= MAX_MUX) {
         error_report("chardev \"%s\": mux already has %d frontends",
