@@ -11,6 +11,7 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "hw/msmouse.h"
 
 #include <glib.h>
 #include <poll.h>
@@ -2107,6 +2108,7 @@ typedef struct CharBackendEntry {
 static const CharBackendEntry backend_table[] = {
     { .name = "null",      .open = qemu_chr_open_null },
     { .name = "vc",        .open = text_console_init },
+    { .name = "msmouse",   .open = qemu_chr_open_msmouse },
     { .name = "pty",       .open = qemu_chr_open_pty },
     { .name = "stdio",     .open = qemu_chr_open_stdio },
     { .name = "tty",       .open = qemu_chr_open_tty },
