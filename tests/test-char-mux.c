@@ -221,7 +221,7 @@ static void test_focus_two(void)
 
     /* setting handlers again keeps the slot: still two frontends */
     qemu_chr_add_handlers(f.mux, NULL, NULL, NULL, b);
-    qemu_chr_add_handlers(f.mux, NULL, NULL, NULL, NULL);
+    test_fe_detach(b);
     test_fe_attach(b, f.mux);
     type(&f, ESC "c" "5" ESC "c" "6");
     settle();

@@ -322,6 +322,50 @@ static void test_stdio_keeps_flags(void)
     pty_free(&p);
 }
 
+/* Not a terminal (stdin /dev/null, stdout a pipe): no termios, EOF. */
+static void test_stdio_not_a_tty(void)
+{
+    int out[2], status;
+    char buf[4];
+    pid_t pid;
+
+    g_assert_cmpint(pipe(out), ==, 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        CharDriverState *chr;
+        TestFrontend fe;
+
+        if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0) {
+            _exit(2);
+        }
+        chr = test_chr_new("stdio,id=term");
+        g_assert(chr);
+        test_fe_attach(&fe, chr);
+        g_assert(fd_nonblocking(1));
+        /* end of input is the end of the connection */
+        g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 2000));
+        g_assert_cmpint(fe.events[0], ==, CHR_EVENT_OPENED);
+        /* output still works */
+        g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"out", 3), ==,
+                        3);
+        test_fe_detach(&fe);
+        qemu_chr_close(chr);
+        g_assert(!fd_nonblocking(1));
+        _exit(0);
+    }
+    close(out[1]);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_assert(test_read_full(out[0], buf, 3, 1000));
+    g_assert(memcmp(buf, "out", 3) == 0);
+    close(out[0]);
+}
+
 /* ---- pty ---- */
 
 /* Open a pty chardev; returns the slave path from its announcement. */
@@ -711,6 +755,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/stdio/restore-at-exit",
                     test_stdio_restore_at_exit);
     g_test_add_func("/char/stdio/keeps-nonblock", test_stdio_keeps_flags);
+    g_test_add_func("/char/stdio/not-a-terminal", test_stdio_not_a_tty);
     g_test_add_func("/char/pty/announce", test_pty_announce);
     g_test_add_func("/char/pty/buffer-before-client",
                     test_pty_buffer_before_client);
