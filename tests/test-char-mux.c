@@ -4,7 +4,9 @@
 #include "qemu-char.h"
 #include "qemu-config.h"
 #include "qemu-error.h"
+#include "monitor.h"
 #include "support-test.h"
+#include "support-monitor.h"
 #include "char-test-util.h"
 
 #include <poll.h>
@@ -711,6 +713,73 @@ static void test_backend_events(void)
     g_free(path);
 }
 
+/* "mon:" (as in -serial mon:...): the monitor shares the backend. */
+static void test_mon_prefix(void)
+{
+    char *path = g_strdup_printf("%s/monfifo", tmpdir);
+    char *spec = g_strdup_printf("mon:pipe:%s", path);
+    CharDriverState *mux, *base;
+    TestFrontend serial;
+    Monitor *mon;
+    GString *out;
+    int term_w, term_r;
+
+    char *in = g_strdup_printf("%s.in", path);
+    char *outp = g_strdup_printf("%s.out", path);
+
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(outp, 0600), ==, 0);
+    mux = qemu_chr_open("mon0", spec, NULL);
+    g_assert(mux);
+    g_assert_cmpstr(mux->label, ==, "mon0");
+    base = qemu_chr_find("mon0-base");
+    g_assert(base);
+    mon = support_monitor_last();
+    g_assert(mon);
+    g_assert(support_monitor_chr(mon) == mux);
+    g_assert(support_monitor_flags(mon) & MONITOR_USE_READLINE);
+    term_w = open(in, O_WRONLY | O_CLOEXEC);
+    term_r = open(outp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(term_w, >=, 0);
+    g_assert_cmpint(term_r, >=, 0);
+
+    /* the guest's serial port attaches second and takes the focus */
+    test_fe_attach(&serial, mux);
+    g_assert(support_monitor_event_seen(mon, CHR_EVENT_MUX_OUT));
+    /* out of focus, the monitor holds its banner back */
+    out = pump_collect(term_r, 100);
+    g_assert(support_monitor_event_seen(mon, CHR_EVENT_OPENED));
+    g_assert(!strstr(out->str, "monitor - type 'help'"));
+    g_string_free(out, TRUE);
+    g_assert(test_write_full(term_w, "s", 1, 1000));
+    g_assert(test_fe_wait_input(&serial, 1, 2000));
+
+    /* C-a c: the monitor gets the next bytes */
+    support_monitor_input_clear(mon);
+    g_assert(test_write_full(term_w, ESC "c" "m", 3, 1000));
+    out = pump_collect(term_r, 100);
+    g_assert(strstr(out->str, "monitor - type 'help'"));
+    g_string_free(out, TRUE);
+    g_assert_cmpint(support_monitor_event_seen(mon, CHR_EVENT_MUX_IN), ==,
+                    2);
+    g_assert_cmpint(serial.input->len, ==, 1);
+    g_assert(strchr((const char *)support_monitor_input(mon, NULL), 'm'));
+
+    support_monitor_free(mon);
+    qemu_chr_close(mux);
+    qemu_chr_close(base);
+    serial.chr = NULL;
+    test_fe_detach(&serial);
+    close(term_w);
+    close(term_r);
+    unlink(in);
+    unlink(outp);
+    g_free(in);
+    g_free(outp);
+    g_free(path);
+    g_free(spec);
+}
+
 static void echo_child(int master)
 {
     CharDriverState *mux = test_chr_new("stdio,id=emx,mux=on");
@@ -802,6 +871,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/mux/guest-open-ignored", test_guest_open_ignored);
     g_test_add_func("/char/mux/backend-events", test_backend_events);
     g_test_add_func("/char/mux/echo", test_echo);
+    g_test_add_func("/char/mux/mon-prefix", test_mon_prefix);
 
     ret = g_test_run();
     support_rm_tmpdir(tmpdir);
