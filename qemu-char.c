@@ -11,10 +11,16 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "hw/msmouse.h"
 #include "ui/qemu-spice.h"
 
 #include <glib.h>
 #include <poll.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <sys/inotify.h>
+#include <linux/parport.h>
+#include <linux/ppdev.h>
 
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
@@ -727,11 +733,15 @@ static const CharDriverOps fd_ops = {
     .chr_close = fd_chr_close,
 };
 
-/* A chardev over fds it owns; OPENED is reported once handlers attach. */
-static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
-                                             int fd_in, int fd_out)
+/*
+ * A chardev over fds with @s as its state: an FDCharDriver, or a larger
+ * backend state that starts with one (fd_chr_close() frees it whole).
+ * OPENED is reported once handlers attach.
+ */
+static CharDriverState *qemu_chr_open_fd_state(const CharDriverOps *ops,
+                                               FDCharDriver *s,
+                                               int fd_in, int fd_out)
 {
-    FDCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(ops, s);
 
     s->fd_in = fd_in;
@@ -745,6 +755,14 @@ static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
     chr_io_set_fds(chr, fd_in, fd_out);
     qemu_chr_generic_open(chr);
     return chr;
+}
+
+/* A chardev over fds it owns. */
+static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
+                                             int fd_in, int fd_out)
+{
+    return qemu_chr_open_fd_state(ops, qemu_mallocz(sizeof(FDCharDriver)),
+                                  fd_in, fd_out);
 }
 
 static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
@@ -816,6 +834,685 @@ CharDriverState *qemu_chr_open_eventfd(int eventfd)
 }
 
 /***********************************************************/
+/* Terminal helper: raw mode for stdio, line settings for tty */
+
+/*
+ * Raw input on a terminal, starting from the settings found: no line
+ * editing, no CR/NL translation, 8 data bits, one byte per read.  Output
+ * post-processing stays on so "\n" still returns the carriage.  ISIG is
+ * kept only if @allow_signal (Ctrl-C then stops QEMU as in a shell).
+ */
+static void term_make_raw(struct termios *tty, bool echo, bool allow_signal)
+{
+    tty->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+                      ICRNL | IXON);
+    tty->c_oflag |= OPOST;
+    tty->c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
+    if (echo) {
+        tty->c_lflag |= ECHO;
+    }
+    if (!allow_signal) {
+        tty->c_lflag &= ~ISIG;
+    }
+    tty->c_cflag &= ~(CSIZE | PARENB);
+    tty->c_cflag |= CS8;
+    tty->c_cc[VMIN] = 1;
+    tty->c_cc[VTIME] = 0;
+}
+
+/***********************************************************/
+/* stdio backend: the terminal QEMU was started in */
+
+typedef struct StdioCharDriver {
+    FDCharDriver fd;            /* first: fd_chr_close() frees the whole */
+    bool is_tty;                /* stdin is a terminal: termios applies */
+    bool allow_signal;          /* signal=on: keep ISIG */
+    bool echo;                  /* set by qemu_chr_set_echo() */
+    struct termios saved_tty;   /* as found; restored on close and exit */
+    int saved_fl_in;            /* fd flags as found (O_NONBLOCK is */
+    int saved_fl_out;           /* shared with whoever else uses them) */
+} StdioCharDriver;
+
+/*
+ * The terminal has one state to restore, so there is at most one stdio
+ * chardev; the exit handler finds it here.
+ */
+static CharDriverState *stdio_chr;
+
+static void stdio_apply_tty(StdioCharDriver *s)
+{
+    struct termios tty = s->saved_tty;
+
+    if (!s->is_tty) {
+        return;
+    }
+    term_make_raw(&tty, s->echo, s->allow_signal);
+    tcsetattr(0, TCSANOW, &tty);
+}
+
+static void stdio_restore(StdioCharDriver *s)
+{
+    if (s->is_tty) {
+        tcsetattr(0, TCSANOW, &s->saved_tty);
+    }
+    fcntl(0, F_SETFL, s->saved_fl_in);
+    fcntl(1, F_SETFL, s->saved_fl_out);
+}
+
+/* Leave the terminal usable even if QEMU exits without closing chardevs. */
+static void stdio_atexit(void)
+{
+    if (stdio_chr) {
+        stdio_restore(stdio_chr->opaque);
+    }
+}
+
+static void stdio_chr_set_echo(CharDriverState *chr, bool echo)
+{
+    StdioCharDriver *s = chr->opaque;
+
+    s->echo = echo;
+    stdio_apply_tty(s);
+}
+
+static void stdio_chr_close(CharDriverState *chr)
+{
+    StdioCharDriver *s = chr->opaque;
+
+    stdio_restore(s);
+    stdio_chr = NULL;
+    /* fds 0 and 1 belong to the process, not to the chardev */
+    s->fd.fd_in = s->fd.fd_out = -1;
+    fd_chr_close(chr);
+}
+
+static const CharDriverOps stdio_ops = {
+    .chr_write = fd_chr_write,
+    .chr_set_echo = stdio_chr_set_echo,
+    .chr_close = stdio_chr_close,
+};
+
+static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
+{
+    static bool atexit_done;
+    StdioCharDriver *s;
+    int err;
+
+    if (stdio_chr) {
+        qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
+                            "(only one is possible)",
+                            stdio_chr->label ? stdio_chr->label : "?");
+        return -EBUSY;
+    }
+    s = qemu_mallocz(sizeof(*s));
+    s->saved_fl_in = fcntl(0, F_GETFL);
+    s->saved_fl_out = fcntl(1, F_GETFL);
+    if (s->saved_fl_in < 0 || s->saved_fl_out < 0) {
+        err = errno;
+        qemu_chr_open_error(NULL, "stdin or stdout is not open: %s",
+                            strerror(err));
+        goto fail;
+    }
+    s->is_tty = tcgetattr(0, &s->saved_tty) == 0;
+    s->allow_signal = qemu_opt_get_bool(opts, "signal",
+                                        display_type != DT_NOGRAPHIC);
+    if (!atexit_done) {
+        atexit(stdio_atexit);
+        atexit_done = true;
+    }
+    stdio_chr = qemu_chr_open_fd_state(&stdio_ops, &s->fd, 0, 1);
+    stdio_apply_tty(s);
+    *_chr = stdio_chr;
+    return 0;
+
+fail:
+    qemu_free(s);
+    return -err;
+}
+
+/***********************************************************/
+/* pty backend: a pseudo terminal a client (minicom, virsh) attaches to */
+
+/*
+ * How a client is noticed.  Without a client the master reports POLLHUP
+ * and read() fails with EIO at once, so polling it for input then would
+ * spin (QEMU once shipped that and reverted it).  v0.15.0 instead polls
+ * once a second and throws away output meanwhile.  Here an inotify watch
+ * on the slave node wakes us when any process opens or closes it, and
+ * POLLHUP on the master (tested without waiting) says whether a client is
+ * still there, so several clients and missed events do no harm.  Only if
+ * inotify is unavailable does a slow timer do the same check.
+ */
+#define PTY_POLL_MS 1000
+
+/* Output kept for a client that has not attached yet. */
+#define PTY_OUTQ_LIMIT (1024 * 1024)
+
+typedef struct PtyCharDriver {
+    int fd;                     /* master */
+    int notify_fd;              /* inotify on the slave node, or -1 */
+    bool connected;
+    QEMUTimer *timer;           /* fallback when inotify is unavailable */
+    QEMUBH *bh;                 /* state check requested by chr_write */
+} PtyCharDriver;
+
+static bool pty_client_present(PtyCharDriver *s)
+{
+    struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
+    if (poll(&pfd, 1, 0) < 0) {
+        return s->connected;
+    }
+    return !(pfd.revents & POLLHUP);
+}
+
+static void pty_set_connected(CharDriverState *chr, bool connected)
+{
+    PtyCharDriver *s = chr->opaque;
+    int fd = connected ? s->fd : -1;
+
+    /* queued output starts flowing once the master is watched again */
+    chr_io_set_fds(chr, fd, fd);
+    if (connected == s->connected) {
+        return;
+    }
+    s->connected = connected;
+    if (connected) {
+        qemu_chr_generic_open(chr);
+    } else {
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+    }
+}
+
+static void pty_check_client(CharDriverState *chr)
+{
+    PtyCharDriver *s = chr->opaque;
+
+    pty_set_connected(chr, pty_client_present(s));
+}
+
+static void pty_chr_bh(void *opaque)
+{
+    pty_check_client(opaque);
+}
+
+static void pty_chr_timer(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    PtyCharDriver *s = chr->opaque;
+
+    pty_check_client(chr);
+    qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + PTY_POLL_MS);
+}
+
+static void pty_notify_read(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    PtyCharDriver *s = chr->opaque;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+    /* the events only say "look again"; their content does not matter */
+    while (read(s->notify_fd, buf, sizeof(buf)) > 0) {
+        continue;
+    }
+    pty_check_client(chr);
+}
+
+/* EIO on the master: the last client closed the slave. */
+static void pty_chr_hangup(CharDriverState *chr)
+{
+    pty_set_connected(chr, false);
+}
+
+static int pty_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    PtyCharDriver *s = chr->opaque;
+    int n;
+
+    if (!s->connected) {
+        /* the core keeps it (up to PTY_OUTQ_LIMIT) for the next client */
+        return 0;
+    }
+    n = fd_write_nb(s->fd, buf, len);
+    if (n < 0 && errno == EIO) {
+        /*
+         * The client left before we noticed.  Keep the data for the next
+         * one; report the hangup from a bottom half, not from inside the
+         * frontend's write call.
+         */
+        chr_io_set_fds(chr, -1, -1);
+        qemu_bh_schedule(s->bh);
+        return 0;
+    }
+    return n;
+}
+
+static void pty_chr_close(CharDriverState *chr)
+{
+    PtyCharDriver *s = chr->opaque;
+
+    if (s->notify_fd >= 0) {
+        qemu_set_fd_handler(s->notify_fd, NULL, NULL, NULL);
+        close(s->notify_fd);
+    }
+    if (s->timer) {
+        qemu_del_timer(s->timer);
+        qemu_free_timer(s->timer);
+    }
+    qemu_bh_delete(s->bh);
+    close(s->fd);
+    qemu_free(s);
+}
+
+static const CharDriverOps pty_ops = {
+    .chr_write = pty_chr_write,
+    .chr_close = pty_chr_close,
+};
+
+static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
+{
+    CharDriverState *chr;
+    PtyCharDriver *s;
+    struct termios tty;
+    char name[PATH_MAX];
+    int master, slave = -1, err;
+
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) {
+        err = errno;
+        qemu_chr_open_error(NULL, "cannot allocate a pseudo terminal: %s",
+                            strerror(err));
+        return -err;
+    }
+    if (grantpt(master) < 0 || unlockpt(master) < 0 ||
+        ptsname_r(master, name, sizeof(name)) != 0) {
+        err = errno;
+        qemu_chr_open_error(NULL, "cannot set up the pseudo terminal: %s",
+                            strerror(err));
+        goto fail;
+    }
+    /* raw from the start: the client sees the guest's bytes unchanged */
+    TFR(slave = qemu_open(name, O_RDWR | O_NOCTTY));
+    if (slave < 0 || tcgetattr(slave, &tty) < 0) {
+        err = errno;
+        qemu_chr_open_error("path", "cannot open \"%s\": %s", name,
+                            strerror(err));
+        goto fail;
+    }
+    cfmakeraw(&tty);
+    tcsetattr(slave, TCSAFLUSH, &tty);
+    close(slave);
+
+    s = qemu_mallocz(sizeof(*s));
+    s->fd = master;
+    chr = qemu_chr_alloc(&pty_ops, s);
+    chr->io->oq_limit = PTY_OUTQ_LIMIT;
+    chr->io->hangup = pty_chr_hangup;
+    chr->filename = g_strdup_printf("pty:%s", name);
+    s->bh = qemu_bh_new(pty_chr_bh, chr);
+    socket_set_nonblock(master);
+
+    /* watch only after our own open/close of the slave above */
+    s->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (s->notify_fd >= 0 &&
+        inotify_add_watch(s->notify_fd, name, IN_OPEN | IN_CLOSE) < 0) {
+        close(s->notify_fd);
+        s->notify_fd = -1;
+    }
+    if (s->notify_fd >= 0) {
+        qemu_set_fd_handler(s->notify_fd, pty_notify_read, NULL, chr);
+    } else {
+        s->timer = qemu_new_timer_ms(rt_clock, pty_chr_timer, chr);
+        qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + PTY_POLL_MS);
+    }
+    /* a client quicker than the watch would go unnoticed until it left */
+    pty_check_client(chr);
+
+    qemu_opt_set(opts, "path", name);
+    /* libvirt parses this line: keep the wording */
+    fprintf(stderr, "char device redirected to %s\n", name);
+    *_chr = chr;
+    return 0;
+
+fail:
+    if (slave >= 0) {
+        close(slave);
+    }
+    close(master);
+    return -err;
+}
+
+/***********************************************************/
+/* tty backend: a host serial port */
+
+typedef struct TtyCharDriver {
+    FDCharDriver fd;            /* first: fd_chr_close() frees the whole */
+    bool have_saved;
+    struct termios saved_tty;   /* line settings as found, restored */
+} TtyCharDriver;
+
+static const struct {
+    int rate;
+    speed_t code;
+} tty_speeds[] = {
+    { 50, B50 }, { 75, B75 }, { 110, B110 }, { 134, B134 }, { 150, B150 },
+    { 200, B200 }, { 300, B300 }, { 600, B600 }, { 1200, B1200 },
+    { 1800, B1800 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
+    { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
+    { 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
+    { 500000, B500000 }, { 576000, B576000 }, { 921600, B921600 },
+    { 1000000, B1000000 }, { 1152000, B1152000 }, { 1500000, B1500000 },
+    { 2000000, B2000000 }, { 2500000, B2500000 }, { 3000000, B3000000 },
+    { 3500000, B3500000 }, { 4000000, B4000000 },
+};
+
+/*
+ * The lowest standard rate not below 10/11 of the requested one, as
+ * v0.15.0 picks it: a guest divisor that lands a little off a standard
+ * rate still gets that rate.
+ */
+static speed_t tty_speed_code(int speed)
+{
+    int want = speed * 10 / 11;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(tty_speeds); i++) {
+        if (want <= tty_speeds[i].rate) {
+            return tty_speeds[i].code;
+        }
+    }
+    return B115200;
+}
+
+static int tty_serial_init(int fd, int speed, int parity, int data_bits,
+                           int stop_bits)
+{
+    struct termios tty;
+    speed_t spd = tty_speed_code(speed);
+
+    if (tcgetattr(fd, &tty) < 0) {
+        return -errno;
+    }
+    cfsetispeed(&tty, spd);
+    cfsetospeed(&tty, spd);
+    term_make_raw(&tty, false, false);
+    tty.c_cflag &= ~(CSIZE | PARODD | CRTSCTS | CSTOPB);
+    switch (data_bits) {
+    case 5:
+        tty.c_cflag |= CS5;
+        break;
+    case 6:
+        tty.c_cflag |= CS6;
+        break;
+    case 7:
+        tty.c_cflag |= CS7;
+        break;
+    default:
+        tty.c_cflag |= CS8;
+        break;
+    }
+    switch (parity) {
+    case 'E':
+        tty.c_cflag |= PARENB;
+        break;
+    case 'O':
+        tty.c_cflag |= PARENB | PARODD;
+        break;
+    default:
+        break;
+    }
+    if (stop_bits == 2) {
+        tty.c_cflag |= CSTOPB;
+    }
+    if (tcsetattr(fd, TCSANOW, &tty) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
+static const struct {
+    int chr_bit;
+    int tiocm_bit;
+} tty_modem_bits[] = {
+    { CHR_TIOCM_CTS, TIOCM_CTS }, { CHR_TIOCM_CAR, TIOCM_CAR },
+    { CHR_TIOCM_DSR, TIOCM_DSR }, { CHR_TIOCM_RI, TIOCM_RI },
+    { CHR_TIOCM_DTR, TIOCM_DTR }, { CHR_TIOCM_RTS, TIOCM_RTS },
+};
+
+static int tty_serial_ioctl(CharDriverState *chr, int cmd, void *arg)
+{
+    TtyCharDriver *s = chr->opaque;
+    int fd = s->fd.fd_in;
+    QEMUSerialSetParams *ssp;
+    int bits = 0;
+    unsigned i;
+
+    switch (cmd) {
+    case CHR_IOCTL_SERIAL_SET_PARAMS:
+        ssp = arg;
+        return tty_serial_init(fd, ssp->speed, ssp->parity, ssp->data_bits,
+                               ssp->stop_bits);
+    case CHR_IOCTL_SERIAL_SET_BREAK:
+        /*
+         * Hold the line in break for as long as the guest does, rather
+         * than tcsendbreak(), which would block the main loop.
+         */
+        if (ioctl(fd, *(int *)arg ? TIOCSBRK : TIOCCBRK) < 0) {
+            return -errno;
+        }
+        return 0;
+    case CHR_IOCTL_SERIAL_GET_TIOCM:
+        if (ioctl(fd, TIOCMGET, &bits) < 0) {
+            return -errno;
+        }
+        *(int *)arg = 0;
+        for (i = 0; i < ARRAY_SIZE(tty_modem_bits); i++) {
+            if (bits & tty_modem_bits[i].tiocm_bit) {
+                *(int *)arg |= tty_modem_bits[i].chr_bit;
+            }
+        }
+        return 0;
+    case CHR_IOCTL_SERIAL_SET_TIOCM:
+        if (ioctl(fd, TIOCMGET, &bits) < 0) {
+            return -errno;
+        }
+        for (i = 0; i < ARRAY_SIZE(tty_modem_bits); i++) {
+            bits &= ~tty_modem_bits[i].tiocm_bit;
+            if (*(int *)arg & tty_modem_bits[i].chr_bit) {
+                bits |= tty_modem_bits[i].tiocm_bit;
+            }
+        }
+        if (ioctl(fd, TIOCMSET, &bits) < 0) {
+            return -errno;
+        }
+        return 0;
+    default:
+        return -ENOTSUP;
+    }
+}
+
+static void tty_chr_close(CharDriverState *chr)
+{
+    TtyCharDriver *s = chr->opaque;
+
+    if (s->have_saved) {
+        tcsetattr(s->fd.fd_in, TCSANOW, &s->saved_tty);
+    }
+    fd_chr_close(chr);
+}
+
+static const CharDriverOps tty_ops = {
+    .chr_write = fd_chr_write,
+    .chr_ioctl = tty_serial_ioctl,
+    .chr_close = tty_chr_close,
+};
+
+static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = qemu_opt_get(opts, "path");
+    TtyCharDriver *s;
+    int fd;
+
+    if (!path) {
+        qemu_chr_open_error("path", "missing (tty needs path=<device>)");
+        return -EINVAL;
+    }
+    /* non-blocking: a serial port without carrier would hang open() */
+    TFR(fd = qemu_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY));
+    if (fd < 0) {
+        int err = errno;
+
+        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    s = qemu_mallocz(sizeof(*s));
+    /* v0.15.0 accepts a non-terminal here; its ioctls then just fail */
+    s->have_saved = tcgetattr(fd, &s->saved_tty) == 0;
+    tty_serial_init(fd, 115200, 'N', 8, 1);
+    *_chr = qemu_chr_open_fd_state(&tty_ops, &s->fd, fd, fd);
+    return 0;
+}
+
+/***********************************************************/
+/* parport backend: a host parallel port through Linux ppdev */
+
+typedef struct ParallelCharDriver {
+    int fd;
+    int mode;                   /* IEEE1284 mode last set with PPSETMODE */
+} ParallelCharDriver;
+
+static bool pp_hw_mode(ParallelCharDriver *s, int mode)
+{
+    if (s->mode != mode) {
+        if (ioctl(s->fd, PPSETMODE, &mode) < 0) {
+            return false;
+        }
+        s->mode = mode;
+    }
+    return true;
+}
+
+/* EPP transfers: read or write exactly parg->count bytes in @mode. */
+static int pp_epp_xfer(ParallelCharDriver *s, int mode, bool is_write,
+                       struct ParallelIOArg *parg)
+{
+    ssize_t n;
+
+    /* as in v0.15.0, a port without EPP silently does nothing */
+    if (!pp_hw_mode(s, mode)) {
+        return 0;
+    }
+    if (is_write) {
+        n = write(s->fd, parg->buffer, parg->count);
+    } else {
+        n = read(s->fd, parg->buffer, parg->count);
+    }
+    return n == parg->count ? 0 : -EIO;
+}
+
+static int pp_ioctl(CharDriverState *chr, int cmd, void *arg)
+{
+    ParallelCharDriver *s = chr->opaque;
+    uint8_t b;
+
+    switch (cmd) {
+    case CHR_IOCTL_PP_READ_DATA:
+        if (ioctl(s->fd, PPRDATA, &b) < 0) {
+            return -ENOTSUP;
+        }
+        *(uint8_t *)arg = b;
+        return 0;
+    case CHR_IOCTL_PP_WRITE_DATA:
+        b = *(uint8_t *)arg;
+        return ioctl(s->fd, PPWDATA, &b) < 0 ? -ENOTSUP : 0;
+    case CHR_IOCTL_PP_READ_CONTROL:
+        if (ioctl(s->fd, PPRCONTROL, &b) < 0) {
+            return -ENOTSUP;
+        }
+        /* ppdev returns the low bits only; the unused top ones read 1 */
+        *(uint8_t *)arg = b | 0xc0;
+        return 0;
+    case CHR_IOCTL_PP_WRITE_CONTROL:
+        b = *(uint8_t *)arg;
+        return ioctl(s->fd, PPWCONTROL, &b) < 0 ? -ENOTSUP : 0;
+    case CHR_IOCTL_PP_READ_STATUS:
+        if (ioctl(s->fd, PPRSTATUS, &b) < 0) {
+            return -ENOTSUP;
+        }
+        *(uint8_t *)arg = b;
+        return 0;
+    case CHR_IOCTL_PP_DATA_DIR:
+        return ioctl(s->fd, PPDATADIR, (int *)arg) < 0 ? -ENOTSUP : 0;
+    case CHR_IOCTL_PP_EPP_READ_ADDR:
+        return pp_epp_xfer(s, IEEE1284_MODE_EPP | IEEE1284_ADDR, false, arg);
+    case CHR_IOCTL_PP_EPP_READ:
+        return pp_epp_xfer(s, IEEE1284_MODE_EPP, false, arg);
+    case CHR_IOCTL_PP_EPP_WRITE_ADDR:
+        return pp_epp_xfer(s, IEEE1284_MODE_EPP | IEEE1284_ADDR, true, arg);
+    case CHR_IOCTL_PP_EPP_WRITE:
+        return pp_epp_xfer(s, IEEE1284_MODE_EPP, true, arg);
+    default:
+        return -ENOTSUP;
+    }
+}
+
+static void pp_close(CharDriverState *chr)
+{
+    ParallelCharDriver *s = chr->opaque;
+
+    pp_hw_mode(s, IEEE1284_MODE_COMPAT);
+    ioctl(s->fd, PPRELEASE);
+    close(s->fd);
+    qemu_free(s);
+}
+
+static const CharDriverOps pp_ops = {
+    .chr_write = null_chr_write,
+    .chr_ioctl = pp_ioctl,
+    .chr_close = pp_close,
+};
+
+static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = qemu_opt_get(opts, "path");
+    ParallelCharDriver *s;
+    CharDriverState *chr;
+    int fd, err;
+
+    if (!path) {
+        qemu_chr_open_error("path", "missing (parport needs "
+                            "path=/dev/parportN)");
+        return -EINVAL;
+    }
+    TFR(fd = qemu_open(path, O_RDWR));
+    if (fd < 0) {
+        err = errno;
+        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    if (ioctl(fd, PPCLAIM) < 0) {
+        err = errno;
+        qemu_chr_open_error("path", "cannot claim parallel port \"%s\" "
+                            "(is it a ppdev device?): %s", path,
+                            strerror(err));
+        goto fail;
+    }
+    s = qemu_mallocz(sizeof(*s));
+    s->fd = fd;
+    s->mode = IEEE1284_MODE_COMPAT;
+    chr = qemu_chr_alloc(&pp_ops, s);
+    qemu_chr_generic_open(chr);
+    *_chr = chr;
+    return 0;
+
+fail:
+    close(fd);
+    return -err;
+}
+
+/***********************************************************/
 /* mux: several frontends share one backend, Ctrl-a switches focus */
 
 /* Input held per frontend while it cannot take it (power of two). */
@@ -864,8 +1561,14 @@ static int mux_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     MuxDriver *d = chr->opaque;
     int i = 0;
 
+    /*
+     * Everything is handed to the backend, whose bounded queue keeps or
+     * counts it.  Returning less would park the rest in the mux's own
+     * queue, which nothing ever flushes.
+     */
     if (!d->timestamps) {
-        return qemu_chr_write(d->drv, buf, len);
+        qemu_chr_write(d->drv, buf, len);
+        return len;
     }
     while (i < len) {
         const uint8_t *nl = memchr(buf + i, '\n', len - i);
@@ -967,26 +1670,29 @@ static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
     return false;
 }
 
-/* Hand buffered input to the focused frontend, as much as it takes. */
+/*
+ * Hand buffered input to its frontends, as much as each takes.  Not only
+ * the focused one: bytes typed before a switch in the same chunk belong
+ * to the frontend that had the focus then.
+ */
 static void mux_drain(MuxDriver *d)
 {
-    int m = d->focus;
+    int m;
 
-    if (m < 0) {
-        return;
-    }
-    while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
-        unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
-        int avail = d->prod[m] - d->cons[m];
-        int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
-        int room = d->chr_can_read[m](d->ext_opaque[m]);
+    for (m = 0; m < d->mux_cnt; m++) {
+        while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
+            unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
+            int avail = d->prod[m] - d->cons[m];
+            int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+            int room = d->chr_can_read[m](d->ext_opaque[m]);
 
-        if (room <= 0) {
-            break;
+            if (room <= 0) {
+                break;
+            }
+            n = MIN(n, room);
+            d->cons[m] += n;
+            d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
         }
-        n = MIN(n, room);
-        d->cons[m] += n;
-        d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
     }
 }
 
@@ -997,17 +1703,22 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
     int i;
 
     for (i = 0; i < size; i++) {
-        int m;
+        int m = d->focus;
 
+        /*
+         * Stop before the byte, not after mux_proc_byte() has seen it: a
+         * second escape char would otherwise be taken as a new escape
+         * when it is processed again.
+         */
+        if (m >= 0 && d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
+            return i;
+        }
         if (!mux_proc_byte(chr, d, buf[i])) {
             continue;
         }
         m = d->focus;
         if (m < 0) {
             continue;
-        }
-        if (d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
-            return i;
         }
         d->buffer[m][d->prod[m]++ % MUX_BUFFER_SIZE] = buf[i];
     }
@@ -1081,12 +1792,21 @@ static void mux_chr_event(void *opaque, int event)
 static void mux_chr_update_read_handler(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
-    int m = d->mux_cnt;
+    int m;
 
     if (!chr->chr_can_read && !chr->chr_read && !chr->chr_event &&
         !chr->handler_opaque) {
         /* a release carries no identity; keep the slots as they are */
         return;
+    }
+    /* a frontend that sets its handlers again keeps its slot */
+    for (m = 0; m < d->mux_cnt; m++) {
+        if (d->ext_opaque[m] == chr->handler_opaque) {
+            d->chr_can_read[m] = chr->chr_can_read;
+            d->chr_read[m] = chr->chr_read;
+            d->chr_event[m] = chr->chr_event;
+            return;
+        }
     }
     if (m >= MAX_MUX) {
         error_report("chardev \"%s\": mux already has %d frontends",
@@ -1400,6 +2120,11 @@ typedef struct CharBackendEntry {
 static const CharBackendEntry backend_table[] = {
     { .name = "null",      .open = qemu_chr_open_null },
     { .name = "vc",        .open = text_console_init },
+    { .name = "msmouse",   .open = qemu_chr_open_msmouse },
+    { .name = "pty",       .open = qemu_chr_open_pty },
+    { .name = "stdio",     .open = qemu_chr_open_stdio },
+    { .name = "tty",       .open = qemu_chr_open_tty },
+    { .name = "parport",   .open = qemu_chr_open_pp },
     { .name = "file",      .open = qemu_chr_open_file_out },
     { .name = "pipe",      .open = qemu_chr_open_pipe },
 #ifdef CONFIG_SPICE

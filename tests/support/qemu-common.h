@@ -178,6 +178,12 @@ typedef struct VirtIODevice VirtIODevice;
 
 typedef uint64_t pcibus_t;
 
+/* Argument of the CHR_IOCTL_PP_EPP_* chardev ioctls (parallel port). */
+struct ParallelIOArg {
+    void *buffer;
+    int count;
+};
+
 /* Wake the main loop up so that it recomputes its timeout; thread-safe. */
 void qemu_notify_event(void);
 

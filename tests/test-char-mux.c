@@ -1,0 +1,880 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of the mux: escapes, focus switching, buffering, events, echo. */
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "monitor.h"
+#include "support-test.h"
+#include "support-monitor.h"
+#include "char-test-util.h"
+
+#include <poll.h>
+#include <pty.h>
+#include <termios.h>
+#include <sys/wait.h>
+
+#define ESC "\x01"
+
+static char *tmpdir;
+
+/* ---- helpers ---- */
+
+typedef struct ReadArgs {
+    int fd;
+    uint8_t *buf;
+    size_t want, got;
+} ReadArgs;
+
+static bool read_some(void *opaque)
+{
+    ReadArgs *r = opaque;
+    struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+    while (r->got < r->want && poll(&pfd, 1, 0) == 1 &&
+           (pfd.revents & POLLIN)) {
+        ssize_t n = read(r->fd, r->buf + r->got, r->want - r->got);
+
+        if (n <= 0) {
+            break;
+        }
+        r->got += n;
+    }
+    return r->got >= r->want;
+}
+
+/* Read what arrives on @fd within @ms while the main loop runs. */
+static GString *pump_collect(int fd, int ms)
+{
+    uint8_t buf[65536];
+    ReadArgs r = { .fd = fd, .buf = buf, .want = sizeof(buf) };
+    GString *s = g_string_new("");
+    gint64 deadline = g_get_monotonic_time() + ms * 1000LL;
+
+    while (g_get_monotonic_time() < deadline) {
+        support_run_until(read_some, &r, 10);
+        g_string_append_len(s, (char *)buf, r.got);
+        r.got = 0;
+    }
+    return s;
+}
+
+/* Read exactly @len bytes from @fd while running the main loop. */
+static bool pump_read(int fd, void *buf, size_t len, int timeout_ms)
+{
+    ReadArgs r = { .fd = fd, .buf = buf, .want = len };
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    while (!support_run_until(read_some, &r, 20)) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A mux over a pipe backend whose fifos the test holds as the terminal. */
+typedef struct MuxFixture {
+    char *path;
+    CharDriverState *mux;
+    CharDriverState *base;
+    int term_w;                 /* typing: into <path>.in */
+    int term_r;                 /* the screen: from <path>.out */
+    TestFrontend fe[MAX_MUX];
+    int nr_fe;
+} MuxFixture;
+
+static void mux_open(MuxFixture *f, int nr_fe)
+{
+    static int seq;
+    char *in, *out, *opts;
+    int i;
+
+    memset(f, 0, sizeof(*f));
+    f->path = g_strdup_printf("%s/mux%d", tmpdir, seq++);
+    in = g_strdup_printf("%s.in", f->path);
+    out = g_strdup_printf("%s.out", f->path);
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", f->path);
+    f->mux = test_chr_new(opts);
+    g_assert(f->mux);
+    f->base = qemu_chr_find("mx-base");
+    g_assert(f->base);
+    f->term_w = open(in, O_WRONLY | O_CLOEXEC);
+    f->term_r = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(f->term_w, >=, 0);
+    g_assert_cmpint(f->term_r, >=, 0);
+    for (i = 0; i < nr_fe; i++) {
+        test_fe_attach(&f->fe[i], f->mux);
+    }
+    f->nr_fe = nr_fe;
+    g_free(in);
+    g_free(out);
+    g_free(opts);
+}
+
+static void mux_close(MuxFixture *f)
+{
+    char *name;
+    int i;
+
+    qemu_chr_close(f->mux);
+    qemu_chr_close(f->base);
+    for (i = 0; i < f->nr_fe; i++) {
+        /* the mux is gone: nothing to release */
+        f->fe[i].chr = NULL;
+        test_fe_detach(&f->fe[i]);
+    }
+    close(f->term_w);
+    close(f->term_r);
+    name = g_strdup_printf("%s.in", f->path);
+    unlink(name);
+    g_free(name);
+    name = g_strdup_printf("%s.out", f->path);
+    unlink(name);
+    g_free(name);
+    g_free(f->path);
+}
+
+static void type(MuxFixture *f, const char *s)
+{
+    g_assert(test_write_full(f->term_w, s, strlen(s), 1000));
+}
+
+/* Run the loop until the fifo has been read (the mux has the bytes). */
+static void settle(void)
+{
+    support_run_for(50);
+}
+
+static void assert_input(TestFrontend *fe, const char *expect)
+{
+    size_t len = strlen(expect);
+
+    if (len == 0) {
+        g_assert_cmpint(fe->input->len, ==, 0);
+        return;
+    }
+    g_assert(test_fe_wait_input(fe, len, 2000));
+    g_assert_cmpint(fe->input->len, ==, len);
+    g_assert(memcmp(fe->input->data, expect, len) == 0);
+}
+
+typedef struct EventCount {
+    TestFrontend *fe;
+    int event, count;
+} EventCount;
+
+static bool have_events(void *opaque)
+{
+    EventCount *e = opaque;
+
+    return test_fe_count_events(e->fe, e->event) >= e->count;
+}
+
+/* Wait until @fe has seen @event @count times in all. */
+static bool wait_events(TestFrontend *fe, int event, int count)
+{
+    EventCount e = { fe, event, count };
+
+    return support_run_until(have_events, &e, 2000);
+}
+
+static int last_event(TestFrontend *fe)
+{
+    return fe->nr_events ? fe->events[fe->nr_events - 1] : -1;
+}
+
+/* ---- focus and events ---- */
+
+static void test_focus_two(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0], *b = &f.fe[1];
+
+    mux_open(&f, 2);
+    /* attaching moves the focus to the newcomer */
+    g_assert_cmpint(a->nr_events, ==, 2);
+    g_assert_cmpint(a->events[0], ==, CHR_EVENT_MUX_IN);
+    g_assert_cmpint(a->events[1], ==, CHR_EVENT_MUX_OUT);
+    g_assert_cmpint(b->nr_events, ==, 1);
+    g_assert_cmpint(b->events[0], ==, CHR_EVENT_MUX_IN);
+    /* both hear that the backend is open */
+    g_assert(test_fe_wait_event(a, CHR_EVENT_OPENED, 2000));
+    g_assert(test_fe_wait_event(b, CHR_EVENT_OPENED, 2000));
+
+    type(&f, "1");
+    assert_input(b, "1");
+    a->nr_events = b->nr_events = 0;
+    type(&f, ESC "c" "2");
+    assert_input(a, "2");
+    assert_input(b, "1");
+    g_assert_cmpint(b->nr_events, ==, 1);
+    g_assert_cmpint(b->events[0], ==, CHR_EVENT_MUX_OUT);
+    g_assert_cmpint(a->nr_events, ==, 1);
+    g_assert_cmpint(a->events[0], ==, CHR_EVENT_MUX_IN);
+
+    type(&f, ESC "c" "3" ESC "c" "4");
+    assert_input(a, "24");
+    assert_input(b, "13");
+    g_assert_cmpint(last_event(a), ==, CHR_EVENT_MUX_IN);
+    g_assert_cmpint(last_event(b), ==, CHR_EVENT_MUX_OUT);
+
+    /* setting handlers again keeps the slot: still two frontends */
+    qemu_chr_add_handlers(f.mux, NULL, NULL, NULL, b);
+    test_fe_detach(b);
+    test_fe_attach(b, f.mux);
+    type(&f, ESC "c" "5" ESC "c" "6");
+    settle();
+    assert_input(b, "5");
+    assert_input(a, "246");
+    mux_close(&f);
+}
+
+static void test_focus_four(void)
+{
+    MuxFixture f;
+    TestFrontend extra;
+    CharDriverState *chr;
+    int i, round;
+
+    mux_open(&f, 4);
+    for (i = 0; i < 4; i++) {
+        f.fe[i].nr_events = 0;
+    }
+    /* the last one attached has the focus; C-a c goes round */
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < 4; i++) {
+            int focus = (3 + i) % 4;
+            char c[2] = { 'a' + i, 0 };
+
+            type(&f, c);
+            g_assert(test_fe_wait_input(&f.fe[focus], round + 1, 2000));
+            g_assert_cmpint(f.fe[focus].input->data[round], ==, 'a' + i);
+            type(&f, ESC "c");
+            g_assert(wait_events(&f.fe[(focus + 1) % 4], CHR_EVENT_MUX_IN,
+                                 round + 1));
+            g_assert_cmpint(last_event(&f.fe[focus]), ==,
+                            CHR_EVENT_MUX_OUT);
+        }
+    }
+    for (i = 0; i < 4; i++) {
+        g_assert_cmpint(f.fe[i].input->len, ==, 2);
+        g_assert_cmpint(test_fe_count_events(&f.fe[i], CHR_EVENT_MUX_IN),
+                        ==, 2);
+        g_assert_cmpint(test_fe_count_events(&f.fe[i], CHR_EVENT_MUX_OUT),
+                        ==, 2);
+    }
+
+    /* a fifth frontend is refused and changes nothing */
+    support_error_clear();
+    support_error_quiet(true);
+    chr = f.mux;
+    memset(&extra, 0, sizeof(extra));
+    test_fe_attach(&extra, chr);
+    support_error_quiet(false);
+    g_assert(support_error_seen("mux already has 4 frontends"));
+    type(&f, "z");
+    g_assert(test_fe_wait_input(&f.fe[3], 3, 2000));
+    g_assert_cmpint(extra.input->len, ==, 0);
+    extra.chr = NULL;
+    test_fe_detach(&extra);
+    mux_close(&f);
+}
+
+/* ---- escapes ---- */
+
+static const char help_ctrl_a[] =
+    "\n\r"
+    "C-a h    print this help\n\r"
+    "C-a x    exit emulator\n\r"
+    "C-a s    save disk data back to file (if -snapshot)\n\r"
+    "C-a t    toggle console timestamps\n\r"
+    "C-a b    send break (magic sysrq)\n\r"
+    "C-a c    switch between console and monitor\n\r"
+    "C-a C-a  sends C-a\n\r";
+
+static void test_help(void)
+{
+    MuxFixture f;
+    GString *out;
+
+    mux_open(&f, 1);
+    type(&f, ESC "h");
+    out = pump_collect(f.term_r, 200);
+    g_assert_cmpstr(out->str, ==, help_ctrl_a);
+    g_string_free(out, TRUE);
+    type(&f, ESC "?");
+    out = pump_collect(f.term_r, 200);
+    g_assert_cmpstr(out->str, ==, help_ctrl_a);
+    g_string_free(out, TRUE);
+    /* the escapes are not input */
+    assert_input(&f.fe[0], "");
+    mux_close(&f);
+}
+
+static void test_escape_char_configurable(void)
+{
+    MuxFixture f;
+    GString *out;
+
+    mux_open(&f, 2);
+    term_escape_char = 0x02;    /* C-b */
+    type(&f, ESC "c" "\x02" "c" "x");
+    assert_input(&f.fe[1], ESC "c");
+    assert_input(&f.fe[0], "x");
+    type(&f, "\x02" "h");
+    out = pump_collect(f.term_r, 200);
+    g_assert(g_str_has_prefix(out->str, "\n\rC-b h    print this help\n\r"));
+    g_assert(g_str_has_suffix(out->str, "C-b C-b  sends C-b\n\r"));
+    g_string_free(out, TRUE);
+
+    /* not a control character: named by its code */
+    term_escape_char = 0x1d;
+    type(&f, "\x1d" "h");
+    out = pump_collect(f.term_r, 200);
+    g_assert(g_str_has_prefix(out->str, "\n\rEscape-Char set to Ascii: "
+                              "0x1d\n\r\n\rEscape-Char h    print this "
+                              "help\n\r"));
+    g_assert(g_str_has_suffix(out->str,
+                              "Escape-Char Escape-Char  sends "
+                              "Escape-Char\n\r"));
+    g_string_free(out, TRUE);
+    type(&f, "\x1d" "\x1d");
+    assert_input(&f.fe[0], "x\x1d");
+    term_escape_char = 0x01;
+    mux_close(&f);
+}
+
+static void test_literal_escape(void)
+{
+    MuxFixture f;
+
+    mux_open(&f, 1);
+    type(&f, "x" ESC ESC "y");
+    assert_input(&f.fe[0], "x" ESC "y");
+    /* split across writes */
+    type(&f, ESC);
+    settle();
+    type(&f, ESC);
+    assert_input(&f.fe[0], "x" ESC "y" ESC);
+    /* an unknown command is swallowed with its escape */
+    type(&f, ESC "q" "z");
+    assert_input(&f.fe[0], "x" ESC "y" ESC "z");
+    mux_close(&f);
+}
+
+static void test_sync(void)
+{
+    MuxFixture f;
+    int before = support_bdrv_commit_all_count();
+
+    mux_open(&f, 1);
+    type(&f, ESC "s");
+    settle();
+    g_assert_cmpint(support_bdrv_commit_all_count(), ==, before + 1);
+    type(&f, ESC "s" ESC "s" "k");
+    assert_input(&f.fe[0], "k");
+    g_assert_cmpint(support_bdrv_commit_all_count(), ==, before + 3);
+    mux_close(&f);
+}
+
+static void test_break(void)
+{
+    MuxFixture f;
+
+    mux_open(&f, 2);
+    type(&f, ESC "b");
+    g_assert(test_fe_wait_event(&f.fe[1], CHR_EVENT_BREAK, 2000));
+    g_assert_cmpint(test_fe_count_events(&f.fe[0], CHR_EVENT_BREAK), ==, 0);
+    type(&f, ESC "c" ESC "b");
+    g_assert(test_fe_wait_event(&f.fe[0], CHR_EVENT_BREAK, 2000));
+    g_assert_cmpint(test_fe_count_events(&f.fe[1], CHR_EVENT_BREAK), ==, 1);
+    assert_input(&f.fe[0], "");
+    assert_input(&f.fe[1], "");
+    mux_close(&f);
+}
+
+/* "[hh:mm:ss.mmm] " since the first stamped line */
+static bool is_stamp(const char *s, int *secs)
+{
+    static const char shape[] = "[00:00:00.000] ";
+    int i;
+
+    for (i = 0; shape[i]; i++) {
+        if (shape[i] == '0' ? !g_ascii_isdigit(s[i]) : s[i] != shape[i]) {
+            return false;
+        }
+    }
+    *secs = atoi(s + 1) * 3600 + atoi(s + 4) * 60 + atoi(s + 7);
+    return true;
+}
+
+static void test_timestamps(void)
+{
+    MuxFixture f;
+    GString *out;
+    int secs;
+
+    mux_open(&f, 1);
+    type(&f, ESC "t");
+    settle();
+    /* as in v0.15.0, stamping starts after the next newline */
+    qemu_chr_printf(f.mux, "one\ntwo\nth");
+    qemu_chr_printf(f.mux, "ree\n");
+    out = pump_collect(f.term_r, 100);
+    g_assert_cmpint(out->len, ==, 4 + 15 + 4 + 15 + 6);
+    g_assert(g_str_has_prefix(out->str, "one\n"));
+    g_assert(is_stamp(out->str + 4, &secs));
+    g_assert_cmpint(secs, ==, 0);
+    g_assert(g_str_has_prefix(out->str + 19, "two\n"));
+    g_assert(is_stamp(out->str + 23, &secs));
+    /* one stamp per line, not per write */
+    g_assert_cmpstr(out->str + 38, ==, "three\n");
+    g_string_free(out, TRUE);
+    /* the help goes through the stamping too */
+    type(&f, ESC "h");
+    out = pump_collect(f.term_r, 100);
+    g_assert(is_stamp(out->str, &secs));
+    /* a stamp after each "\n", so before the "\r" too (as v0.15.0) */
+    g_assert(g_str_has_prefix(out->str + 15, "\n"));
+    g_assert(is_stamp(out->str + 16, &secs));
+    g_assert(g_str_has_prefix(out->str + 31, "\rC-a h    print this help"));
+    g_string_free(out, TRUE);
+    mux_close(&f);
+}
+
+static void test_timestamps_clock(void)
+{
+    MuxFixture f;
+    GString *out;
+    int secs;
+    char *p;
+
+    mux_open(&f, 1);
+    type(&f, ESC "t");
+    settle();
+    qemu_chr_printf(f.mux, "\nfirst\n");
+    out = pump_collect(f.term_r, 50);
+    g_assert(g_str_has_prefix(out->str, "\n"));
+    g_assert(is_stamp(out->str + 1, &secs));
+    g_assert_cmpint(secs, ==, 0);
+    g_assert_cmpstr(out->str + 16, ==, "first\n");
+    g_string_free(out, TRUE);
+
+    /* the ms clock: a stamp 1.1 s later says 00:00:01 */
+    support_run_for(1100);
+    qemu_chr_printf(f.mux, "second\n");
+    out = pump_collect(f.term_r, 50);
+    g_assert(is_stamp(out->str, &secs));
+    g_assert_cmpint(secs, ==, 1);
+    g_assert_cmpstr(out->str + 15, ==, "second\n");
+    g_string_free(out, TRUE);
+
+    /* off again: plain output */
+    type(&f, ESC "t");
+    settle();
+    qemu_chr_printf(f.mux, "a\nb\n");
+    out = pump_collect(f.term_r, 50);
+    g_assert_cmpstr(out->str, ==, "a\nb\n");
+    p = strchr(out->str, '[');
+    g_assert(p == NULL);
+    g_string_free(out, TRUE);
+    mux_close(&f);
+}
+
+static void test_exit(void)
+{
+    MuxFixture f;
+    pid_t pid;
+    int status;
+    char buf[32];
+
+    mux_open(&f, 1);
+    /* let the open events pass before the child takes over */
+    settle();
+    type(&f, ESC "x");
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        support_run_for(3000);
+        /* still here: the escape did not exit */
+        _exit(3);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    /* the child said goodbye on the shared terminal */
+    g_assert(test_read_full(f.term_r, buf, 18, 1000));
+    g_assert(memcmp(buf, "QEMU: Terminated\n\r", 18) == 0);
+    mux_close(&f);
+}
+
+/* ---- buffering ---- */
+
+static void test_buffer_per_frontend(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0], *b = &f.fe[1];
+
+    mux_open(&f, 2);
+    /* b has the focus but takes nothing: its input waits in the mux */
+    b->can_read = 0;
+    type(&f, "hello");
+    settle();
+    assert_input(b, "");
+    /* escapes still act, and a gets its own input meanwhile */
+    type(&f, ESC "c" "world");
+    assert_input(a, "world");
+    type(&f, ESC "c" "!");
+    settle();
+    assert_input(b, "");
+    /* b is ready: everything, in order */
+    b->can_read = 2;
+    qemu_chr_accept_input(f.mux);
+    assert_input(b, "hello!");
+    assert_input(a, "world");
+    mux_close(&f);
+}
+
+/* Input behind a focus switch in one chunk goes to the new frontend. */
+static void test_buffer_focus_switch(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0], *b = &f.fe[1];
+    char fill[251], expect[300];
+
+    mux_open(&f, 2);
+    /* b (focused) takes nothing and its 256-byte buffer fills to 250 */
+    b->can_read = 0;
+    memset(fill, 'B', 250);
+    fill[250] = '\0';
+    type(&f, fill);
+    settle();
+    type(&f, ESC "c");
+    settle();
+    /* to a, then back to b with more than b's buffer holds */
+    type(&f, "aa" ESC "c" "0123456789abcdefghij");
+    settle();
+    assert_input(a, "aa");
+    assert_input(b, "");
+    b->can_read = -1;
+    qemu_chr_accept_input(f.mux);
+    snprintf(expect, sizeof(expect), "%s0123456789abcdefghij", fill);
+    assert_input(b, expect);
+    /* and the mux reads again */
+    type(&f, "k");
+    assert_input(b, strcat(expect, "k"));
+    mux_close(&f);
+}
+
+/* C-a C-a landing on a full buffer still arrives as one C-a. */
+static void test_buffer_literal_escape_full(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0], *b = &f.fe[1];
+    char fill[257], expect[300];
+
+    mux_open(&f, 2);
+    b->can_read = 0;
+    memset(fill, 'B', 256);
+    fill[256] = '\0';
+    /* 255 go in now: the escape below needs can_read > 0 to be read */
+    fill[255] = '\0';
+    type(&f, fill);
+    settle();
+    type(&f, ESC "c");
+    settle();
+    type(&f, "B");
+    settle();
+    assert_input(a, "B");
+    /* b's buffer: 255 bytes; switch, then one fits and the rest waits */
+    type(&f, ESC "c" "C" ESC ESC "Y");
+    settle();
+    b->can_read = -1;
+    qemu_chr_accept_input(f.mux);
+    snprintf(expect, sizeof(expect), "%sC" ESC "Y", fill);
+    assert_input(b, expect);
+    mux_close(&f);
+}
+
+/* More than the mux holds waits in the backend, nothing is lost. */
+static void test_buffer_backpressure(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0];
+    uint8_t data[3000];
+    unsigned i;
+
+    mux_open(&f, 1);
+    for (i = 0; i < sizeof(data); i++) {
+        data[i] = 'A' + i % 26;
+    }
+    a->can_read = 0;
+    g_assert(test_write_full(f.term_w, data, sizeof(data), 1000));
+    settle();
+    g_assert_cmpint(a->input->len, ==, 0);
+    a->can_read = 7;
+    qemu_chr_accept_input(f.mux);
+    g_assert(test_fe_wait_input(a, sizeof(data), 3000));
+    g_assert(memcmp(a->input->data, data, sizeof(data)) == 0);
+    mux_close(&f);
+}
+
+/* ---- output, events, echo ---- */
+
+/* A backend queue overflow must not wedge the mux's output. */
+static void test_output_after_overflow(void)
+{
+    MuxFixture f;
+    size_t len = 512 * 1024;
+    uint8_t *junk = g_malloc0(len);
+    GString *out;
+
+    mux_open(&f, 1);
+    g_assert_cmpint(qemu_chr_write(f.mux, junk, len), ==, len);
+    g_assert_cmpint(qemu_chr_dropped_bytes(f.base), >, 0);
+    g_assert_cmpint(qemu_chr_queued_bytes(f.mux), ==, 0);
+    out = pump_collect(f.term_r, 300);
+    g_assert_cmpint(out->len, <, len);
+    g_string_free(out, TRUE);
+    qemu_chr_printf(f.mux, "still alive");
+    out = pump_collect(f.term_r, 100);
+    g_assert_cmpstr(out->str, ==, "still alive");
+    g_string_free(out, TRUE);
+    g_free(junk);
+    mux_close(&f);
+}
+
+static void test_guest_open_ignored(void)
+{
+    MuxFixture f;
+    int n0, n1;
+
+    mux_open(&f, 2);
+    settle();
+    n0 = f.fe[0].nr_events;
+    n1 = f.fe[1].nr_events;
+    qemu_chr_guest_open(f.mux);
+    qemu_chr_guest_close(f.mux);
+    qemu_chr_guest_open(f.mux);
+    settle();
+    g_assert_cmpint(f.base->fe_open, ==, 0);
+    g_assert_cmpint(f.fe[0].nr_events, ==, n0);
+    g_assert_cmpint(f.fe[1].nr_events, ==, n1);
+    mux_close(&f);
+}
+
+/* Backend connect/disconnect (a pty client): every frontend hears it. */
+static void test_backend_events(void)
+{
+    TestFrontend fe[3];
+    CharDriverState *mux, *base;
+    int client, i, saved_err, devnull;
+    char *path;
+
+    /* keep the announcement out of the test log */
+    fflush(stderr);
+    saved_err = dup(2);
+    devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    mux = test_chr_new("pty,id=pmx,mux=on");
+    dup2(saved_err, 2);
+    close(saved_err);
+    close(devnull);
+    g_assert(mux);
+    base = qemu_chr_find("pmx-base");
+    g_assert(base);
+    path = g_strdup(base->filename + strlen("pty:"));
+    for (i = 0; i < 3; i++) {
+        test_fe_attach(&fe[i], mux);
+    }
+    support_run_for(50);
+    client = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    g_assert_cmpint(client, >=, 0);
+    for (i = 0; i < 3; i++) {
+        g_assert(test_fe_wait_event(&fe[i], CHR_EVENT_OPENED, 2000));
+    }
+    close(client);
+    for (i = 0; i < 3; i++) {
+        g_assert(test_fe_wait_event(&fe[i], CHR_EVENT_CLOSED, 2000));
+        g_assert_cmpint(test_fe_count_events(&fe[i], CHR_EVENT_CLOSED), ==,
+                        1);
+    }
+    qemu_chr_close(mux);
+    qemu_chr_close(base);
+    for (i = 0; i < 3; i++) {
+        fe[i].chr = NULL;
+        test_fe_detach(&fe[i]);
+    }
+    g_free(path);
+}
+
+/* "mon:" (as in -serial mon:...): the monitor shares the backend. */
+static void test_mon_prefix(void)
+{
+    char *path = g_strdup_printf("%s/monfifo", tmpdir);
+    char *spec = g_strdup_printf("mon:pipe:%s", path);
+    CharDriverState *mux, *base;
+    TestFrontend serial;
+    Monitor *mon;
+    GString *out;
+    int term_w, term_r;
+
+    char *in = g_strdup_printf("%s.in", path);
+    char *outp = g_strdup_printf("%s.out", path);
+
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(outp, 0600), ==, 0);
+    mux = qemu_chr_open("mon0", spec, NULL);
+    g_assert(mux);
+    g_assert_cmpstr(mux->label, ==, "mon0");
+    base = qemu_chr_find("mon0-base");
+    g_assert(base);
+    mon = support_monitor_last();
+    g_assert(mon);
+    g_assert(support_monitor_chr(mon) == mux);
+    g_assert(support_monitor_flags(mon) & MONITOR_USE_READLINE);
+    term_w = open(in, O_WRONLY | O_CLOEXEC);
+    term_r = open(outp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(term_w, >=, 0);
+    g_assert_cmpint(term_r, >=, 0);
+
+    /* the guest's serial port attaches second and takes the focus */
+    test_fe_attach(&serial, mux);
+    g_assert(support_monitor_event_seen(mon, CHR_EVENT_MUX_OUT));
+    /* out of focus, the monitor holds its banner back */
+    out = pump_collect(term_r, 100);
+    g_assert(support_monitor_event_seen(mon, CHR_EVENT_OPENED));
+    g_assert(!strstr(out->str, "monitor - type 'help'"));
+    g_string_free(out, TRUE);
+    g_assert(test_write_full(term_w, "s", 1, 1000));
+    g_assert(test_fe_wait_input(&serial, 1, 2000));
+
+    /* C-a c: the monitor gets the next bytes */
+    support_monitor_input_clear(mon);
+    g_assert(test_write_full(term_w, ESC "c" "m", 3, 1000));
+    out = pump_collect(term_r, 100);
+    g_assert(strstr(out->str, "monitor - type 'help'"));
+    g_string_free(out, TRUE);
+    g_assert_cmpint(support_monitor_event_seen(mon, CHR_EVENT_MUX_IN), ==,
+                    2);
+    g_assert_cmpint(serial.input->len, ==, 1);
+    g_assert(strchr((const char *)support_monitor_input(mon, NULL), 'm'));
+
+    support_monitor_free(mon);
+    qemu_chr_close(mux);
+    qemu_chr_close(base);
+    serial.chr = NULL;
+    test_fe_detach(&serial);
+    close(term_w);
+    close(term_r);
+    unlink(in);
+    unlink(outp);
+    g_free(in);
+    g_free(outp);
+    g_free(path);
+    g_free(spec);
+}
+
+static void echo_child(int master)
+{
+    CharDriverState *mux = test_chr_new("stdio,id=emx,mux=on");
+    TestFrontend fe;
+    struct termios tty;
+    char buf[8];
+
+    g_assert(mux);
+    test_fe_attach(&fe, mux);
+    g_assert_cmpint(tcgetattr(0, &tty), ==, 0);
+    g_assert(!(tty.c_lflag & (ECHO | ICANON)));
+    qemu_chr_set_echo(mux, true);
+    g_assert_cmpint(tcgetattr(0, &tty), ==, 0);
+    g_assert(tty.c_lflag & ECHO);
+    g_assert(!(tty.c_lflag & ICANON));
+    qemu_chr_set_echo(mux, false);
+    g_assert_cmpint(tcgetattr(0, &tty), ==, 0);
+    g_assert(!(tty.c_lflag & ECHO));
+
+    /* the escapes work on a terminal too */
+    g_assert(test_write_full(master, "q" ESC "h", 3, 1000));
+    g_assert(test_fe_wait_input(&fe, 1, 2000));
+    g_assert(pump_read(master, buf, 4, 2000));
+    /* ONLCR: the help's "\n\r" reaches the screen as "\r\n\r" */
+    g_assert(memcmp(buf, "\r\n\rC", 4) == 0);
+
+    qemu_chr_close(mux);
+    qemu_chr_close(qemu_chr_find("emx-base"));
+    fe.chr = NULL;
+    test_fe_detach(&fe);
+    g_assert_cmpint(tcgetattr(0, &tty), ==, 0);
+    g_assert(tty.c_lflag & ICANON);
+}
+
+static void test_echo(void)
+{
+    int master, slave, status;
+    pid_t pid;
+
+    g_assert_cmpint(openpty(&master, &slave, NULL, NULL, NULL), ==, 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0) {
+            _exit(2);
+        }
+        echo_child(master);
+        _exit(0);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    close(master);
+    close(slave);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = support_make_tmpdir();
+    g_assert(tmpdir);
+
+    g_test_add_func("/char/mux/focus/two", test_focus_two);
+    g_test_add_func("/char/mux/focus/four", test_focus_four);
+    g_test_add_func("/char/mux/escape/help", test_help);
+    g_test_add_func("/char/mux/escape/configurable",
+                    test_escape_char_configurable);
+    g_test_add_func("/char/mux/escape/literal", test_literal_escape);
+    g_test_add_func("/char/mux/escape/sync", test_sync);
+    g_test_add_func("/char/mux/escape/break", test_break);
+    g_test_add_func("/char/mux/escape/timestamps", test_timestamps);
+    g_test_add_func("/char/mux/escape/timestamps-clock",
+                    test_timestamps_clock);
+    g_test_add_func("/char/mux/escape/exit", test_exit);
+    g_test_add_func("/char/mux/buffer/per-frontend",
+                    test_buffer_per_frontend);
+    g_test_add_func("/char/mux/buffer/focus-switch",
+                    test_buffer_focus_switch);
+    g_test_add_func("/char/mux/buffer/literal-escape-full",
+                    test_buffer_literal_escape_full);
+    g_test_add_func("/char/mux/buffer/backpressure",
+                    test_buffer_backpressure);
+    g_test_add_func("/char/mux/output-after-overflow",
+                    test_output_after_overflow);
+    g_test_add_func("/char/mux/guest-open-ignored", test_guest_open_ignored);
+    g_test_add_func("/char/mux/backend-events", test_backend_events);
+    g_test_add_func("/char/mux/echo", test_echo);
+    g_test_add_func("/char/mux/mon-prefix", test_mon_prefix);
+
+    ret = g_test_run();
+    support_rm_tmpdir(tmpdir);
+    g_free(tmpdir);
+    return ret;
+}

@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of the terminal backends (stdio, pty, tty, parport) on real ptys. */
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "sysemu.h"
+#include "support-test.h"
+#include "char-test-util.h"
+
+#include <poll.h>
+#include <pty.h>
+#include <termios.h>
+#include <sys/wait.h>
+
+/* ---- helpers ---- */
+
+typedef struct Pty {
+    int master;
+    int slave;
+    char name[64];
+} Pty;
+
+static void pty_new(Pty *p)
+{
+    g_assert_cmpint(openpty(&p->master, &p->slave, p->name, NULL, NULL),
+                    ==, 0);
+    qemu_set_cloexec(p->master);
+    qemu_set_cloexec(p->slave);
+}
+
+static void pty_free(Pty *p)
+{
+    close(p->master);
+    close(p->slave);
+}
+
+static tcflag_t lflag_of(int fd)
+{
+    struct termios tty;
+
+    g_assert_cmpint(tcgetattr(fd, &tty), ==, 0);
+    return tty.c_lflag;
+}
+
+static bool fd_nonblocking(int fd)
+{
+    return fcntl(fd, F_GETFL) & O_NONBLOCK;
+}
+
+typedef struct ReadArgs {
+    int fd;
+    uint8_t *buf;
+    size_t want, got;
+} ReadArgs;
+
+static bool read_some(void *opaque)
+{
+    ReadArgs *r = opaque;
+    struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+    while (r->got < r->want && poll(&pfd, 1, 0) == 1 &&
+           (pfd.revents & POLLIN)) {
+        ssize_t n = read(r->fd, r->buf + r->got, r->want - r->got);
+
+        if (n <= 0) {
+            break;
+        }
+        r->got += n;
+    }
+    return r->got >= r->want;
+}
+
+/*
+ * Read @len bytes from @fd while running the main loop, which may have to
+ * flush them first.  Short loop runs: the fd is not part of the loop.
+ */
+static bool pump_read(int fd, void *buf, size_t len, int timeout_ms)
+{
+    ReadArgs r = { .fd = fd, .buf = buf, .want = len };
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    while (!support_run_until(read_some, &r, 20)) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Nothing arrives on @fd within @ms while the main loop runs. */
+static bool pump_nothing(int fd, int ms)
+{
+    uint8_t b;
+    ReadArgs r = { .fd = fd, .buf = &b, .want = 1 };
+
+    support_run_until(read_some, &r, ms);
+    return r.got == 0;
+}
+
+/*
+ * Run @fn in a child whose stdin and stdout are the slave of @p; the child
+ * fails the test by aborting (g_assert) or exiting non-zero.
+ */
+static void run_on_terminal(Pty *p, void (*fn)(Pty *p))
+{
+    pid_t pid;
+    int status;
+
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (dup2(p->slave, 0) < 0 || dup2(p->slave, 1) < 0) {
+            _exit(2);
+        }
+        fn(p);
+        _exit(0);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        g_error("child failed (status 0x%x)", status);
+    }
+}
+
+typedef struct EventCount {
+    TestFrontend *fe;
+    int event, count;
+} EventCount;
+
+static bool have_events(void *opaque)
+{
+    EventCount *e = opaque;
+
+    return test_fe_count_events(e->fe, e->event) >= e->count;
+}
+
+/* Wait until @fe has seen @event @count times in all. */
+static bool wait_events(TestFrontend *fe, int event, int count)
+{
+    EventCount e = { fe, event, count };
+
+    return support_run_until(have_events, &e, 2000);
+}
+
+/* ---- stdio ---- */
+
+static void stdio_basic_child(Pty *p)
+{
+    CharDriverState *chr;
+    TestFrontend fe;
+    char out[16];
+
+    g_assert(lflag_of(0) & ECHO);
+    chr = test_chr_new("stdio,id=term");
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+
+    /* raw, no echo, signals kept (display is not -nographic) */
+    g_assert(!(lflag_of(0) & (ECHO | ICANON)));
+    g_assert(lflag_of(0) & ISIG);
+    g_assert(fd_nonblocking(0));
+
+    /* input reaches the frontend without a newline */
+    g_assert(test_write_full(p->master, "ab", 2, 1000));
+    g_assert(test_fe_wait_input(&fe, 2, 2000));
+    g_assert(memcmp(fe.input->data, "ab", 2) == 0);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
+
+    /* output reaches the terminal, "\n" still returns the carriage */
+    qemu_chr_write(chr, (const uint8_t *)"hi\n", 3);
+    g_assert(pump_read(p->master, out, 4, 2000));
+    g_assert(memcmp(out, "hi\r\n", 4) == 0);
+
+    /* echo on: only ECHO changes */
+    qemu_chr_set_echo(chr, true);
+    g_assert(lflag_of(0) & ECHO);
+    g_assert(!(lflag_of(0) & ICANON));
+    g_assert(lflag_of(0) & ISIG);
+    g_assert(test_write_full(p->master, "e", 1, 1000));
+    g_assert(pump_read(p->master, out, 1, 2000));
+    g_assert_cmpint(out[0], ==, 'e');
+    g_assert(test_fe_wait_input(&fe, 3, 2000));
+
+    qemu_chr_set_echo(chr, false);
+    g_assert(!(lflag_of(0) & (ECHO | ICANON)));
+    g_assert(test_write_full(p->master, "n", 1, 1000));
+    g_assert(test_fe_wait_input(&fe, 4, 2000));
+    g_assert(pump_nothing(p->master, 100));
+
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+
+    /* as found */
+    g_assert((lflag_of(0) & (ECHO | ICANON | ISIG)) ==
+             (ECHO | ICANON | ISIG));
+    g_assert(!fd_nonblocking(0));
+    g_assert(!fd_nonblocking(1));
+}
+
+static void test_stdio_basic(void)
+{
+    Pty p;
+
+    pty_new(&p);
+    run_on_terminal(&p, stdio_basic_child);
+    /* the parent sees the same terminal restored */
+    g_assert((lflag_of(p.slave) & (ECHO | ICANON | ISIG)) ==
+             (ECHO | ICANON | ISIG));
+    pty_free(&p);
+}
+
+static void stdio_signal_off_child(Pty *p)
+{
+    CharDriverState *chr = test_chr_new("stdio,id=term,signal=off");
+
+    g_assert(chr);
+    g_assert(!(lflag_of(0) & (ISIG | ECHO | ICANON)));
+    qemu_chr_set_echo(chr, true);
+    g_assert(!(lflag_of(0) & ISIG));
+    g_assert(lflag_of(0) & ECHO);
+    qemu_chr_close(chr);
+    g_assert(lflag_of(0) & ISIG);
+
+    /* without signal=, -nographic means no signals ... */
+    display_type = DT_NOGRAPHIC;
+    chr = test_chr_new("stdio,id=term");
+    g_assert(chr);
+    g_assert(!(lflag_of(0) & ISIG));
+    qemu_chr_close(chr);
+    /* ... unless asked for */
+    chr = test_chr_new("stdio,id=term,signal=on");
+    g_assert(chr);
+    g_assert(lflag_of(0) & ISIG);
+    qemu_chr_close(chr);
+    display_type = DT_DEFAULT;
+    g_assert(lflag_of(0) & ISIG);
+}
+
+static void test_stdio_signal(void)
+{
+    Pty p;
+
+    pty_new(&p);
+    run_on_terminal(&p, stdio_signal_off_child);
+    pty_free(&p);
+}
+
+static void stdio_only_one_child(Pty *p)
+{
+    CharDriverState *chr = test_chr_new("stdio,id=one");
+    char *err;
+    int fl = fcntl(0, F_GETFL);
+
+    g_assert(chr);
+    err = test_chr_open_error("stdio,id=two");
+    g_assert_cmpstr(err, ==, "chardev \"two\": backend \"stdio\": stdio is "
+                    "already used by chardev \"one\" (only one is possible)");
+    g_free(err);
+    /* the failed open left the terminal alone */
+    g_assert(!(lflag_of(0) & ICANON));
+    g_assert_cmpint(fcntl(0, F_GETFL), ==, fl);
+    qemu_chr_close(chr);
+    /* free again */
+    chr = test_chr_new("stdio,id=three");
+    g_assert(chr);
+    qemu_chr_close(chr);
+}
+
+static void test_stdio_only_one(void)
+{
+    Pty p;
+
+    pty_new(&p);
+    run_on_terminal(&p, stdio_only_one_child);
+    pty_free(&p);
+}
+
+/* exit() without closing the chardev: the exit handler restores */
+static void stdio_exit_child(Pty *p)
+{
+    CharDriverState *chr = test_chr_new("stdio,id=term,signal=off");
+
+    g_assert(chr);
+    g_assert(!(lflag_of(0) & (ECHO | ICANON | ISIG)));
+    g_assert(fd_nonblocking(0));
+    exit(0);
+}
+
+static void test_stdio_restore_at_exit(void)
+{
+    Pty p;
+
+    pty_new(&p);
+    run_on_terminal(&p, stdio_exit_child);
+    g_assert((lflag_of(p.slave) & (ECHO | ICANON | ISIG)) ==
+             (ECHO | ICANON | ISIG));
+    /* the child's fds 0/1 shared this open file description */
+    g_assert(!fd_nonblocking(p.slave));
+    pty_free(&p);
+}
+
+/* O_NONBLOCK found set stays set */
+static void stdio_keep_flags_child(Pty *p)
+{
+    CharDriverState *chr;
+
+    fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+    chr = test_chr_new("stdio,id=term");
+    g_assert(chr);
+    qemu_chr_close(chr);
+    g_assert(fd_nonblocking(0));
+}
+
+static void test_stdio_keeps_flags(void)
+{
+    Pty p;
+
+    pty_new(&p);
+    run_on_terminal(&p, stdio_keep_flags_child);
+    pty_free(&p);
+}
+
+/* Not a terminal (stdin /dev/null, stdout a pipe): no termios, EOF. */
+static void test_stdio_not_a_tty(void)
+{
+    int out[2], status;
+    char buf[4];
+    pid_t pid;
+
+    g_assert_cmpint(pipe(out), ==, 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        CharDriverState *chr;
+        TestFrontend fe;
+
+        if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0) {
+            _exit(2);
+        }
+        chr = test_chr_new("stdio,id=term");
+        g_assert(chr);
+        test_fe_attach(&fe, chr);
+        g_assert(fd_nonblocking(1));
+        /* end of input is the end of the connection */
+        g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 2000));
+        g_assert_cmpint(fe.events[0], ==, CHR_EVENT_OPENED);
+        /* output still works */
+        g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"out", 3), ==,
+                        3);
+        test_fe_detach(&fe);
+        qemu_chr_close(chr);
+        g_assert(!fd_nonblocking(1));
+        _exit(0);
+    }
+    close(out[1]);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_assert(test_read_full(out[0], buf, 3, 1000));
+    g_assert(memcmp(buf, "out", 3) == 0);
+    close(out[0]);
+}
+
+/* ---- pty ---- */
+
+/* Open a pty chardev; returns the slave path from its announcement. */
+static CharDriverState *pty_chr_new(const char *id, char **slave_path)
+{
+    char *optstr = g_strdup_printf("pty,id=%s", id);
+    QemuOpts *opts = qemu_opts_parse(qemu_find_opts("chardev"), optstr, 1);
+    CharDriverState *chr;
+    int pipefd[2], saved_err;
+    char line[256];
+    ssize_t n;
+    char *expect;
+
+    g_assert(opts);
+    /* capture what the backend prints on stderr */
+    g_assert_cmpint(pipe(pipefd), ==, 0);
+    fflush(stderr);
+    saved_err = dup(2);
+    dup2(pipefd[1], 2);
+    chr = qemu_chr_open_opts(opts, NULL);
+    fflush(stderr);
+    dup2(saved_err, 2);
+    close(saved_err);
+    close(pipefd[1]);
+    n = read(pipefd[0], line, sizeof(line) - 1);
+    close(pipefd[0]);
+    g_assert(chr);
+    g_assert_cmpint(n, >, 0);
+    line[n] = '\0';
+
+    g_assert(g_str_has_prefix(chr->filename, "pty:/dev/pts/"));
+    *slave_path = g_strdup(chr->filename + 4);
+    g_assert_cmpstr(qemu_opt_get(opts, "path"), ==, *slave_path);
+    expect = g_strdup_printf("char device redirected to %s\n", *slave_path);
+    g_assert_cmpstr(line, ==, expect);
+    g_free(expect);
+    qemu_opts_del(opts);
+    g_free(optstr);
+    return chr;
+}
+
+static int open_client(const char *path)
+{
+    int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+
+    g_assert_cmpint(fd, >=, 0);
+    return fd;
+}
+
+static void test_pty_announce(void)
+{
+    char *path;
+    CharDriverState *chr = pty_chr_new("pty-a", &path);
+    struct stat st;
+
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert(S_ISCHR(st.st_mode));
+    qemu_chr_close(chr);
+    g_free(path);
+}
+
+/* No client: the loop sleeps, output waits in the bounded queue. */
+static void test_pty_buffer_before_client(void)
+{
+    const size_t len = 256 * 1024;
+    uint8_t *data = g_malloc(len), *got = g_malloc(len);
+    char *path;
+    CharDriverState *chr = pty_chr_new("pty-b", &path);
+    TestFrontend fe;
+    uint64_t iters, cbs;
+    int client;
+    struct termios tty;
+
+    test_fe_attach(&fe, chr);
+    test_fill_pattern(data, len, 7);
+    g_assert_cmpint(qemu_chr_write(chr, data, len / 2), ==, len / 2);
+
+    support_loop_stats_reset();
+    support_run_for(300);
+    iters = support_loop_iterations();
+    cbs = support_cb_count();
+    /* a few wakeups at most, not a spin on POLLHUP */
+    g_assert_cmpint(iters, <, 20);
+    g_assert_cmpint(cbs, <, 10);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 0);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, len / 2);
+    g_assert_cmpint(qemu_chr_write(chr, data + len / 2, len - len / 2), ==,
+                    len - len / 2);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+
+    client = open_client(path);
+    /* the slave was made raw: bytes arrive unchanged */
+    g_assert_cmpint(tcgetattr(client, &tty), ==, 0);
+    g_assert(!(tty.c_oflag & OPOST));
+    g_assert(!(tty.c_lflag & (ECHO | ICANON)));
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 2000));
+    g_assert(pump_read(client, got, len, 5000));
+    g_assert(memcmp(got, data, len) == 0);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, 0);
+
+    close(client);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 2000));
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    g_free(path);
+    g_free(data);
+    g_free(got);
+}
+
+/* The queue is bounded at 1 MiB: the excess is dropped and counted. */
+static void test_pty_buffer_limit(void)
+{
+    const size_t limit = 1024 * 1024;
+    uint8_t *data = g_malloc0(limit + 100);
+    char *path;
+    CharDriverState *chr = pty_chr_new("pty-c", &path);
+
+    g_assert_cmpint(qemu_chr_write(chr, data, limit + 100), ==, limit);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, limit);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 100);
+    qemu_chr_close(chr);
+    g_free(path);
+    g_free(data);
+}
+
+static void test_pty_reconnect(void)
+{
+    char *path;
+    CharDriverState *chr = pty_chr_new("pty-d", &path);
+    TestFrontend fe;
+    char buf[8];
+    int client, i;
+
+    test_fe_attach(&fe, chr);
+    for (i = 0; i < 3; i++) {
+        client = open_client(path);
+        g_assert(wait_events(&fe, CHR_EVENT_OPENED, i + 1));
+        g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==,
+                        i + 1);
+
+        g_assert(test_write_full(client, "in", 2, 1000));
+        g_assert(test_fe_wait_input(&fe, 2 * (i + 1), 2000));
+        g_assert(memcmp(fe.input->data + 2 * i, "in", 2) == 0);
+        qemu_chr_write(fe.chr, (const uint8_t *)"out", 3);
+        g_assert(pump_read(client, buf, 3, 2000));
+        g_assert(memcmp(buf, "out", 3) == 0);
+
+        close(client);
+        g_assert(wait_events(&fe, CHR_EVENT_CLOSED, i + 1));
+        g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==,
+                        i + 1);
+        /* events alternate: OPENED, CLOSED, OPENED, ... */
+        g_assert_cmpint(fe.events[fe.nr_events - 1], ==, CHR_EVENT_CLOSED);
+        g_assert_cmpint(fe.events[fe.nr_events - 2], ==, CHR_EVENT_OPENED);
+
+        /* idle again without a client */
+        support_loop_stats_reset();
+        support_run_for(100);
+        g_assert_cmpint(support_loop_iterations(), <, 10);
+    }
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    g_free(path);
+}
+
+/* Two clients: the link is up until the last one goes. */
+static void test_pty_two_clients(void)
+{
+    char *path;
+    CharDriverState *chr = pty_chr_new("pty-e", &path);
+    TestFrontend fe;
+    int c1, c2;
+
+    test_fe_attach(&fe, chr);
+    c1 = open_client(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 2000));
+    c2 = open_client(path);
+    close(c1);
+    support_run_for(100);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==, 0);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
+    close(c2);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 2000));
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    g_free(path);
+}
+
+/* ---- tty ---- */
+
+/* The fd this process has open on @path, or -1. */
+static int find_fd_for(const char *path)
+{
+    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+    int found = -1;
+
+    g_assert(dir);
+    while ((name = g_dir_read_name(dir)) != NULL) {
+        char *link = g_strdup_printf("/proc/self/fd/%s", name);
+        char *target = g_file_read_link(link, NULL);
+
+        if (target && strcmp(target, path) == 0) {
+            found = atoi(name);
+        }
+        g_free(target);
+        g_free(link);
+    }
+    g_dir_close(dir);
+    return found;
+}
+
+static void test_tty_params(void)
+{
+    static const struct {
+        QEMUSerialSetParams p;
+        speed_t speed;
+        tcflag_t cflags;
+    } cases[] = {
+        { { 9600, 'E', 7, 2 }, B9600, PARENB | CS7 | CSTOPB },
+        { { 19200, 'O', 5, 1 }, B19200, PARENB | PARODD | CS5 },
+        { { 2400, 'N', 6, 1 }, B2400, CS6 },
+        { { 115200, 'N', 8, 1 }, B115200, CS8 },
+        /* a little off a standard rate still gets it */
+        { { 57000, 'N', 8, 1 }, B57600, CS8 },
+        { { 1200, 'N', 8, 1 }, B1200, CS8 },
+    };
+    const tcflag_t mask = PARENB | PARODD | CSIZE | CSTOPB;
+    Pty p;
+    char *opts;
+    CharDriverState *chr;
+    struct termios tty;
+    unsigned i;
+    int fd, val;
+
+    pty_new(&p);
+    opts = g_strdup_printf("tty,id=ser,path=%s", p.name);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+
+    /* non-blocking and close-on-exec */
+    close(p.slave);
+    fd = find_fd_for(p.name);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert(support_fd_is_cloexec(fd));
+    g_assert(fd_nonblocking(fd));
+
+    /* 115200 8N1, raw */
+    g_assert_cmpint(tcgetattr(fd, &tty), ==, 0);
+    g_assert_cmpint(cfgetospeed(&tty), ==, B115200);
+    g_assert_cmpint(tty.c_cflag & mask, ==, CS8);
+    g_assert(!(tty.c_lflag & (ECHO | ICANON | ISIG)));
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        QEMUSerialSetParams ssp = cases[i].p;
+
+        g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_PARAMS,
+                                       &ssp), ==, 0);
+        g_assert_cmpint(tcgetattr(fd, &tty), ==, 0);
+        g_assert_cmpint(cfgetospeed(&tty), ==, cases[i].speed);
+        g_assert_cmpint(cfgetispeed(&tty), ==, cases[i].speed);
+        g_assert_cmpint(tty.c_cflag & (CSTOPB | PARODD), ==,
+                        cases[i].cflags & (CSTOPB | PARODD));
+        /*
+         * Linux pty drivers force CS8 and clear PARENB whatever is asked
+         * (pty_set_termios); a real port shows cases[i].cflags.
+         */
+        g_assert((tty.c_cflag & mask) == cases[i].cflags ||
+                 (tty.c_cflag & (CSIZE | PARENB)) == CS8);
+    }
+
+    /* break on and off: accepted by a pty, never blocking */
+    val = 1;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_BREAK, &val),
+                    ==, 0);
+    val = 0;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_BREAK, &val),
+                    ==, 0);
+    /* a pty has no modem lines: the error is passed on, not invented */
+    val = -1;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_GET_TIOCM, &val),
+                    <, 0);
+    val = CHR_TIOCM_DTR | CHR_TIOCM_RTS;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_TIOCM, &val),
+                    <, 0);
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_PP_READ_DATA, &val), ==,
+                    -ENOTSUP);
+
+    qemu_chr_close(chr);
+    g_assert_cmpint(find_fd_for(p.name), ==, -1);
+    close(p.master);
+    g_free(opts);
+}
+
+static void test_tty_data(void)
+{
+    Pty p;
+    char *opts;
+    CharDriverState *chr;
+    TestFrontend fe;
+    char buf[8];
+    struct termios before, after;
+
+    pty_new(&p);
+    g_assert_cmpint(tcgetattr(p.slave, &before), ==, 0);
+    opts = g_strdup_printf("tty,id=ser,path=%s", p.name);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+
+    g_assert(test_write_full(p.master, "abc\n", 4, 1000));
+    g_assert(test_fe_wait_input(&fe, 4, 2000));
+    /* raw: no CR/NL translation on input */
+    g_assert(memcmp(fe.input->data, "abc\n", 4) == 0);
+    qemu_chr_write(chr, (const uint8_t *)"xyz", 3);
+    g_assert(pump_read(p.master, buf, 3, 2000));
+    g_assert(memcmp(buf, "xyz", 3) == 0);
+
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    /* line settings as found */
+    g_assert_cmpint(tcgetattr(p.slave, &after), ==, 0);
+    g_assert_cmpint(after.c_lflag, ==, before.c_lflag);
+    g_assert_cmpint(after.c_cflag, ==, before.c_cflag);
+    g_assert_cmpint(after.c_iflag, ==, before.c_iflag);
+    pty_free(&p);
+    g_free(opts);
+}
+
+static void test_tty_errors(void)
+{
+    int fds = support_count_open_fds();
+    char *err;
+
+    err = test_chr_open_error("tty,id=t1");
+    g_assert_cmpstr(err, ==, "chardev \"t1\": backend \"tty\": path: missing "
+                    "(tty needs path=<device>)");
+    g_free(err);
+    err = test_chr_open_error("tty,id=t2,path=/dev/nonexistent-tty");
+    g_assert_cmpstr(err, ==, "chardev \"t2\": backend \"tty\": path: cannot "
+                    "open \"/dev/nonexistent-tty\": No such file or "
+                    "directory");
+    g_free(err);
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+}
+
+/* ---- parport ---- */
+
+static void test_parport_errors(void)
+{
+    int fds = support_count_open_fds();
+    char *err;
+
+    /* a device that is not a ppdev port: PPCLAIM fails, nothing leaks */
+    err = test_chr_open_error("parport,id=pp1,path=/dev/null");
+    g_assert_cmpstr(err, ==, "chardev \"pp1\": backend \"parport\": path: "
+                    "cannot claim parallel port \"/dev/null\" (is it a "
+                    "ppdev device?): Inappropriate ioctl for device");
+    g_free(err);
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+
+    err = test_chr_open_error("parport,id=pp2,path=/dev/nonexistent-pp");
+    g_assert_cmpstr(err, ==, "chardev \"pp2\": backend \"parport\": path: "
+                    "cannot open \"/dev/nonexistent-pp\": No such file or "
+                    "directory");
+    g_free(err);
+    err = test_chr_open_error("parport,id=pp3");
+    g_assert_cmpstr(err, ==, "chardev \"pp3\": backend \"parport\": path: "
+                    "missing (parport needs path=/dev/parportN)");
+    g_free(err);
+    g_assert(qemu_chr_find("pp1") == NULL);
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+}
+
+int main(int argc, char **argv)
+{
+    int ret, fds;
+
+    g_test_init(&argc, &argv, NULL);
+    /* let the main loop set up its own fds before counting */
+    support_run_for(1);
+    fds = support_count_open_fds();
+
+    g_test_add_func("/char/stdio/raw-echo-restore", test_stdio_basic);
+    g_test_add_func("/char/stdio/signal", test_stdio_signal);
+    g_test_add_func("/char/stdio/only-one", test_stdio_only_one);
+    g_test_add_func("/char/stdio/restore-at-exit",
+                    test_stdio_restore_at_exit);
+    g_test_add_func("/char/stdio/keeps-nonblock", test_stdio_keeps_flags);
+    g_test_add_func("/char/stdio/not-a-terminal", test_stdio_not_a_tty);
+    g_test_add_func("/char/pty/announce", test_pty_announce);
+    g_test_add_func("/char/pty/buffer-before-client",
+                    test_pty_buffer_before_client);
+    g_test_add_func("/char/pty/buffer-limit", test_pty_buffer_limit);
+    g_test_add_func("/char/pty/reconnect", test_pty_reconnect);
+    g_test_add_func("/char/pty/two-clients", test_pty_two_clients);
+    g_test_add_func("/char/tty/params", test_tty_params);
+    g_test_add_func("/char/tty/data", test_tty_data);
+    g_test_add_func("/char/tty/errors", test_tty_errors);
+    g_test_add_func("/char/parport/errors", test_parport_errors);
+
+    ret = g_test_run();
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    return ret;
+}
