@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Character devices: the core (registry, events, write queue) and every backend. */
+/* Character devices: core (registry, events, write queue) and all backends. */
 
 #include "qemu-common.h"
 #include "monitor.h"
@@ -1879,7 +1879,7 @@ static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     MemoryDriver *d = chr->opaque;
     size_t n = MIN((size_t)len, MEM_CHR_LIMIT - d->out->len);
 
-    g_string_append_len(d->out, (const gchar *)buf, n);
+    g_string_append_len(d->out, (const char *)buf, n);
     return len;
 }
 

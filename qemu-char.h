@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Character devices: the API between frontends (devices, monitor) and backends. */
+/* Character devices: API between frontends (devices, monitor) and backends. */
 #ifndef QEMU_CHAR_H
 #define QEMU_CHAR_H
 

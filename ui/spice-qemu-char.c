@@ -49,8 +49,11 @@ typedef struct SpiceCharDriver {
  */
 static int spice_cb_depth;
 
-static void GCC_FMT_ATTR(3, 4)
-scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt, ...)
+static void scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt,
+                      ...) GCC_FMT_ATTR(3, 4);
+
+static void scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt,
+                      ...)
 {
     va_list ap;
 
