@@ -129,6 +129,21 @@ $(FUZZ_LIBFUZZER): tests/fuzz/libfuzzer-%: tests/fuzz/fuzz-%.o \
 
 -include $(wildcard $(ALL_OBJS:.o=.d))
 
+# The spice client of the guest tests (tests/guest/run-guest-tests finds
+# it in the build dir).  It is a plain spice-client-glib program: neither
+# the fragment nor the support layer go into it.
+ifeq ($(CONFIG_SPICE_CLIENT),y)
+GUEST_SPICE_PROBE := tests/guest/spice-agent-probe
+endif
+all check-guest: $(GUEST_SPICE_PROBE)
+
+tests/guest/spice-agent-probe: tests/guest/spice-agent-probe.c \
+    config-host.mak
+	@mkdir -p $(@D)
+	$(call quiet-command,$(CC) $(WARN_CFLAGS) -D_GNU_SOURCE $(CFLAGS) \
+	    $(SPICE_CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(SPICE_CLIENT_LIBS),LINK,$@)
+
 # Say so when spice tests exist but were not built.
 SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
 spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
@@ -237,6 +252,7 @@ clean:
 	rm -f $(foreach d,$(CLEAN_DIRS),$(d)/*.o $(d)/*.d $(d)/*.a)
 	rm -f $(patsubst %.c,%,$(ALL_TEST_SRCS) $(BENCH_SRCS) $(DEMO_SRCS))
 	rm -f $(FUZZ_REPLAYS) $(FUZZ_LIBFUZZER)
+	rm -f tests/guest/spice-agent-probe
 	rm -rf build-sanitize build-fuzz
 
 distclean: clean
