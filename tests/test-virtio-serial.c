@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of virtio-serial (bus, virtconsole, virtserialport) via a simulated guest. */
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "module.h"
+#include "support-test.h"
+#include "support-virtio.h"
+#include "char-test-util.h"
+#include "libvirtio-guest.h"
+
+#include <pthread.h>
+#include <sys/stat.h>
+#include <termios.h>
+
+#define GUEST_RAM_SIZE (64 * 1024 * 1024)
+#define WANT_FEATURES ((1u << VIRTIO_CONSOLE_F_MULTIPORT) | \
+                       (1u << VIRTIO_RING_F_INDIRECT_DESC))
+#define TIMEOUT_MS 10000
+#define BIG_TRANSFER (64 * 1024 * 1024)
+
+static char *tmpdir;
+
+static char *tmp_path(const char *name)
+{
+    return g_strdup_printf("%s/%s", tmpdir, name);
+}
+
+/* ---- a backend that records what reaches it ---- */
+
+typedef struct RecChr {
+    CharDriverState *chr;
+    GByteArray *out;            /* guest data */
+    GString *log;               /* O = guest open, C = guest close */
+    int opens, closes;
+    int echo_calls;
+    bool last_echo;
+} RecChr;
+
+static int rec_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    RecChr *r = chr->opaque;
+
+    g_byte_array_append(r->out, buf, len);
+    return len;
+}
+
+static void rec_guest_open(CharDriverState *chr)
+{
+    RecChr *r = chr->opaque;
+
+    r->opens++;
+    g_string_append_c(r->log, 'O');
+}
+
+static void rec_guest_close(CharDriverState *chr)
+{
+    RecChr *r = chr->opaque;
+
+    r->closes++;
+    g_string_append_c(r->log, 'C');
+}
+
+static void rec_set_echo(CharDriverState *chr, bool echo)
+{
+    RecChr *r = chr->opaque;
+
+    r->echo_calls++;
+    r->last_echo = echo;
+}
+
+static const CharDriverOps rec_ops = {
+    .chr_write = rec_write,
+    .chr_guest_open = rec_guest_open,
+    .chr_guest_close = rec_guest_close,
+    .chr_set_echo = rec_set_echo,
+};
+
+static RecChr *rec_new(void)
+{
+    RecChr *r = g_new0(RecChr, 1);
+
+    r->out = g_byte_array_new();
+    r->log = g_string_new("");
+    r->chr = qemu_chr_alloc(&rec_ops, r);
+    r->chr->label = qemu_strdup("rec");
+    r->chr->filename = qemu_strdup("rec");
+    return r;
+}
+
+/* The host side of the backend connects / goes away. */
+static void rec_host_open(RecChr *r)
+{
+    qemu_chr_generic_open(r->chr);
+}
+
+static void rec_host_close(RecChr *r)
+{
+    /* what the core does for a backend that saw its peer leave */
+    r->chr->opened = 0;
+    if (r->chr->chr_event) {
+        r->chr->chr_event(r->chr->handler_opaque, CHR_EVENT_CLOSED);
+    }
+}
+
+static void rec_free(RecChr *r)
+{
+    qemu_chr_close(r->chr);
+    g_byte_array_free(r->out, TRUE);
+    g_string_free(r->log, TRUE);
+    g_free(r);
+}
+
+/* ---- machine: a virtio-serial-sim device and its guest ---- */
+
+typedef struct Machine {
+    DeviceState *vser;
+    BusState *bus;
+    VGuest *g;
+} Machine;
+
+static void machine_start(Machine *m, unsigned int max_ports)
+{
+    char *opts = g_strdup_printf("virtio-serial,id=vser0,max_ports=%u",
+                                 max_ports);
+
+    m->vser = support_device_add(opts);
+    g_free(opts);
+    g_assert(m->vser);
+    m->bus = qdev_get_child_bus(m->vser, "vser0.0");
+    g_assert(m->bus);
+    m->g = vg_new(m->vser);
+}
+
+static void machine_stop(Machine *m)
+{
+    if (m->vser) {
+        qdev_free(m->vser);
+        m->vser = NULL;
+    }
+    vg_free(m->g);
+    m->g = NULL;
+}
+
+/* A port wired by board code (no "in use" claim), like -device with chr. */
+static DeviceState *add_port(Machine *m, const char *driver, const char *id,
+                             CharDriverState *chr, uint32_t nr,
+                             const char *name)
+{
+    DeviceState *dev = qdev_create(m->bus, driver);
+
+    dev->id = id;
+    if (chr) {
+        qdev_prop_set_chr(dev, "chardev", chr);
+    }
+    if (nr != VIRTIO_CONSOLE_BAD_ID) {
+        qdev_prop_set_uint32(dev, "nr", nr);
+    }
+    if (name) {
+        qdev_prop_set_string(dev, "name", (char *)name);
+    }
+    g_assert_cmpint(qdev_init(dev), ==, 0);
+    return dev;
+}
+
+static VirtIOSerialPort *port_of(DeviceState *dev)
+{
+    return DO_UPCAST(VirtIOSerialPort, dev, dev);
+}
+
+typedef struct PortCond {
+    uint32_t id;
+    size_t len;
+} PortCond;
+
+static bool cond_present(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return vg_port(g, c->id)->present;
+}
+
+static bool cond_host_connected(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return vg_port(g, c->id)->host_connected;
+}
+
+static bool cond_host_disconnected(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return !vg_port(g, c->id)->host_connected;
+}
+
+static bool cond_rx(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return vg_port(g, c->id)->rx_total >= c->len;
+}
+
+static bool cond_tx_done(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return vg_port(g, c->id)->tx_inflight == 0;
+}
+
+static void wait_port(VGuest *g, uint32_t id,
+                      bool (*cond)(VGuest *g, void *opaque))
+{
+    PortCond c = { .id = id };
+
+    g_assert(vg_run_until(g, cond, &c, TIMEOUT_MS));
+}
+
+static void wait_rx(VGuest *g, uint32_t id, size_t len)
+{
+    PortCond c = { .id = id, .len = len };
+
+    g_assert(vg_run_until(g, cond_rx, &c, TIMEOUT_MS));
+}
+
+typedef struct RecCond {
+    RecChr *r;
+    size_t len;
+} RecCond;
+
+static bool cond_rec_out(VGuest *g, void *opaque)
+{
+    RecCond *c = opaque;
+
+    return c->r->out->len >= c->len;
+}
+
+static void wait_rec_out(VGuest *g, RecChr *r, size_t len)
+{
+    RecCond c = { r, len };
+
+    g_assert(vg_run_until(g, cond_rec_out, &c, TIMEOUT_MS));
+}
+
+/* Feed the chardev as its backend would (respecting can_read). */
+static void rec_input(RecChr *r, const char *s)
+{
+    int len = strlen(s);
+
+    g_assert_cmpint(qemu_chr_can_read(r->chr), >=, len);
+    qemu_chr_read(r->chr, (uint8_t *)s, len);
+}
+
+/* ---- probe, features and the announcement of ports ---- */
+
+static void test_probe(void)
+{
+    Machine m;
+    RecChr *con = rec_new(), *ser = rec_new();
+    VGuest *g;
+    const VGuestCtrlMsg *msg;
+
+    machine_start(&m, 4);
+    g = m.g;
+    add_port(&m, "virtconsole", "con0", con->chr, VIRTIO_CONSOLE_BAD_ID,
+             "org.qemu.console.0");
+    add_port(&m, "virtserialport", "ser2", ser->chr, 2, "org.test.two");
+    rec_host_open(ser);
+
+    g_assert_cmphex(vg_init(g, WANT_FEATURES), ==, WANT_FEATURES);
+    g_assert_cmpuint(g->max_ports, ==, 4);
+    g_assert_cmpint(g->nqueues, ==, 10);
+    wait_port(g, 0, cond_present);
+    wait_port(g, 2, cond_present);
+    wait_port(g, 2, cond_host_connected);
+
+    /* the console took port 0 and was announced as one */
+    g_assert_cmpint(port_of(qdev_find_recursive(m.bus, "con0"))->id, ==, 0);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, 0), ==, 1);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, 2), ==, 1);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, 1), ==, 0);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_CONSOLE_PORT, 0), ==, 1);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_CONSOLE_PORT, 2), ==, 0);
+    g_assert(vg_port(g, 0)->is_console);
+    g_assert_cmpstr(vg_port(g, 0)->name, ==, "org.qemu.console.0");
+    g_assert_cmpstr(vg_port(g, 2)->name, ==, "org.test.two");
+    msg = vg_ctrl_last(g, VIRTIO_CONSOLE_PORT_NAME, 2);
+    g_assert(msg);
+    /* the name travels with its NUL */
+    g_assert_cmpuint(msg->len, ==, 8 + strlen("org.test.two") + 1);
+    /* only the opened backend is announced as connected */
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 2), ==, 1);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 0), ==, 0);
+    g_assert(!vg_port(g, 0)->host_connected);
+    /* the console was opened by the guest (hvc) and the backend heard it */
+    g_assert_cmpstr(con->log->str, ==, "O");
+    g_assert_cmpstr(ser->log->str, ==, "");
+    g_assert_cmpuint(g->irqs, >, 0);
+
+    machine_stop(&m);
+    g_assert_cmpstr(con->log->str, ==, "OC");
+    rec_free(con);
+    rec_free(ser);
+}
+
+/* max_ports=1 offers no MULTIPORT: port 0 is a plain console. */
+static void test_no_multiport(void)
+{
+    Machine m;
+    RecChr *con = rec_new();
+    VGuest *g;
+
+    machine_start(&m, 1);
+    g = m.g;
+    add_port(&m, "virtconsole", "con0", con->chr, VIRTIO_CONSOLE_BAD_ID,
+             NULL);
+    rec_host_open(con);
+    g_assert_cmphex(vg_init(g, WANT_FEATURES), ==,
+                    1u << VIRTIO_RING_F_INDIRECT_DESC);
+    g_assert_cmpint(g->nqueues, ==, 2);
+    vg_run_for(g, 20);
+    /* no control queue, yet the backend learns the guest is there */
+    g_assert_cmpstr(con->log->str, ==, "O");
+    g_assert_cmpint(g->ctrl_log->len, ==, 0);
+
+    rec_input(con, "hello guest");
+    wait_rx(g, 0, 11);
+    g_assert_cmpmem(vg_port(g, 0)->rx->data, 11, "hello guest", 11);
+    g_assert_cmpuint(vg_port_write(g, 0, "hi host", 7), ==, 7);
+    wait_rec_out(g, con, 7);
+    g_assert_cmpmem(con->out->data, 7, "hi host", 7);
+
+    vg_reset(g);
+    g_assert_cmpstr(con->log->str, ==, "OC");
+    machine_stop(&m);
+    g_assert_cmpstr(con->log->str, ==, "OC");
+    rec_free(con);
+}
+
+/* ---- qdev properties and port numbering rules ---- */
+
+static void expect_add_error(const char *opts, const char *error)
+{
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert(support_device_add(opts) == NULL);
+    support_error_quiet(false);
+    if (!support_error_seen(error)) {
+        g_test_message("last error: %s", support_error_last());
+    }
+    g_assert(support_error_seen(error));
+}
+
+static void test_qdev_props(void)
+{
+    Machine m;
+    CharDriverState *n[5];
+    DeviceState *d;
+    char id[16];
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        snprintf(id, sizeof(id), "null,id=n%d", i);
+        n[i] = test_chr_new(id);
+        g_assert(n[i]);
+    }
+    expect_add_error("virtio-serial,id=bad0,max_ports=0",
+                     "max_ports must be at least 1");
+    expect_add_error("virtio-serial,id=bad1,max_ports=32",
+                     "at most 31 are supported");
+    expect_add_error("virtserialport,chardev=n0",
+                     "No 'virtio-serial-bus' bus found");
+
+    machine_start(&m, 4);
+    expect_add_error("virtserialport,chardev=nosuch",
+                     "Property 'virtserialport.chardev' can't find value "
+                     "'nosuch'");
+    expect_add_error("virtserialport,chardev=n0,bogus=1",
+                     "Property 'virtserialport.bogus' not found");
+    expect_add_error("virtserialport,chardev=n0,nr=0",
+                     "port 0 is reserved for a virtconsole");
+    expect_add_error("virtserialport,chardev=n0,nr=4",
+                     "port number 4 is out of range, max_ports is 4");
+    /* a failed plug gives the chardev back */
+    g_assert_cmpint(n[0]->avail_connections, ==, 1);
+
+    d = support_device_add("virtserialport,id=s1,chardev=n0,bus=vser0.0");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 1);
+    g_assert_cmpint(n[0]->avail_connections, ==, 0);
+    expect_add_error("virtconsole,chardev=n0",
+                     "Property 'virtconsole.chardev' can't take value "
+                     "'n0', it's in use");
+    expect_add_error("virtserialport,chardev=n1,nr=1",
+                     "port 1 is already in use");
+    d = support_device_add("virtconsole,id=c0,chardev=n1");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 0);
+    /* a second console takes the next free number */
+    d = support_device_add("virtconsole,id=c1,chardev=n2");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 2);
+    d = support_device_add("virtserialport,id=s3,chardev=n3");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 3);
+    expect_add_error("virtserialport,chardev=n4",
+                     "all 4 ports are in use");
+
+    /* unplug frees both the number and the chardev */
+    g_assert_cmpint(support_device_del("s1"), ==, 0);
+    g_assert_cmpint(n[0]->avail_connections, ==, 1);
+    d = support_device_add("virtserialport,id=s1b,chardev=n0");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 1);
+
+    machine_stop(&m);
+    for (i = 0; i < 5; i++) {
+        g_assert_cmpint(n[i]->avail_connections, ==, 1);
+        qemu_chr_close(n[i]);
+    }
+}
+
+/* ---- guest open/close reach the backend exactly once per change ---- */
+
+static void test_guest_open_close(void)
+{
+    Machine m;
+    RecChr *r = rec_new();
+    VGuest *g;
+    DeviceState *d;
+
+    machine_start(&m, 4);
+    g = m.g;
+    d = add_port(&m, "virtserialport", "p1", r->chr, 1, "org.test.oc");
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    g_assert_cmpstr(r->log->str, ==, "");
+
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "O");
+    g_assert(r->chr->fe_open);
+    g_assert(port_of(d)->guest_connected);
+    /* a repeated PORT_OPEN(1) is no new transition */
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "O");
+    vg_port_close(g, 1);
+    vg_port_close(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "OC");
+    g_assert(!r->chr->fe_open);
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "OCO");
+
+    /* device reset: the guest driver is gone */
+    vg_reset(g);
+    g_assert_cmpstr(r->log->str, ==, "OCOC");
+    g_assert(!port_of(d)->guest_connected);
+    vg_reset(g);
+    g_assert_cmpstr(r->log->str, ==, "OCOC");
+
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "OCOCO");
+
+    /* hot-unplug while open: one close, and PORT_REMOVE for the guest */
+    g_assert_cmpint(qdev_unplug(d), ==, 0);
+    g_assert_cmpstr(r->log->str, ==, "OCOCOC");
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_REMOVE, 1), ==, 1);
+    g_assert(!vg_port(g, 1)->present);
+
+    /* plugged again on the same chardev: a fresh start */
+    d = add_port(&m, "virtserialport", "p1", r->chr, 1, NULL);
+    wait_port(g, 1, cond_present);
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(r->log->str, ==, "OCOCOCO");
+    machine_stop(&m);
+    g_assert_cmpstr(r->log->str, ==, "OCOCOCOC");
+    g_assert_cmpint(r->opens, ==, 4);
+    g_assert_cmpint(r->closes, ==, 4);
+    rec_free(r);
+}
+
+/* ---- host connect/disconnect reach the guest as PORT_OPEN ---- */
+
+static void test_host_open_close(void)
+{
+    Machine m;
+    RecChr *r = rec_new();
+    VGuest *g;
+    int i;
+
+    machine_start(&m, 2);
+    g = m.g;
+    add_port(&m, "virtserialport", "p1", r->chr, 1, NULL);
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    g_assert(!vg_port(g, 1)->host_connected);
+    for (i = 0; i < 3; i++) {
+        rec_host_open(r);
+        wait_port(g, 1, cond_host_connected);
+        rec_host_close(r);
+        wait_port(g, 1, cond_host_disconnected);
+    }
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 1), ==, 6);
+    /* a second CLOSED is no change and sends nothing */
+    rec_host_close(r);
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 1), ==, 6);
+    machine_stop(&m);
+    rec_free(r);
+}
+
+/*
+ * A real peer that hangs up: a pipe chardev on a pty slave.  When the
+ * master closes, the backend sees EIO and reports CHR_EVENT_CLOSED.
+ */
+static void test_pty_peer_hangup(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    struct termios tio;
+    char *opts, buf[16];
+    int master;
+    VGuest *g;
+
+    master = posix_openpt(O_RDWR | O_NOCTTY);
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    tcgetattr(master, &tio);
+    cfmakeraw(&tio);
+    tcsetattr(master, TCSANOW, &tio);
+    opts = g_strdup_printf("pipe,id=ptyp,path=%s", ptsname(master));
+    chr = test_chr_new(opts);
+    g_free(opts);
+    g_assert(chr);
+
+    machine_start(&m, 2);
+    g = m.g;
+    g_assert(support_device_add("virtserialport,id=pp,chardev=ptyp,nr=1"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(chr->fe_open);
+
+    g_assert_cmpuint(vg_port_write(g, 1, "ping", 4), ==, 4);
+    wait_port(g, 1, cond_tx_done);
+    g_assert(test_read_full(master, buf, 4, TIMEOUT_MS));
+    g_assert_cmpmem(buf, 4, "ping", 4);
+    g_assert(test_write_full(master, "pong", 4, TIMEOUT_MS));
+    wait_rx(g, 1, 4);
+    g_assert_cmpmem(vg_port(g, 1)->rx->data, 4, "pong", 4);
+
+    close(master);
+    wait_port(g, 1, cond_host_disconnected);
+    /* with nobody on the host side, guest buffers come back unread */
+    g_assert_cmpuint(vg_port_write(g, 1, "lost", 4), ==, 4);
+    wait_port(g, 1, cond_tx_done);
+
+    machine_stop(&m);
+    qemu_chr_close(chr);
+}
+
+/* ---- data through real backends ---- */
+
+static void test_data_fifo(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *base = tmp_path("fifo"), *in, *out, *opts;
+    int fd_in, fd_out;
+    char buf[64];
+    VGuest *g;
+
+    in = g_strdup_printf("%s.in", base);
+    out = g_strdup_printf("%s.out", base);
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+    opts = g_strdup_printf("pipe,id=fifo,path=%s", base);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    fd_in = open(in, O_WRONLY | O_NONBLOCK);
+    fd_out = open(out, O_RDONLY | O_NONBLOCK);
+    g_assert_cmpint(fd_in, >=, 0);
+    g_assert_cmpint(fd_out, >=, 0);
+
+    machine_start(&m, 4);
+    g = m.g;
+    g_assert(support_device_add("virtserialport,id=fp,chardev=fifo,"
+                                "name=org.test.fifo"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+
+    /* host data waits in the fifo until the guest opens the port */
+    g_assert(test_write_full(fd_in, "early", 5, TIMEOUT_MS));
+    vg_run_for(g, 20);
+    g_assert_cmpuint(vg_port(g, 1)->rx_total, ==, 0);
+    vg_port_open(g, 1);
+    wait_rx(g, 1, 5);
+    g_assert_cmpmem(vg_port(g, 1)->rx->data, 5, "early", 5);
+
+    g_assert_cmpuint(vg_port_write(g, 1, "from guest", 10), ==, 10);
+    wait_port(g, 1, cond_tx_done);
+    g_assert(test_read_full(fd_out, buf, 10, TIMEOUT_MS));
+    g_assert_cmpmem(buf, 10, "from guest", 10);
+
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    close(fd_in);
+    close(fd_out);
+    unlink(in);
+    unlink(out);
+    g_free(in);
+    g_free(out);
+    g_free(opts);
+    g_free(base);
+}
+
+static void test_data_file(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *path = tmp_path("out.txt"), *opts, *contents;
+    gsize len;
+    VGuest *g;
+
+    opts = g_strdup_printf("file,id=fout,path=%s", path);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    machine_start(&m, 2);
+    g = m.g;
+    g_assert(support_device_add("virtconsole,id=fc,chardev=fout"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 0, cond_host_connected);
+    g_assert_cmpuint(vg_port_write(g, 0, "console line\n", 13), ==, 13);
+    wait_port(g, 0, cond_tx_done);
+    g_assert(g_file_get_contents(path, &contents, &len, NULL));
+    g_assert_cmpstr(contents, ==, "console line\n");
+    g_free(contents);
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    unlink(path);
+    g_free(opts);
+    g_free(path);
+}
+
+static void test_data_memory(void)
+{
+    Machine m;
+    CharDriverState chr;
+    QString *qs;
+    VGuest *g;
+
+    qemu_chr_init_mem(&chr);
+    machine_start(&m, 2);
+    g = m.g;
+    add_port(&m, "virtserialport", "mp", &chr, 1, NULL);
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    /* nobody opened the memory chardev: guest data is not taken */
+    g_assert(!vg_port(g, 1)->host_connected);
+    qemu_chr_generic_open(&chr);
+    wait_port(g, 1, cond_host_connected);
+    vg_port_open(g, 1);
+    g_assert_cmpuint(vg_port_write(g, 1, "to memory", 9), ==, 9);
+    wait_port(g, 1, cond_tx_done);
+    qs = qemu_chr_mem_to_qs(&chr);
+    g_assert_cmpstr(qstring_get_str(qs), ==, "to memory");
+    QDECREF(qs);
+    machine_stop(&m);
+    qemu_chr_close_mem(&chr);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    module_call_init(MODULE_INIT_DEVICE);
+    qdev_machine_creation_done();
+    support_guest_ram_init(GUEST_RAM_SIZE);
+    tmpdir = support_make_tmpdir();
+    g_assert(tmpdir);
+
+    g_test_add_func("/virtio-serial/probe", test_probe);
+    g_test_add_func("/virtio-serial/no-multiport", test_no_multiport);
+    g_test_add_func("/virtio-serial/qdev-props", test_qdev_props);
+    g_test_add_func("/virtio-serial/guest-open-close",
+                    test_guest_open_close);
+    g_test_add_func("/virtio-serial/host-open-close", test_host_open_close);
+    g_test_add_func("/virtio-serial/pty-peer-hangup", test_pty_peer_hangup);
+    g_test_add_func("/virtio-serial/data/fifo", test_data_fifo);
+    g_test_add_func("/virtio-serial/data/file", test_data_file);
+    g_test_add_func("/virtio-serial/data/memory", test_data_memory);
+
+    ret = g_test_run();
+    support_rm_tmpdir(tmpdir);
+    g_free(tmpdir);
+    support_guest_ram_free();
+    return ret;
+}
