@@ -49,6 +49,7 @@ typedef struct VGuestQueue {
     uint16_t *free;         /* free descriptor stack */
     unsigned int nfree;
     uint32_t *posted_len;   /* per head descriptor */
+    bool *raw;              /* head posted by vg_post_raw(): no slot */
     bool active;
 } VGuestQueue;
 

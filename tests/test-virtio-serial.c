@@ -681,6 +681,452 @@ static void test_data_memory(void)
     qemu_chr_close_mem(&chr);
 }
 
+
+/* ---- flow control ---- */
+
+/* Deterministic stream: the same generator on both sides. */
+typedef struct Stream {
+    uint64_t state;
+} Stream;
+
+static void stream_fill(Stream *st, uint8_t *buf, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        st->state ^= st->state << 13;
+        st->state ^= st->state >> 7;
+        st->state ^= st->state << 17;
+        buf[i] = st->state >> 24;
+    }
+}
+
+/* A peer on the other end of a fifo, in its own thread. */
+typedef struct Peer {
+    pthread_t thread;
+    char *path;
+    uint64_t total;         /* bytes to move */
+    uint64_t done;
+    GChecksum *sum;
+    bool slow;
+    volatile int stall;     /* reader: pause while set */
+    volatile int finished;
+    bool ok;
+} Peer;
+
+/* Reads slowly: small reads, regular naps, a few long stalls. */
+static void *peer_reader(void *opaque)
+{
+    Peer *p = opaque;
+    uint8_t buf[4096];
+    int fd = open(p->path, O_RDONLY);
+    uint64_t reads = 0;
+
+    p->ok = fd >= 0;
+    while (p->ok && p->done < p->total) {
+        ssize_t n;
+
+        while (p->stall) {
+            g_usleep(1000);
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+            p->ok = n == 0 && p->total == UINT64_MAX;
+            break;
+        }
+        g_checksum_update(p->sum, buf, n);
+        p->done += n;
+        reads++;
+        if (p->slow && reads % 64 == 0) {
+            g_usleep(reads % 4096 == 0 ? 50000 : 1000);
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    p->finished = 1;
+    return NULL;
+}
+
+/* Writes the stream in chunks of varying size, as fast as it can. */
+static void *peer_writer(void *opaque)
+{
+    Peer *p = opaque;
+    uint8_t *buf = g_malloc(65536);
+    Stream st = { 0x9e3779b97f4a7c15ull };
+    int fd = open(p->path, O_WRONLY);
+    uint64_t chunk = 1;
+
+    p->ok = fd >= 0;
+    while (p->ok && p->done < p->total) {
+        size_t n = MIN(p->total - p->done, 1 + (chunk * 7919) % 65536);
+
+        stream_fill(&st, buf, n);
+        g_checksum_update(p->sum, buf, n);
+        p->ok = qemu_write_full(fd, buf, n) == (ssize_t)n;
+        p->done += n;
+        chunk++;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    g_free(buf);
+    p->finished = 1;
+    return NULL;
+}
+
+static void peer_start(Peer *p, const char *path, uint64_t total,
+                       void *(*fn)(void *))
+{
+    memset(p, 0, sizeof(*p));
+    p->path = g_strdup(path);
+    p->total = total;
+    p->sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_assert_cmpint(pthread_create(&p->thread, NULL, fn, p), ==, 0);
+}
+
+static void peer_join(Peer *p)
+{
+    pthread_join(p->thread, NULL);
+    g_free(p->path);
+    g_assert(p->ok);
+}
+
+static CharDriverState *fifo_chardev(const char *id, char **base)
+{
+    char *in, *out, *opts;
+    CharDriverState *chr;
+
+    *base = tmp_path(id);
+    in = g_strdup_printf("%s.in", *base);
+    out = g_strdup_printf("%s.out", *base);
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+    opts = g_strdup_printf("pipe,id=%s,path=%s", id, *base);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_free(in);
+    g_free(out);
+    g_free(opts);
+    return chr;
+}
+
+static void fifo_remove(char *base)
+{
+    char *in = g_strdup_printf("%s.in", base);
+    char *out = g_strdup_printf("%s.out", base);
+
+    unlink(in);
+    unlink(out);
+    g_free(in);
+    g_free(out);
+    g_free(base);
+}
+
+typedef struct TxState {
+    VirtIOSerialPort *port;
+    uint32_t id;
+    int throttled_seen;
+    Peer *peer;
+} TxState;
+
+static bool cond_tx_room(VGuest *g, void *opaque)
+{
+    TxState *t = opaque;
+
+    if (t->port->throttled) {
+        t->throttled_seen++;
+    }
+    return g->q[vg_port_tx_queue(t->id)].nfree > 0;
+}
+
+/*
+ * The guest writes a stream into the port as fast as its ring allows;
+ * returns the stream's checksum.
+ */
+static char *guest_send_stream(VGuest *g, TxState *t, uint64_t total,
+                               Stream *st)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    size_t chunk = 256 * 1024, pending = 0, off = 0;
+    uint8_t *buf = g_malloc(chunk);
+    uint64_t made = 0;
+    char *hex;
+
+    while (made < total || pending) {
+        size_t n;
+
+        if (!pending) {
+            pending = MIN(chunk, total - made);
+            off = 0;
+            stream_fill(st, buf, pending);
+            g_checksum_update(sum, buf, pending);
+            made += pending;
+        }
+        n = vg_port_write(g, t->id, buf + off, pending);
+        off += n;
+        pending -= n;
+        if (pending) {
+            g_assert(vg_run_until(g, cond_tx_room, t, TIMEOUT_MS));
+        }
+    }
+    g_free(buf);
+    hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return hex;
+}
+
+static bool cond_peer_done(VGuest *g, void *opaque)
+{
+    TxState *t = opaque;
+
+    if (t->port->throttled) {
+        t->throttled_seen++;
+    }
+    return t->peer->finished;
+}
+
+/* 64 MiB guest -> slow host peer: throttled, resumed, nothing lost. */
+static void test_flow_guest_to_host(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *base, *out, *sent;
+    Stream st = { 0x123456789abcdefull };
+    TxState t = { .id = 1 };
+    Peer peer;
+    uint64_t iters;
+    VGuest *g;
+
+    chr = fifo_chardev("g2h", &base);
+    machine_start(&m, 2);
+    g = m.g;
+    t.port = port_of(support_device_add("virtserialport,id=g2hp,"
+                                        "chardev=g2h,nr=1"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    vg_port_open(g, 1);
+
+    out = g_strdup_printf("%s.out", base);
+    peer_start(&peer, out, BIG_TRANSFER, peer_reader);
+    peer.slow = true;
+    t.peer = &peer;
+    iters = support_loop_iterations();
+    sent = guest_send_stream(g, &t, BIG_TRANSFER, &st);
+    g_assert(vg_run_until(g, cond_peer_done, &t, 60000));
+    iters = support_loop_iterations() - iters;
+    peer_join(&peer);
+
+    g_assert_cmpuint(peer.done, ==, BIG_TRANSFER);
+    g_assert_cmpstr(g_checksum_get_string(peer.sum), ==, sent);
+    /* the slow peer did push back, and the port waited for it */
+    g_assert_cmpint(t.throttled_seen, >, 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
+    wait_port(g, 1, cond_tx_done);
+    g_assert_cmpuint(vg_port(g, 1)->tx_total, ==, BIG_TRANSFER);
+    /* roughly one loop iteration per pipe-full, not a spin */
+    g_test_message("main loop iterations: %" PRIu64, iters);
+    g_assert_cmpuint(iters, <, BIG_TRANSFER / 1024);
+
+    g_checksum_free(peer.sum);
+    g_free(sent);
+    g_free(out);
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    fifo_remove(base);
+}
+
+typedef struct RxState {
+    uint32_t id;
+    uint64_t total;
+    uint64_t next_pause;
+} RxState;
+
+/* A slow guest: it stops taking data for a while every 4 MiB. */
+static bool cond_rx_slow(VGuest *g, void *opaque)
+{
+    RxState *r = opaque;
+    VGuestPort *p = vg_port(g, r->id);
+
+    if (p->rx_total >= r->next_pause && p->rx_total < r->total) {
+        r->next_pause += 4 * 1024 * 1024;
+        vg_port_set_rx_paused(g, r->id, true);
+        vg_run_until(g, NULL, NULL, 5);
+        vg_port_set_rx_paused(g, r->id, false);
+    }
+    return p->rx_total >= r->total;
+}
+
+/* 64 MiB host peer -> slow guest: the host waits for guest buffers. */
+static void test_flow_host_to_guest(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *base, *in;
+    RxState r = { .id = 1, .total = BIG_TRANSFER };
+    VGuestPort *p;
+    Peer peer;
+    VGuest *g;
+
+    chr = fifo_chardev("h2g", &base);
+    machine_start(&m, 2);
+    g = m.g;
+    g->default_rx_buffers = 8;
+    g_assert(support_device_add("virtserialport,id=h2gp,chardev=h2g,nr=1"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    p = vg_port(g, 1);
+    p->rx_hash = g_checksum_new(G_CHECKSUM_SHA256);
+    vg_port_open(g, 1);
+
+    in = g_strdup_printf("%s.in", base);
+    support_error_clear();
+    peer_start(&peer, in, BIG_TRANSFER, peer_writer);
+    g_assert(vg_run_until(g, cond_rx_slow, &r, 120000));
+    peer_join(&peer);
+
+    g_assert_cmpuint(p->rx_total, ==, BIG_TRANSFER);
+    g_assert_cmpstr(g_checksum_get_string(p->rx_hash), ==,
+                    g_checksum_get_string(peer.sum));
+    g_assert(!support_error_seen("dropped"));
+
+    g_checksum_free(peer.sum);
+    g_checksum_free(p->rx_hash);
+    p->rx_hash = NULL;
+    g_free(in);
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    fifo_remove(base);
+}
+
+/* can_read is exactly the room in the posted guest buffers. */
+static void test_flow_can_read(void)
+{
+    Machine m;
+    RecChr *r = rec_new();
+    VGuest *g;
+    int rxq = vg_port_rx_queue(1);
+    VGuestDesc d[2];
+    uint64_t a;
+
+    machine_start(&m, 2);
+    g = m.g;
+    g->default_rx_buffers = 0;
+    add_port(&m, "virtserialport", "cr", r->chr, 1, NULL);
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    rec_host_open(r);
+    wait_port(g, 1, cond_host_connected);
+    /* not open in the guest yet */
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
+
+    a = vg_alloc(g, 8192, 4096);
+    d[0] = (VGuestDesc) { a, 100, VRING_DESC_F_WRITE };
+    vg_post_raw(g, rxq, d, 1);
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 100);
+    /* a chain of two buffers, and an empty one */
+    d[0] = (VGuestDesc) { a + 200, 1, VRING_DESC_F_WRITE };
+    d[1] = (VGuestDesc) { a + 300, 3000, VRING_DESC_F_WRITE };
+    vg_post_raw(g, rxq, d, 2);
+    d[0] = (VGuestDesc) { a + 4000, 0, VRING_DESC_F_WRITE };
+    vg_post_raw(g, rxq, d, 1);
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 3101);
+
+    /* filling it exactly leaves nothing */
+    {
+        uint8_t buf[3101];
+
+        test_fill_pattern(buf, sizeof(buf), 7);
+        qemu_chr_read(r->chr, buf, sizeof(buf));
+        g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
+        vg_run_for(g, 5);
+        g_assert_cmpmem(support_guest_ram() + a, 100, buf, 100);
+        g_assert_cmpmem(support_guest_ram() + a + 200, 1, buf + 100, 1);
+        g_assert_cmpmem(support_guest_ram() + a + 300, 3000, buf + 101,
+                        3000);
+    }
+    /* lots of room is reported capped, never more than there is */
+    vg_port(g, 1)->rx_buffers = 128;
+    vg_port_set_rx_paused(g, 1, false);
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 65536);
+    vg_port_close(g, 1);
+    vg_run_for(g, 5);
+    g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
+    machine_stop(&m);
+    rec_free(r);
+}
+
+static bool cond_port_throttled(VGuest *g, void *opaque)
+{
+    TxState *t = opaque;
+
+    return t->port->throttled;
+}
+
+/* A peer that stops reading costs no CPU: the port just waits. */
+static void test_flow_no_busy_loop(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *base, *out;
+    Stream st = { 42 };
+    TxState t = { .id = 1 };
+    uint64_t iters, cbs;
+    Peer peer;
+    VGuest *g;
+
+    chr = fifo_chardev("stall", &base);
+    machine_start(&m, 2);
+    g = m.g;
+    t.port = port_of(support_device_add("virtserialport,id=stp,"
+                                        "chardev=stall,nr=1"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    vg_port_open(g, 1);
+    out = g_strdup_printf("%s.out", base);
+    peer_start(&peer, out, 1024 * 1024, peer_reader);
+    peer.stall = 1;
+    t.peer = &peer;
+
+    /* more than the pipe holds */
+    {
+        uint8_t *buf = g_malloc(256 * 1024);
+
+        stream_fill(&st, buf, 256 * 1024);
+        g_assert_cmpuint(vg_port_write(g, 1, buf, 256 * 1024), ==,
+                         256 * 1024);
+        g_free(buf);
+    }
+    g_assert(vg_run_until(g, cond_port_throttled, &t, TIMEOUT_MS));
+    iters = support_loop_iterations();
+    cbs = support_cb_count();
+    vg_run_for(g, 300);
+    iters = support_loop_iterations() - iters;
+    cbs = support_cb_count() - cbs;
+    g_test_message("while stalled: %" PRIu64 " iterations, %" PRIu64
+                   " callbacks", iters, cbs);
+    /* vg_run_for() wakes up once per ms by itself */
+    g_assert_cmpuint(cbs, <, 50);
+    g_assert(t.port->throttled);
+
+    peer.stall = 0;
+    peer.total = 256 * 1024;
+    g_assert(vg_run_until(g, cond_peer_done, &t, TIMEOUT_MS));
+    peer_join(&peer);
+    g_assert_cmpuint(peer.done, ==, 256 * 1024);
+    wait_port(g, 1, cond_tx_done);
+    g_assert(!t.port->throttled);
+
+    g_checksum_free(peer.sum);
+    g_free(out);
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    fifo_remove(base);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -702,6 +1148,13 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/data/fifo", test_data_fifo);
     g_test_add_func("/virtio-serial/data/file", test_data_file);
     g_test_add_func("/virtio-serial/data/memory", test_data_memory);
+    g_test_add_func("/virtio-serial/flow/can-read", test_flow_can_read);
+    g_test_add_func("/virtio-serial/flow/no-busy-loop",
+                    test_flow_no_busy_loop);
+    g_test_add_func("/virtio-serial/flow/guest-to-host-64m",
+                    test_flow_guest_to_host);
+    g_test_add_func("/virtio-serial/flow/host-to-guest-64m",
+                    test_flow_host_to_guest);
 
     ret = g_test_run();
     support_rm_tmpdir(tmpdir);

@@ -23,7 +23,7 @@
 #define VRING_USED_ELEM_SIZE  8
 
 /* At most this many guest error lines per second, all devices together. */
-#define VIRTIO_ERR_PER_SEC 5
+#define VIRTIO_ERR_PER_SEC 10
 
 struct VirtQueue {
     unsigned int num;               /* ring size, 0 = queue absent */
