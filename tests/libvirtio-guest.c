@@ -484,7 +484,7 @@ uint32_t vg_init(VGuest *g, uint32_t want)
     }
     io_write(g, VIRTIO_SIM_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
              VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_DRIVER_OK, 1);
-    if (multiport(g)) {
+    if (multiport(g) && !g->skip_device_ready) {
         vg_log(g, "driver ready, %u ports -> DEVICE_READY", g->max_ports);
         vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID,
                      VIRTIO_CONSOLE_DEVICE_READY, 1);
@@ -630,6 +630,16 @@ void vg_port_set_rx_paused(VGuest *g, uint32_t id, bool paused)
     if (!paused && p->present) {
         fill_rx(g, p);
     }
+}
+
+void vg_post_ctrl_buffers(VGuest *g, unsigned int n)
+{
+    unsigned int i;
+
+    for (i = 0; i < n && post_rx(g, &g->q[2]); i++) {
+        /* one more buffer */
+    }
+    vg_kick(g, 2);
 }
 
 /* ---- control log ---- */

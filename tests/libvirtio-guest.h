@@ -69,6 +69,7 @@ typedef struct VGuest {
     uint64_t irqs;
     bool irq_pending;
     bool log_steps;         /* print what the guest does (demo) */
+    bool skip_device_ready; /* vg_init() stops before DEVICE_READY */
 } VGuest;
 
 /* A guest for @dev (a virtio-serial-sim device); RAM must exist. */
@@ -109,6 +110,9 @@ void vg_port_set_rx_paused(VGuest *g, uint32_t id, bool paused);
 /* Send a control message (well-formed) or arbitrary bytes on c_ovq. */
 void vg_send_ctrl(VGuest *g, uint32_t id, uint16_t event, uint16_t value);
 void vg_send_ctrl_raw(VGuest *g, const void *buf, size_t len);
+
+/* Post @n more control receive buffers (and kick). */
+void vg_post_ctrl_buffers(VGuest *g, unsigned int n);
 
 /* Control messages received; VG_ANY_PORT matches every port. */
 int vg_ctrl_count(VGuest *g, uint16_t event, uint32_t id);

@@ -775,6 +775,18 @@ static void *peer_writer(void *opaque)
     return NULL;
 }
 
+static void peer_start_sum(Peer *p, const char *path, uint64_t total,
+                           void *(*fn)(void *), GChecksum *sum, int stall)
+{
+    memset(p, 0, sizeof(*p));
+    p->path = g_strdup(path);
+    p->total = total;
+    p->sum = sum;
+    p->stall = stall;
+    p->slow = true;
+    g_assert_cmpint(pthread_create(&p->thread, NULL, fn, p), ==, 0);
+}
+
 static void peer_start(Peer *p, const char *path, uint64_t total,
                        void *(*fn)(void *))
 {
@@ -841,17 +853,15 @@ static bool cond_tx_room(VGuest *g, void *opaque)
 }
 
 /*
- * The guest writes a stream into the port as fast as its ring allows;
- * returns the stream's checksum.
+ * The guest writes a stream into the port as fast as its ring allows,
+ * adding it to @sum.
  */
-static char *guest_send_stream(VGuest *g, TxState *t, uint64_t total,
-                               Stream *st)
+static void guest_send_stream(VGuest *g, TxState *t, uint64_t total,
+                              Stream *st, GChecksum *sum)
 {
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     size_t chunk = 256 * 1024, pending = 0, off = 0;
     uint8_t *buf = g_malloc(chunk);
     uint64_t made = 0;
-    char *hex;
 
     while (made < total || pending) {
         size_t n;
@@ -871,9 +881,6 @@ static char *guest_send_stream(VGuest *g, TxState *t, uint64_t total,
         }
     }
     g_free(buf);
-    hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    return hex;
 }
 
 static bool cond_peer_done(VGuest *g, void *opaque)
@@ -891,7 +898,8 @@ static void test_flow_guest_to_host(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *out, *sent;
+    char *base, *out;
+    GChecksum *sum;
     Stream st = { 0x123456789abcdefull };
     TxState t = { .id = 1 };
     Peer peer;
@@ -912,13 +920,15 @@ static void test_flow_guest_to_host(void)
     peer.slow = true;
     t.peer = &peer;
     iters = support_loop_iterations();
-    sent = guest_send_stream(g, &t, BIG_TRANSFER, &st);
+    sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guest_send_stream(g, &t, BIG_TRANSFER, &st, sum);
     g_assert(vg_run_until(g, cond_peer_done, &t, 60000));
     iters = support_loop_iterations() - iters;
     peer_join(&peer);
 
     g_assert_cmpuint(peer.done, ==, BIG_TRANSFER);
-    g_assert_cmpstr(g_checksum_get_string(peer.sum), ==, sent);
+    g_assert_cmpstr(g_checksum_get_string(peer.sum), ==,
+                    g_checksum_get_string(sum));
     /* the slow peer did push back, and the port waited for it */
     g_assert_cmpint(t.throttled_seen, >, 0);
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
@@ -929,7 +939,7 @@ static void test_flow_guest_to_host(void)
     g_assert_cmpuint(iters, <, BIG_TRANSFER / 1024);
 
     g_checksum_free(peer.sum);
-    g_free(sent);
+    g_checksum_free(sum);
     g_free(out);
     machine_stop(&m);
     qemu_chr_close(chr);
@@ -1127,6 +1137,200 @@ static void test_flow_no_busy_loop(void)
     fifo_remove(base);
 }
 
+/* ---- migration ---- */
+
+static GByteArray *save_state(void)
+{
+    GByteArray *buf = g_byte_array_new();
+    QEMUFile *f = support_qemu_file_mem_writer(buf);
+
+    g_assert_cmpint(support_savevm_save(f), ==, 0);
+    qemu_fclose(f);
+    return buf;
+}
+
+static int load_state(const uint8_t *data, size_t len)
+{
+    QEMUFile *f = support_qemu_file_mem_reader(data, len);
+    int ret = support_savevm_load(f);
+
+    qemu_fclose(f);
+    return ret;
+}
+
+/*
+ * Save while the guest->host port is throttled with a half-sent buffer,
+ * load on a fresh device: connected states, the throttled buffer and all
+ * queued guest data arrive, in order, exactly once.
+ */
+static void test_migration(void)
+{
+    Machine src, dst;
+    CharDriverState *c1, *c1b;
+    RecChr *r2 = rec_new(), *r2b = rec_new();
+    char *base1, *base1b, *out;
+    GChecksum *sent = g_checksum_new(G_CHECKSUM_SHA256);
+    GChecksum *got = g_checksum_new(G_CHECKSUM_SHA256);
+    Stream st = { 77 };
+    TxState t = { .id = 1 };
+    GByteArray *mig;
+    uint8_t *ram;
+    uint64_t first = 512 * 1024, second = 3 * 1024 * 1024, src_done;
+    uint8_t *buf;
+    Peer peer;
+    VGuest *g;
+
+    /* source */
+    c1 = fifo_chardev("mig1", &base1);
+    machine_start(&src, 4);
+    g = src.g;
+    t.port = port_of(support_device_add("virtserialport,id=m1,"
+                                        "chardev=mig1,nr=1"));
+    add_port(&src, "virtserialport", "m2", r2->chr, 2, "org.test.m2");
+    rec_host_open(r2);
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 2, cond_host_connected);
+    vg_port_open(g, 1);
+    vg_port_open(g, 2);
+    out = g_strdup_printf("%s.out", base1);
+    peer_start_sum(&peer, out, UINT64_MAX, peer_reader, got, 1);
+    g_free(out);
+
+    /* more than the fifo holds, while its reader is stalled */
+    buf = g_malloc(first);
+    stream_fill(&st, buf, first);
+    g_checksum_update(sent, buf, first);
+    g_assert_cmpuint(vg_port_write(g, 1, buf, first), ==, first);
+    g_free(buf);
+    g_assert(vg_run_until(g, cond_port_throttled, &t, TIMEOUT_MS));
+    vg_run_for(g, 10);
+    g_assert(t.port->throttled);
+    g_assert_cmpuint(vg_port(g, 1)->tx_inflight, >, 0);
+    g_assert_cmpstr(r2->log->str, ==, "O");
+
+    mig = save_state();
+    ram = g_memdup2(support_guest_ram(), support_guest_ram_size());
+
+    /* the source goes away; its peer gets what reached the fifo */
+    qdev_free(src.vser);
+    src.vser = NULL;
+    g_assert_cmpstr(r2->log->str, ==, "OC");
+    qemu_chr_close(c1);
+    peer.stall = 0;
+    while (!peer.finished) {
+        g_usleep(1000);
+    }
+    peer_join(&peer);
+    src_done = peer.done;
+    g_assert_cmpuint(src_done, >, 0);
+    g_assert_cmpuint(src_done, <, first);
+    memcpy(support_guest_ram(), ram, support_guest_ram_size());
+    g_free(ram);
+
+    /* destination: same layout, new backends */
+    c1b = fifo_chardev("mig1b", &base1b);
+    dst.vser = support_device_add("virtio-serial,id=vser0,max_ports=4");
+    g_assert(dst.vser);
+    dst.bus = qdev_get_child_bus(dst.vser, "vser0.0");
+    dst.g = g;
+    vg_attach(g, dst.vser);
+    t.port = port_of(support_device_add("virtserialport,id=m1,"
+                                        "chardev=mig1b,nr=1"));
+    add_port(&dst, "virtserialport", "m2", r2b->chr, 2, "org.test.m2");
+    out = g_strdup_printf("%s.out", base1b);
+    peer_start_sum(&peer, out, first + second - src_done, peer_reader, got,
+                   0);
+    g_free(out);
+    /* incoming migration starts once the main loop has run */
+    support_run_for(10);
+    vg_ctrl_clear(g);
+    g_assert_cmpint(load_state(mig->data, mig->len), ==, 0);
+
+    /* the guest had port 2 open: its new backend hears it once */
+    g_assert_cmpstr(r2b->log->str, ==, "O");
+    g_assert(port_of(qdev_find_recursive(dst.bus, "m2"))->guest_connected);
+    /* the new backend of port 2 is not connected: the guest is told */
+    wait_port(g, 2, cond_host_disconnected);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 2), ==, 1);
+    g_assert(vg_port(g, 1)->host_connected);
+
+    /* the throttled data flows on, then more */
+    guest_send_stream(g, &t, second, &st, sent);
+    t.peer = &peer;
+    g_assert(vg_run_until(g, cond_peer_done, &t, 60000));
+    peer_join(&peer);
+    wait_port(g, 1, cond_tx_done);
+    g_assert_cmpstr(g_checksum_get_string(got), ==,
+                    g_checksum_get_string(sent));
+
+    machine_stop(&dst);
+    g_assert_cmpstr(r2b->log->str, ==, "OC");
+    g_byte_array_free(mig, TRUE);
+    g_checksum_free(sent);
+    g_checksum_free(got);
+    qemu_chr_close(c1b);
+    fifo_remove(base1);
+    fifo_remove(base1b);
+    rec_free(r2);
+    rec_free(r2b);
+}
+
+static DeviceState *layout(unsigned int max_ports, uint32_t a, uint32_t b)
+{
+    Machine m;
+
+    machine_start(&m, max_ports);
+    add_port(&m, "virtserialport", NULL, NULL, a, NULL);
+    add_port(&m, "virtserialport", NULL, NULL, b, NULL);
+    virtio_sim_set_irq_handler(m.vser, NULL, NULL);
+    vg_free(m.g);
+    return m.vser;
+}
+
+static void expect_load_error(GByteArray *mig, size_t len, const char *err)
+{
+    support_error_clear();
+    support_error_quiet(!g_test_verbose());
+    g_assert_cmpint(load_state(mig->data, len), <, 0);
+    support_error_quiet(false);
+    if (!support_error_seen(err)) {
+        g_test_message("last error: %s", support_error_last());
+    }
+    g_assert(support_error_seen(err));
+}
+
+static void test_migration_mismatch(void)
+{
+    DeviceState *dev;
+    GByteArray *mig;
+    Machine m;
+
+    machine_start(&m, 4);
+    add_port(&m, "virtserialport", NULL, NULL, 1, NULL);
+    add_port(&m, "virtserialport", NULL, NULL, 2, NULL);
+    vg_init(m.g, WANT_FEATURES);
+    wait_port(m.g, 2, cond_present);
+    vg_port_open(m.g, 2);
+    vg_run_for(m.g, 5);
+    mig = save_state();
+    machine_stop(&m);
+
+    dev = layout(4, 1, 3);
+    expect_load_error(mig, mig->len, "the port layout must match");
+    qdev_free(dev);
+    dev = layout(8, 1, 2);
+    expect_load_error(mig, mig->len, "queues in stream");
+    qdev_free(dev);
+    dev = layout(4, 1, 2);
+    expect_load_error(mig, mig->len / 2, "truncated");
+    expect_load_error(mig, 3, "not a migration stream");
+    /* the same layout loads */
+    g_assert_cmpint(load_state(mig->data, mig->len), ==, 0);
+    qdev_free(dev);
+    g_byte_array_free(mig, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1155,6 +1359,9 @@ int main(int argc, char **argv)
                     test_flow_guest_to_host);
     g_test_add_func("/virtio-serial/flow/host-to-guest-64m",
                     test_flow_host_to_guest);
+    g_test_add_func("/virtio-serial/migration/round-trip", test_migration);
+    g_test_add_func("/virtio-serial/migration/mismatch",
+                    test_migration_mismatch);
 
     ret = g_test_run();
     support_rm_tmpdir(tmpdir);

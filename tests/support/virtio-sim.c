@@ -67,7 +67,7 @@ uint32_t virtio_sim_io_read(DeviceState *dev, uint32_t offset, int size)
     }
     switch (offset) {
     case VIRTIO_SIM_HOST_FEATURES:
-        return vdev->get_features(vdev, d->host_features);
+        return d->host_features;
     case VIRTIO_SIM_GUEST_FEATURES:
         return vdev->guest_features;
     case VIRTIO_SIM_QUEUE_PFN:
@@ -112,7 +112,7 @@ void virtio_sim_io_write(DeviceState *dev, uint32_t offset, uint32_t val,
     }
     switch (offset) {
     case VIRTIO_SIM_GUEST_FEATURES:
-        supported = vdev->get_features(vdev, d->host_features);
+        supported = d->host_features;
         val &= supported;
         if (vdev->set_features) {
             vdev->set_features(vdev, val);
@@ -179,9 +179,11 @@ static int virtio_sim_serial_init(DeviceState *dev, DeviceInfo *info)
     if (!d->vdev) {
         return -1;
     }
+    /* transport features plus what the device adds, fixed from now on */
     d->host_features = (1 << VIRTIO_F_NOTIFY_ON_EMPTY) |
                        (1 << VIRTIO_RING_F_INDIRECT_DESC) |
                        (1 << VIRTIO_RING_F_EVENT_IDX);
+    d->host_features = d->vdev->get_features(d->vdev, d->host_features);
     virtio_bind_device(d->vdev, &sim_bindings, d);
     return 0;
 }

@@ -251,12 +251,29 @@ static int vq_walk_chain(VirtQueue *vq, uint16_t idx, unsigned int *head,
 }
 
 typedef struct AvailCount {
+    VirtQueue *vq;
     uint64_t in_total, out_total;
 } AvailCount;
+
+/* Whether a guest buffer lies entirely in guest RAM. */
+static bool desc_maps(const VRingDescRead *d)
+{
+    target_phys_addr_t len = d->len;
+
+    return cpu_physical_memory_map(d->addr, &len,
+                                   d->flags & VRING_DESC_F_WRITE) &&
+           len == d->len;
+}
 
 static bool avail_count_fn(void *opaque, const VRingDescRead *d)
 {
     AvailCount *c = opaque;
+
+    /* room that cannot be used must not be promised */
+    if (!desc_maps(d)) {
+        vq_error(c->vq, "buffer outside guest memory");
+        return false;
+    }
 
     if (d->flags & VRING_DESC_F_WRITE) {
         c->in_total += d->len;
@@ -268,7 +285,7 @@ static bool avail_count_fn(void *opaque, const VRingDescRead *d)
 
 int virtqueue_avail_bytes(VirtQueue *vq, int in_bytes, int out_bytes)
 {
-    AvailCount c = { 0, 0 };
+    AvailCount c = { vq, 0, 0 };
     uint16_t idx;
     int heads, h;
 
@@ -735,6 +752,10 @@ int virtio_load(VirtIODevice *vdev, QEMUFile *f)
         /* count our queues */
     }
     num = qemu_get_be32(f);
+    if (qemu_file_has_error(f)) {
+        error_report("virtio: %s: truncated state", vdev->name);
+        return -1;
+    }
     if (num != (uint32_t)n) {
         error_report("virtio: %s: %u queues in stream, %d here",
                      vdev->name, num, n);
@@ -745,6 +766,10 @@ int virtio_load(VirtIODevice *vdev, QEMUFile *f)
         uint16_t heads;
 
         num = qemu_get_be32(f);
+        if (qemu_file_has_error(f)) {
+            error_report("virtio: %s: truncated state", vdev->name);
+            return -1;
+        }
         if (num != vq->num) {
             error_report("virtio: %s: queue %d has %u entries in stream, "
                          "%u here", vdev->name, i, num, vq->num);
