@@ -5,6 +5,7 @@
 #include "qemu-config.h"
 #include "qemu-error.h"
 #include "module.h"
+#include "sysemu.h"
 #include "support-test.h"
 #include "support-virtio.h"
 #include "char-test-util.h"
@@ -678,6 +679,14 @@ static void test_data_memory(void)
     g_assert_cmpstr(qstring_get_str(qs), ==, "to memory");
     QDECREF(qs);
     machine_stop(&m);
+    /*
+     * Letting go of an open chardev re-arms its OPENED bottom half (core
+     * behaviour); this one lives on our stack, so cancel it.
+     */
+    if (chr.bh) {
+        qemu_bh_delete(chr.bh);
+        chr.bh = NULL;
+    }
     qemu_chr_close_mem(&chr);
 }
 
@@ -1331,6 +1340,515 @@ static void test_migration_mismatch(void)
     g_byte_array_free(mig, TRUE);
 }
 
+/* ---- hot-plug, console rules, resize ---- */
+
+static void test_hotplug(void)
+{
+    CharDriverState *n[4];
+    DeviceState *d;
+    Machine m;
+    VGuest *g;
+    uint64_t irqs;
+    char opts[32];
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        snprintf(opts, sizeof(opts), "null,id=hn%d", i);
+        n[i] = test_chr_new(opts);
+        g_assert(n[i]);
+    }
+    machine_start(&m, 4);
+    g = m.g;
+    vg_init(g, WANT_FEATURES);
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, VG_ANY_PORT),
+                    ==, 0);
+
+    irqs = virtio_sim_irq_count(m.vser);
+    d = support_device_add("virtserialport,id=h1,chardev=hn1,"
+                           "name=org.test.h1");
+    g_assert(d);
+    wait_port(g, 1, cond_present);
+    vg_run_for(g, 5);
+    g_assert_cmpstr(vg_port(g, 1)->name, ==, "org.test.h1");
+    g_assert(!vg_port(g, 1)->is_console);
+    /* plugging raised a config interrupt as well */
+    g_assert_cmpuint(virtio_sim_irq_count(m.vser), >, irqs);
+
+    d = support_device_add("virtconsole,id=h0,chardev=hn0");
+    g_assert(d);
+    g_assert_cmpint(port_of(d)->id, ==, 0);
+    wait_port(g, 0, cond_present);
+    vg_run_for(g, 5);
+    g_assert(vg_port(g, 0)->is_console);
+    g_assert(vg_port(g, 0)->guest_open);
+    g_assert(port_of(d)->guest_connected);
+
+    /* console size goes to console ports only */
+    virtio_serial_send_console_resize(port_of(d), 132, 43);
+    virtio_serial_send_console_resize(
+        port_of(qdev_find_recursive(m.bus, "h1")), 80, 25);
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_port(g, 0)->resizes, ==, 1);
+    g_assert_cmpint(vg_port(g, 0)->cols, ==, 132);
+    g_assert_cmpint(vg_port(g, 0)->rows, ==, 43);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_RESIZE, 1), ==, 0);
+
+    g_assert_cmpint(support_device_del("h1"), ==, 0);
+    vg_run_for(g, 5);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_REMOVE, 1), ==, 1);
+    g_assert(!vg_port(g, 1)->present);
+    g_assert(support_device_add("virtserialport,id=h1b,chardev=hn1,nr=1"));
+    wait_port(g, 1, cond_present);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, 1), ==, 2);
+
+    g_assert(support_device_add("virtserialport,id=h2,chardev=hn2"));
+    g_assert(support_device_add("virtconsole,id=h3,chardev=hn3"));
+    expect_add_error("virtserialport,id=h4", "all 4 ports are in use");
+    wait_port(g, 3, cond_present);
+    vg_run_for(g, 5);
+    g_assert(vg_port(g, 3)->is_console);
+
+    machine_stop(&m);
+    for (i = 0; i < 4; i++) {
+        qemu_chr_close(n[i]);
+    }
+}
+
+/* ---- set_echo on chardevs behind ports ---- */
+
+static void test_set_echo(void)
+{
+    TestFrontend mon;
+    CharDriverState *mux, *pty;
+    RecChr *r = rec_new();
+    char *base = tmp_path("mux"), *opts, *path;
+    char buf[16];
+    int fd_in, fd_out;
+    Machine m;
+    VGuest *g;
+
+    path = g_strdup_printf("%s.in", base);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    fd_in = -1;
+    g_free(path);
+    path = g_strdup_printf("%s.out", base);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    g_free(path);
+    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", base);
+    mux = test_chr_new(opts);
+    g_free(opts);
+    g_assert(mux);
+    path = g_strdup_printf("%s.in", base);
+    fd_in = open(path, O_WRONLY | O_NONBLOCK);
+    g_free(path);
+    path = g_strdup_printf("%s.out", base);
+    fd_out = open(path, O_RDONLY | O_NONBLOCK);
+    g_free(path);
+
+    machine_start(&m, 4);
+    g = m.g;
+    g_assert(support_device_add("virtconsole,id=mc,chardev=mx"));
+    add_port(&m, "virtserialport", "re", r->chr, 2, NULL);
+    /* a monitor shares the mux and takes the focus */
+    test_fe_attach(&mon, mux);
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 0, cond_host_connected);
+    vg_run_for(g, 5);
+
+    /* the monitor turns echo off and on: the pipe has no terminal */
+    qemu_chr_set_echo(mux, false);
+    qemu_chr_set_echo(mux, true);
+    /* and on a backend that records it */
+    qemu_chr_set_echo(r->chr, false);
+    g_assert_cmpint(r->echo_calls, ==, 1);
+    g_assert(!r->last_echo);
+
+    g_assert_cmpuint(vg_port_write(g, 0, "console", 7), ==, 7);
+    wait_port(g, 0, cond_tx_done);
+    g_assert(test_read_full(fd_out, buf, 7, TIMEOUT_MS));
+    g_assert_cmpmem(buf, 7, "console", 7);
+
+    /* input goes to the focused monitor, then to the console */
+    g_assert(test_write_full(fd_in, "mon", 3, TIMEOUT_MS));
+    g_assert(test_fe_wait_input(&mon, 3, TIMEOUT_MS));
+    g_assert(test_write_full(fd_in, "\001cguest", 7, TIMEOUT_MS));
+    wait_rx(g, 0, 5);
+    g_assert_cmpmem(vg_port(g, 0)->rx->data, 5, "guest", 5);
+    g_assert_cmpuint(mon.input->len, ==, 3);
+
+    /* a pty behind a port, where this branch has the backend */
+    support_error_quiet(true);
+    pty = test_chr_new("pty,id=ptyecho");
+    support_error_quiet(false);
+    if (pty) {
+        g_assert(support_device_add("virtserialport,id=pe,chardev=ptyecho,"
+                                    "nr=3"));
+        qemu_chr_set_echo(pty, false);
+        qemu_chr_set_echo(pty, true);
+    } else {
+        g_test_message("no pty backend here: pty part not run");
+    }
+
+    machine_stop(&m);
+    test_fe_detach(&mon);
+    qemu_chr_close(mux);
+    if (pty) {
+        qemu_chr_close(pty);
+    }
+    close(fd_in);
+    close(fd_out);
+    fifo_remove(base);
+    rec_free(r);
+}
+
+/* ---- a guest that does not play by the rules ---- */
+
+/* Bring port 1 (on @r) up and open, as a well-behaved guest would. */
+static void guest_up(VGuest *g)
+{
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_host_connected);
+    vg_port_open(g, 1);
+    vg_run_for(g, 2);
+}
+
+/* The device still works: data both ways on port 1. */
+static void check_port_works(VGuest *g, RecChr *r)
+{
+    size_t before = r->out->len;
+    uint64_t rx = vg_port(g, 1)->rx_total;
+
+    g_assert_cmpuint(vg_port_write(g, 1, "alive", 5), ==, 5);
+    wait_rec_out(g, r, before + 5);
+    g_assert_cmpmem(r->out->data + before, 5, "alive", 5);
+    vg_run_for(g, 2);
+    rec_input(r, "well");
+    wait_rx(g, 1, rx + 4);
+}
+
+static void expect_guest_error(VGuest *g, const char *err)
+{
+    vg_run_for(g, 2);
+    if (!support_error_seen(err)) {
+        g_test_message("last error: %s", support_error_last());
+    }
+    g_assert(support_error_seen(err));
+}
+
+static void test_untrusted_control(void)
+{
+    Machine m;
+    RecChr *r = rec_new();
+    uint8_t big[4096];
+    struct virtio_console_control c;
+    int i, errors;
+    VGuest *g;
+
+    machine_start(&m, 4);
+    g = m.g;
+    add_port(&m, "virtserialport", "u1", r->chr, 1, "org.test.u1");
+    rec_host_open(r);
+    g->skip_device_ready = true;
+    vg_init(g, WANT_FEATURES);
+    support_error_clear();
+    support_error_quiet(!g_test_verbose());
+
+    /* before DEVICE_READY the guest knows no ports */
+    vg_send_ctrl(g, 1, VIRTIO_CONSOLE_PORT_OPEN, 1);
+    expect_guest_error(g, "control event 6 before DEVICE_READY");
+    g_assert_cmpstr(r->log->str, ==, "");
+    vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID, VIRTIO_CONSOLE_DEVICE_READY, 0);
+    expect_guest_error(g, "guest failed to set the device up");
+    vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID, VIRTIO_CONSOLE_DEVICE_READY, 1);
+    wait_port(g, 1, cond_host_connected);
+
+    memset(big, 0, sizeof(big));
+    vg_send_ctrl_raw(g, big, 4);
+    expect_guest_error(g, "control message of 4 bytes (expected 8)");
+    vg_send_ctrl_raw(g, big, 0);
+    expect_guest_error(g, "control message of 0 bytes");
+    vg_send_ctrl_raw(g, big, sizeof(big));
+    expect_guest_error(g, "oversized control message (4096 bytes)");
+    vg_send_ctrl(g, 1, 99, 1);
+    expect_guest_error(g, "unexpected control event 99 for port 1");
+    vg_send_ctrl(g, 1, VIRTIO_CONSOLE_PORT_ADD, 1);
+    expect_guest_error(g, "unexpected control event 1 for port 1");
+    vg_send_ctrl(g, 77, VIRTIO_CONSOLE_PORT_OPEN, 1);
+    expect_guest_error(g, "control event 6 for unknown port 77");
+    vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID, VIRTIO_CONSOLE_PORT_OPEN, 1);
+    expect_guest_error(g, "for unknown port 4294967295");
+    vg_send_ctrl(g, 1, VIRTIO_CONSOLE_PORT_READY, 0);
+    expect_guest_error(g, "guest failed to set port 1 up");
+    g_assert_cmpstr(r->log->str, ==, "");
+
+    /* any nonzero value opens */
+    vg_send_ctrl(g, 1, VIRTIO_CONSOLE_PORT_OPEN, 0x8000);
+    vg_run_for(g, 2);
+    g_assert_cmpstr(r->log->str, ==, "O");
+    check_port_works(g, r);
+
+    /* a flood of garbage: bounded error output */
+    support_run_for(1100);
+    support_error_clear();
+    stl_p(&c.id, 9999);
+    stw_p(&c.event, VIRTIO_CONSOLE_PORT_OPEN);
+    stw_p(&c.value, 1);
+    for (i = 0; i < 400; i++) {
+        vg_send_ctrl_raw(g, &c, sizeof(c));
+        if (i % 16 == 15) {
+            vg_run_until(g, NULL, NULL, 0);
+        }
+    }
+    vg_run_for(g, 2);
+    errors = support_error_count();
+    g_test_message("error lines for 400 bad messages: %d", errors);
+    g_assert_cmpint(errors, >=, 1);
+    g_assert_cmpint(errors, <=, 12);
+    check_port_works(g, r);
+    support_error_quiet(false);
+
+    machine_stop(&m);
+    rec_free(r);
+}
+
+typedef void BreakFn(VGuest *g, uint64_t scratch);
+
+static void break_outside_ram(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { support_guest_ram_size() + 4096, 100, 0 };
+
+    vg_post_raw(g, vg_port_tx_queue(1), &d, 1);
+}
+
+static void break_addr_wraps(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { UINT64_MAX - 10, 100, 0 };
+
+    vg_post_raw(g, vg_port_tx_queue(1), &d, 1);
+}
+
+static void break_huge_len(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { scratch, UINT32_MAX, 0 };
+
+    vg_post_raw(g, vg_port_tx_queue(1), &d, 1);
+}
+
+static void break_rx_outside(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { support_guest_ram_size() - 10, 4096,
+                     VRING_DESC_F_WRITE };
+
+    vg_post_raw(g, vg_port_rx_queue(1), &d, 1);
+}
+
+static void break_bad_head(VGuest *g, uint64_t scratch)
+{
+    vg_post_head(g, vg_port_tx_queue(1), 200);
+    vg_kick(g, vg_port_tx_queue(1));
+}
+
+static void break_avail_jump(VGuest *g, uint64_t scratch)
+{
+    int q = vg_port_tx_queue(1);
+
+    vg_set_avail_idx(g, q, g->q[q].avail_idx + 1000);
+    vg_kick(g, q);
+}
+
+static void break_loop_patch(VGuest *g, uint64_t scratch)
+{
+    int q = vg_port_tx_queue(1);
+    VGuestQueue *vq = &g->q[q];
+    uint16_t a = vq->free[vq->nfree - 1], b = vq->free[vq->nfree - 2];
+    uint64_t da = vq->desc + 16 * a, db = vq->desc + 16 * b;
+
+    stq_phys(da, scratch);
+    stl_phys(da + 8, 10);
+    stw_phys(da + 12, VRING_DESC_F_NEXT);
+    stw_phys(da + 14, b);
+    stq_phys(db, scratch);
+    stl_phys(db + 8, 10);
+    stw_phys(db + 12, VRING_DESC_F_NEXT);
+    stw_phys(db + 14, a);
+    vg_post_head(g, q, a);
+    vg_kick(g, q);
+}
+
+static void break_indirect_size(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { scratch, 17, VRING_DESC_F_INDIRECT };
+
+    vg_post_raw(g, vg_port_tx_queue(1), &d, 1);
+}
+
+static void break_indirect_nested(VGuest *g, uint64_t scratch)
+{
+    VGuestDesc d = { scratch, 32, VRING_DESC_F_INDIRECT };
+
+    /* the table's first entry is itself indirect */
+    stq_phys(scratch, scratch);
+    stl_phys(scratch + 8, 32);
+    stw_phys(scratch + 12, VRING_DESC_F_INDIRECT);
+    stw_phys(scratch + 14, 0);
+    vg_post_raw(g, vg_port_tx_queue(1), &d, 1);
+}
+
+static void test_untrusted_rings(void)
+{
+    static const struct {
+        BreakFn *fn;
+        const char *err;
+    } cases[] = {
+        { break_outside_ram, "buffer outside guest memory" },
+        { break_addr_wraps, "buffer outside guest memory" },
+        { break_huge_len, "buffer outside guest memory" },
+        { break_rx_outside, "buffer outside guest memory" },
+        { break_bad_head, "guest offers descriptor 200 of 128" },
+        { break_avail_jump, "avail index jumped" },
+        { break_loop_patch, "descriptor chain loops" },
+        { break_indirect_size, "bad indirect table size 17" },
+        { break_indirect_nested, "nested indirect descriptor" },
+    };
+    Machine m;
+    RecChr *r = rec_new();
+    uint64_t scratch, big;
+    VGuestDesc d[3];
+    unsigned int i;
+    uint8_t *pat;
+    VGuest *g;
+
+    machine_start(&m, 2);
+    g = m.g;
+    add_port(&m, "virtserialport", "u1", r->chr, 1, NULL);
+    rec_host_open(r);
+    support_error_quiet(!g_test_verbose());
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        bool rx = cases[i].fn == break_rx_outside;
+
+        support_error_clear();
+        /* for the receive case, the bad buffer is the only one */
+        g->default_rx_buffers = rx ? 0 : 128;
+        guest_up(g);
+        g->default_rx_buffers = 128;
+        scratch = vg_alloc(g, 4096, 4096);
+        cases[i].fn(g, scratch);
+        if (rx) {
+            /* the bad buffer is not promised to the chardev */
+            g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
+        }
+        expect_guest_error(g, cases[i].err);
+        /* a reset brings the device back */
+        guest_up(g);
+        check_port_works(g, r);
+    }
+
+    /* zero-length and very large buffers are fine */
+    support_error_clear();
+    guest_up(g);
+    scratch = vg_alloc(g, 4096, 4096);
+    d[0] = (VGuestDesc) { scratch, 0, 0 };
+    vg_post_raw(g, vg_port_tx_queue(1), d, 1);
+    big = vg_alloc(g, 8 * 1024 * 1024, 4096);
+    pat = support_guest_ram() + big;
+    test_fill_pattern(pat, 8 * 1024 * 1024, 3);
+    d[0] = (VGuestDesc) { scratch, 0, 0 };
+    d[1] = (VGuestDesc) { big, 8 * 1024 * 1024, 0 };
+    d[2] = (VGuestDesc) { scratch, 0, 0 };
+    g_byte_array_set_size(r->out, 0);
+    vg_post_raw(g, vg_port_tx_queue(1), d, 3);
+    wait_rec_out(g, r, 8 * 1024 * 1024);
+    g_assert_cmpuint(r->out->len, ==, 8 * 1024 * 1024);
+    g_assert(memcmp(r->out->data, pat, 8 * 1024 * 1024) == 0);
+    check_port_works(g, r);
+    g_assert_cmpint(support_error_count(), ==, 0);
+
+    /* a guest that breaks its rings in a loop: bounded error output */
+    support_run_for(1100);
+    support_error_clear();
+    for (i = 0; i < 40; i++) {
+        guest_up(g);
+        break_bad_head(g, 0);
+    }
+    g_test_message("error lines for 40 broken rings: %d",
+                   support_error_count());
+    g_assert_cmpint(support_error_count(), <=, 12);
+    support_error_quiet(false);
+
+    machine_stop(&m);
+    rec_free(r);
+}
+
+/* Kicks before the driver is ready, and a guest that posts no buffers. */
+static void test_untrusted_early(void)
+{
+    Machine m;
+    RecChr *r = rec_new();
+    VGuest *g;
+    int i, msgs;
+
+    machine_start(&m, 4);
+    g = m.g;
+    add_port(&m, "virtserialport", "e1", r->chr, 1, NULL);
+    support_error_quiet(!g_test_verbose());
+
+    /* nothing set up yet */
+    virtio_sim_io_write(m.vser, VIRTIO_SIM_STATUS,
+                        VIRTIO_CONFIG_S_ACKNOWLEDGE, 1);
+    for (i = 0; i < 70; i++) {
+        vg_kick(g, i);
+    }
+    /* config space access out of range */
+    g_assert_cmphex(virtio_sim_io_read(m.vser, VIRTIO_SIM_CONFIG + 6, 4),
+                    ==, 0xffffffff);
+    virtio_sim_io_write(m.vser, VIRTIO_SIM_CONFIG + 100, 1, 4);
+
+    /* rings, but no DEVICE_READY: data kicks are harmless */
+    g->skip_device_ready = true;
+    vg_init(g, WANT_FEATURES);
+    g_assert_cmpuint(vg_port_write(g, 1, "early", 5), ==, 5);
+    for (i = 0; i < g->nqueues; i++) {
+        vg_kick(g, i);
+    }
+    vg_run_for(g, 5);
+    wait_port(g, 1, cond_tx_done);
+    g_assert_cmpuint(r->out->len, ==, 0);
+
+    /* DEVICE_READY without control buffers: messages wait, bounded */
+    g->skip_device_ready = false;
+    g->ctrl_rx_buffers = 0;
+    support_error_clear();
+    vg_init(g, WANT_FEATURES);
+    for (i = 0; i < 300; i++) {
+        rec_host_open(r);
+        main_loop_wait(1);
+        rec_host_close(r);
+    }
+    vg_run_for(g, 5);
+    g_assert(support_error_seen("no control buffers posted"));
+    g_assert_cmpint(g->ctrl_log->len, ==, 0);
+    /* buffers at last: the waiting messages arrive, in order */
+    g->ctrl_rx_buffers = 32;
+    vg_post_ctrl_buffers(g, 32);
+    vg_run_for(g, 20);
+    msgs = g->ctrl_log->len;
+    g_test_message("control messages delivered: %d", msgs);
+    g_assert_cmpint(msgs, >=, 256);
+    g_assert_cmpint(msgs, <=, 256 + 2);
+    g_assert_cmpint(g_array_index(g->ctrl_log, VGuestCtrlMsg, 0).event, ==,
+                    VIRTIO_CONSOLE_PORT_ADD);
+    support_error_quiet(false);
+
+    rec_host_open(r);
+    vg_run_for(g, 5);
+    g_assert(vg_port(g, 1)->present);
+    vg_port_open(g, 1);
+    check_port_works(g, r);
+    machine_stop(&m);
+    rec_free(r);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1359,6 +1877,12 @@ int main(int argc, char **argv)
                     test_flow_guest_to_host);
     g_test_add_func("/virtio-serial/flow/host-to-guest-64m",
                     test_flow_host_to_guest);
+    g_test_add_func("/virtio-serial/hotplug", test_hotplug);
+    g_test_add_func("/virtio-serial/set-echo", test_set_echo);
+    g_test_add_func("/virtio-serial/untrusted/control",
+                    test_untrusted_control);
+    g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
+    g_test_add_func("/virtio-serial/untrusted/early", test_untrusted_early);
     g_test_add_func("/virtio-serial/migration/round-trip", test_migration);
     g_test_add_func("/virtio-serial/migration/mismatch",
                     test_migration_mismatch);
