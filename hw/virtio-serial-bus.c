@@ -22,7 +22,7 @@
 #define VSER_CTRL_PENDING_MAX   256
 
 /* Guest error lines per second per device; the rest are counted. */
-#define VSER_ERR_PER_SEC        5
+#define VSER_ERR_PER_SEC        10
 
 struct VirtIOSerialBus {
     BusState qbus;

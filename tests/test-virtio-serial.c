@@ -1224,6 +1224,7 @@ static void test_migration(void)
     /* the source goes away; its peer gets what reached the fifo */
     qdev_free(src.vser);
     src.vser = NULL;
+    g->dev = NULL;
     g_assert_cmpstr(r2->log->str, ==, "OC");
     qemu_chr_close(c1);
     peer.stall = 0;
