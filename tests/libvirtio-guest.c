@@ -20,7 +20,7 @@ static void vg_log(VGuest *g, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    printf("  guest: ");
+    printf("guest: ");
     vprintf(fmt, ap);
     printf("\n");
     va_end(ap);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Tests of virtio-serial (bus, virtconsole, virtserialport) via a simulated guest. */
+/* Tests of virtio-serial (bus and ports) driven by a simulated guest. */
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-config.h"

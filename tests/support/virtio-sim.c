@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Support layer: virtio-serial-sim, a transport with legacy virtio-pci registers. */
+/* Support layer: virtio-serial-sim, a legacy virtio-pci style transport. */
 
 #include "hw/qdev.h"
 #include "hw/virtio.h"
