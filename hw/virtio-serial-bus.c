@@ -85,7 +85,7 @@ static void GCC_FMT_ATTR(2, 3) guest_error(VirtIOSerial *vser,
 {
     int64_t now = qemu_get_clock_ms(rt_clock);
     va_list ap;
-    char *msg;
+    char msg[256];
 
     if (now - vser->err_window_start >= 1000) {
         if (vser->err_suppressed) {
@@ -102,11 +102,10 @@ static void GCC_FMT_ATTR(2, 3) guest_error(VirtIOSerial *vser,
     }
     vser->err_lines++;
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     error_report("virtio-serial %s: guest error: %s", vser->bus.qbus.name,
                  msg);
-    g_free(msg);
 }
 
 static VirtIOSerialPort *find_port_by_id(VirtIOSerial *vser, uint32_t id)
