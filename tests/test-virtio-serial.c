@@ -10,7 +10,9 @@
 #include "support-virtio.h"
 #include "char-test-util.h"
 #include "libvirtio-guest.h"
+#include "support-monitor.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -426,6 +428,7 @@ static void test_qdev_props(void)
 
 static void test_guest_open_close(void)
 {
+    Monitor *mon;
     Machine m;
     RecChr *r = rec_new();
     VGuest *g;
@@ -443,6 +446,15 @@ static void test_guest_open_close(void)
     g_assert_cmpstr(r->log->str, ==, "O");
     g_assert(r->chr->fe_open);
     g_assert(port_of(d)->guest_connected);
+    /* "info qtree" shows the port state */
+    mon = support_monitor_new_buffer();
+    do_info_qtree(mon);
+    g_assert(strstr(support_monitor_buffer(mon), "bus: vser0.0"));
+    g_assert(strstr(support_monitor_buffer(mon),
+                    "dev: virtserialport, id \"p1\""));
+    g_assert(strstr(support_monitor_buffer(mon),
+                    "port 1, guest on, host off, throttle off"));
+    support_monitor_free(mon);
     /* a repeated PORT_OPEN(1) is no new transition */
     vg_port_open(g, 1);
     vg_run_for(g, 5);
@@ -1544,6 +1556,7 @@ static void test_untrusted_control(void)
     uint8_t big[4096];
     struct virtio_console_control c;
     int i, errors;
+    size_t heap;
     VGuest *g;
 
     machine_start(&m, 4);
@@ -1595,13 +1608,22 @@ static void test_untrusted_control(void)
     stl_p(&c.id, 9999);
     stw_p(&c.event, VIRTIO_CONSOLE_PORT_OPEN);
     stw_p(&c.value, 1);
+    heap = mallinfo2().uordblks;
     for (i = 0; i < 400; i++) {
-        vg_send_ctrl_raw(g, &c, sizeof(c));
+        if (i % 2) {
+            vg_send_ctrl_raw(g, &c, sizeof(c));
+        } else {
+            vg_send_ctrl_raw(g, big, sizeof(big));
+        }
         if (i % 16 == 15) {
             vg_run_until(g, NULL, NULL, 0);
         }
     }
     vg_run_for(g, 2);
+    /* 200 messages of 4 KiB left nothing behind on the host */
+    g_test_message("heap growth: %zd bytes",
+                   (ssize_t)(mallinfo2().uordblks - heap));
+    g_assert_cmpint((ssize_t)(mallinfo2().uordblks - heap), <, 64 * 1024);
     errors = support_error_count();
     g_test_message("error lines for 400 bad messages: %d", errors);
     g_assert_cmpint(errors, >=, 1);
