@@ -1465,6 +1465,7 @@ static void test_set_echo(void)
     add_port(&m, "virtserialport", "re", r->chr, 2, NULL);
     /* a monitor shares the mux and takes the focus */
     test_fe_attach(&mon, mux);
+    g->default_rx_buffers = 0;
     vg_init(g, WANT_FEATURES);
     wait_port(g, 0, cond_host_connected);
     vg_run_for(g, 5);
@@ -1486,6 +1487,14 @@ static void test_set_echo(void)
     g_assert(test_write_full(fd_in, "mon", 3, TIMEOUT_MS));
     g_assert(test_fe_wait_input(&mon, 3, TIMEOUT_MS));
     g_assert(test_write_full(fd_in, "\001cguest", 7, TIMEOUT_MS));
+    /*
+     * The guest has no receive buffers yet: the input waits in the mux
+     * until the guest posts some (a kick on the receive queue).
+     */
+    vg_run_for(g, 50);
+    g_assert_cmpuint(vg_port(g, 0)->rx_total, ==, 0);
+    vg_port(g, 0)->rx_buffers = 16;
+    vg_port_set_rx_paused(g, 0, false);
     wait_rx(g, 0, 5);
     g_assert_cmpmem(vg_port(g, 0)->rx->data, 5, "guest", 5);
     g_assert_cmpuint(mon.input->len, ==, 3);
