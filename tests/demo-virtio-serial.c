@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Demo: a simulated guest talks to "cat" through a virtio-serial port. */
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-config.h"

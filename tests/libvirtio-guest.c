@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A guest-side virtio-serial driver for tests: plays the Linux guest. */
 
+#include <glib.h>
 #include "libvirtio-guest.h"
 #include "support-test.h"
 

@@ -3,6 +3,7 @@
 #ifndef LIBVIRTIO_GUEST_H
 #define LIBVIRTIO_GUEST_H
 
+#include <glib.h>
 #include "qemu-common.h"
 #include "support-virtio.h"
 #include "hw/virtio-serial.h"

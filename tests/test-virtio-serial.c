@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of virtio-serial (bus and ports) driven by a simulated guest. */
+#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-config.h"

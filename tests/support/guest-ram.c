@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: guest RAM and the physical memory accessors of hw/hw.h. */
 
+#include <glib.h>
 #include "hw/hw.h"
 #include "support-virtio.h"
 

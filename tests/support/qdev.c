@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: minimal qdev (device registry, buses, -device, unplug). */
 
+#include <glib.h>
 #include "hw/qdev.h"
 #include "monitor.h"
 #include "qemu-error.h"

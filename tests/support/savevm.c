@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: QEMUFile streams, savevm sections and an in-memory file. */
 
+#include <glib.h>
 #include "hw/hw.h"
 #include "hw/qdev.h"
 #include "qemu-error.h"

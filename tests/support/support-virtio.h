@@ -4,6 +4,7 @@
 #ifndef SUPPORT_VIRTIO_H
 #define SUPPORT_VIRTIO_H
 
+#include <glib.h>
 #include "hw/hw.h"
 #include "hw/qdev.h"
 #include "hw/virtio.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: virtio core on split rings in guest RAM (hw/virtio.h). */
 
+#include <glib.h>
 #include "hw/virtio.h"
 #include "qemu-error.h"
 #include "qemu-timer.h"

@@ -5,6 +5,7 @@
 #define QEMU_HW_H
 
 #include "qemu-common.h"
+#include <endian.h>
 #include "qemu-queue.h"
 #include "module.h"
 
@@ -49,34 +50,34 @@ static inline int lduw_p(const void *ptr)
     uint16_t v;
 
     memcpy(&v, ptr, sizeof(v));
-    return GUINT16_FROM_LE(v);
+    return le16toh(v);
 }
 static inline int ldl_p(const void *ptr)
 {
     uint32_t v;
 
     memcpy(&v, ptr, sizeof(v));
-    return GUINT32_FROM_LE(v);
+    return le32toh(v);
 }
 static inline void stw_p(void *ptr, int v)
 {
-    uint16_t x = GUINT16_TO_LE((uint16_t)v);
+    uint16_t x = htole16((uint16_t)v);
 
     memcpy(ptr, &x, sizeof(x));
 }
 static inline void stl_p(void *ptr, int v)
 {
-    uint32_t x = GUINT32_TO_LE((uint32_t)v);
+    uint32_t x = htole32((uint32_t)v);
 
     memcpy(ptr, &x, sizeof(x));
 }
 static inline uint16_t tswap16(uint16_t s)
 {
-    return GUINT16_TO_LE(s);
+    return htole16(s);
 }
 static inline uint32_t tswap32(uint32_t s)
 {
-    return GUINT32_TO_LE(s);
+    return htole32(s);
 }
 static inline void tswap32s(uint32_t *s)
 {
