@@ -30,6 +30,7 @@ WARN_CFLAGS := -std=gnu99 -Wall -Werror -Wundef -Wwrite-strings \
     -fno-strict-aliasing
 QEMU_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
     -MMD -MP -I. -I$(SRC_PATH) -I$(SRC_PATH)/tests/support \
+    -I$(SRC_PATH)/tests/support/hw \
     $(GLIB_CFLAGS) $(PIXMAN_CFLAGS) $(SPICE_CFLAGS)
 ALL_LIBS = $(GLIB_LIBS) $(PIXMAN_LIBS) $(SPICE_LIBS) $(LIBS)
 

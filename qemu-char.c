@@ -67,6 +67,11 @@ static void qemu_chr_event(CharDriverState *s, int event)
     }
 }
 
+void qemu_chr_be_event(CharDriverState *s, int event)
+{
+    qemu_chr_event(s, event);
+}
+
 static void qemu_chr_open_bh(void *opaque)
 {
     CharDriverState *s = opaque;
@@ -528,7 +533,7 @@ void qemu_chr_add_handlers(CharDriverState *s,
     }
 
     /* a frontend attaching to an open backend still gets OPENED */
-    if (s->opened) {
+    if (s->opened && (fd_can_read || fd_read || fd_event)) {
         qemu_chr_generic_open(s);
     }
 }
@@ -1909,6 +1914,10 @@ void qemu_chr_close_mem(CharDriverState *chr)
 {
     MemoryDriver *d = chr->opaque;
 
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
     g_string_free(d->out, TRUE);
     qemu_free(d);
     chr->opaque = NULL;

@@ -191,6 +191,8 @@ void qemu_chr_be_writable(CharDriverState *s);
  * and the cause.
  */
 CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque);
+/* Addition: report an event (CHR_EVENT_*) from a backend outside qemu-char.c */
+void qemu_chr_be_event(CharDriverState *s, int event);
 void qemu_chr_open_error(const char *option, const char *fmt, ...)
     GCC_FMT_ATTR(2, 3);
 

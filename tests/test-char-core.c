@@ -269,6 +269,8 @@ static void test_open_event_after_attach(void)
     support_run_for(20);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
     test_fe_detach(&fe);
+    /* letting go does not schedule an event for nobody */
+    g_assert(chr->bh == NULL);
 
     /* a later frontend gets its own OPENED */
     test_fe_attach(&fe2, chr);
@@ -627,8 +629,12 @@ static void test_memory(void)
     qs = qemu_chr_mem_to_qs(&chr);
     g_assert_cmpstr(qstring_get_str(qs), ==, "info chardev");
     QDECREF(qs);
+    /* a pending OPENED must not outlive the caller-owned chardev */
+    qemu_chr_generic_open(&chr);
     qemu_chr_close_mem(&chr);
     g_assert(chr.chr_write == NULL);
+    g_assert(chr.bh == NULL);
+    support_run_for(5);
 }
 
 /* ---- eventfd ---- */

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtconsole / virtserialport: virtio-serial ports backed by a chardev. */
+
+#include "module.h"
+#include "qemu-char.h"
+#include "qemu-common.h"
+#include "qemu-error.h"
+#include "virtio-serial.h"
+
+typedef struct VirtConsole {
+    VirtIOSerialPort port;
+    CharDriverState *chr;
+    /* chardev input the guest had no room for (frontend ignored can_read) */
+    uint64_t dropped;
+} VirtConsole;
+
+/*
+ * Guest data for the chardev.  Takes only what the backend accepts now;
+ * the bus throttles the port on a short count and we resume it from the
+ * chardev's write-ready callback, so nothing is lost and nothing spins.
+ */
+static ssize_t flush_buf(VirtIOSerialPort *port, const uint8_t *buf,
+                         size_t len)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+    int ret;
+
+    if (!vcon->chr) {
+        return len;
+    }
+    ret = qemu_chr_write_nb(vcon->chr, buf, MIN(len, (size_t)INT_MAX));
+    if (ret < 0) {
+        /* the peer is gone for good: do not let the guest stall on it */
+        return len;
+    }
+    return ret;
+}
+
+static void chr_write_ready(void *opaque)
+{
+    VirtConsole *vcon = opaque;
+
+    virtio_serial_throttle_port(&vcon->port, false);
+}
+
+static void guest_open(VirtIOSerialPort *port)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+
+    if (vcon->chr) {
+        qemu_chr_guest_open(vcon->chr);
+    }
+}
+
+static void guest_close(VirtIOSerialPort *port)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+
+    if (vcon->chr) {
+        qemu_chr_guest_close(vcon->chr);
+    }
+}
+
+/* The guest posted buffers: let input held back for it come now. */
+static void guest_writable(VirtIOSerialPort *port)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+
+    if (vcon->chr) {
+        qemu_chr_accept_input(vcon->chr);
+        qemu_notify_event();
+    }
+}
+
+static int chr_can_read(void *opaque)
+{
+    VirtConsole *vcon = opaque;
+
+    return virtio_serial_guest_ready(&vcon->port);
+}
+
+static void chr_read(void *opaque, const uint8_t *buf, int size)
+{
+    VirtConsole *vcon = opaque;
+    ssize_t done = virtio_serial_write(&vcon->port, buf, size);
+
+    if (done < size) {
+        if (!vcon->dropped) {
+            error_report("virtconsole: port %u: guest had no room, %zd "
+                         "bytes of input dropped", vcon->port.id,
+                         size - done);
+        }
+        vcon->dropped += size - done;
+    }
+}
+
+static void chr_event(void *opaque, int event)
+{
+    VirtConsole *vcon = opaque;
+
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        virtio_serial_open(&vcon->port);
+        break;
+    case CHR_EVENT_CLOSED:
+        virtio_serial_close(&vcon->port);
+        break;
+    }
+}
+
+static int virtconsole_initfn(VirtIOSerialPort *port)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+
+    if (vcon->chr) {
+        qemu_chr_set_write_ready(vcon->chr, chr_write_ready, vcon);
+        qemu_chr_add_handlers(vcon->chr, chr_can_read, chr_read, chr_event,
+                              vcon);
+    }
+    return 0;
+}
+
+static int virtconsole_exitfn(VirtIOSerialPort *port)
+{
+    VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+
+    if (vcon->chr) {
+        /* let go of the chardev so another frontend may take it */
+        qemu_chr_set_write_ready(vcon->chr, NULL, NULL);
+        qemu_chr_add_handlers(vcon->chr, NULL, NULL, NULL, NULL);
+    }
+    return 0;
+}
+
+static VirtIOSerialPortInfo virtconsole_info = {
+    .qdev.name      = "virtconsole",
+    .qdev.size      = sizeof(VirtConsole),
+    .is_console     = true,
+    .init           = virtconsole_initfn,
+    .exit           = virtconsole_exitfn,
+    .guest_open     = guest_open,
+    .guest_close    = guest_close,
+    .have_data      = flush_buf,
+    .guest_writable = guest_writable,
+    .qdev.props = (Property[]) {
+        DEFINE_PROP_CHR("chardev", VirtConsole, chr),
+        DEFINE_PROP_END_OF_LIST(),
+    },
+};
+
+static void virtconsole_register(void)
+{
+    virtio_serial_port_qdev_register(&virtconsole_info);
+}
+device_init(virtconsole_register)
+
+static VirtIOSerialPortInfo virtserialport_info = {
+    .qdev.name      = "virtserialport",
+    .qdev.size      = sizeof(VirtConsole),
+    .init           = virtconsole_initfn,
+    .exit           = virtconsole_exitfn,
+    .guest_open     = guest_open,
+    .guest_close    = guest_close,
+    .have_data      = flush_buf,
+    .guest_writable = guest_writable,
+    .qdev.props = (Property[]) {
+        DEFINE_PROP_CHR("chardev", VirtConsole, chr),
+        DEFINE_PROP_END_OF_LIST(),
+    },
+};
+
+static void virtserialport_register(void)
+{
+    virtio_serial_port_qdev_register(&virtserialport_info);
+}
+device_init(virtserialport_register)
