@@ -113,6 +113,9 @@ $(filter-out $(FUZZ_REPLAYS),$(PROGS)): %: %.o $(FRAG_OBJS) \
 	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
 	    $(spice-client-libs) $(ALL_LIBS),LINK,$@)
 
+# fuzz targets drive the guest-side test library in tests/
+tests/fuzz/fuzz-%.o: QEMU_CFLAGS += -I$(SRC_PATH)/tests
+
 tests/fuzz/replay-%.o: tests/fuzz/replay-main.c config-host.mak
 	@mkdir -p $(@D)
 	$(call quiet-command,$(CC) $(QEMU_CFLAGS) $(CFLAGS) \

@@ -300,12 +300,24 @@ static void fill_rx(VGuest *g, VGuestPort *p)
     }
 }
 
+static bool poll_tx(VGuest *g, VGuestQueue *q, VGuestPort *p);
+
 void vg_send_ctrl_raw(VGuest *g, const void *buf, size_t len)
 {
     VGuestQueue *q = &g->q[3];
-    int i = desc_get(q);
+    int i;
 
     g_assert(multiport(g));
+    i = desc_get(q);
+    if (i < 0) {
+        /* Linux waits for the host to give buffers back; take them now */
+        poll_tx(g, q, NULL);
+        i = desc_get(q);
+    }
+    if (i < 0 && g->lenient) {
+        /* a device that stopped consuming: Linux would wait forever */
+        return;
+    }
     g_assert_cmpint(i, >=, 0);
     g_assert_cmpuint(len, <=, g->buf_size);
     cpu_physical_memory_write(queue_buf(g, q, i), buf, len);

@@ -71,6 +71,7 @@ typedef struct VGuest {
     bool irq_pending;
     bool log_steps;         /* print what the guest does (demo) */
     bool skip_device_ready; /* vg_init() stops before DEVICE_READY */
+    bool lenient;           /* fuzzing: skip what a stuck device prevents */
 } VGuest;
 
 /* A guest for @dev (a virtio-serial-sim device); RAM must exist. */
