@@ -1837,13 +1837,16 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
     qemu_chr_set_echo(d->drv, echo);
 }
 
+/*
+ * The base was opened by the same -chardev and serves nobody else, so it
+ * goes with the mux (v0.15.0 left it open for good).
+ */
 static void mux_chr_close(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
 
-    if (d->mux_cnt > 0) {
-        qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
-    }
+    qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
+    qemu_chr_close(d->drv);
     qemu_free(d);
 }
 

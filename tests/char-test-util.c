@@ -201,3 +201,81 @@ void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed)
         buf[i] = x;
     }
 }
+
+GHashTable *test_fd_snapshot(void)
+{
+    GHashTable *fds = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+
+    g_assert(dir);
+    while ((name = g_dir_read_name(dir))) {
+        g_hash_table_add(fds, GINT_TO_POINTER(atoi(name)));
+    }
+    g_dir_close(dir);
+    return fds;
+}
+
+static char *fd_target(int fd)
+{
+    char *link = g_strdup_printf("/proc/self/fd/%d", fd);
+    char *target = g_file_read_link(link, NULL);
+
+    g_free(link);
+    return target ? target : g_strdup("?");
+}
+
+void test_assert_new_fds_cloexec(GHashTable *before)
+{
+    GHashTable *now = test_fd_snapshot();
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, now);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        int fd = GPOINTER_TO_INT(key);
+        int flags = fcntl(fd, F_GETFD);
+
+        /* the directory fd of the snapshot itself is gone by now */
+        if (flags < 0 || g_hash_table_contains(before, key)) {
+            continue;
+        }
+        if (!(flags & FD_CLOEXEC)) {
+            char *target = fd_target(fd);
+
+            g_error("fd %d (%s) is not close-on-exec", fd, target);
+        }
+    }
+    g_hash_table_unref(now);
+}
+
+int test_run_fd_checked(void)
+{
+    GHashTable *before, *after;
+    GHashTableIter it;
+    gpointer key;
+    int ret, leaked = 0;
+
+    /* the main loop opens its own fds on first use */
+    support_run_for(1);
+    before = test_fd_snapshot();
+    ret = g_test_run();
+    support_run_for(1);
+    after = test_fd_snapshot();
+    g_hash_table_iter_init(&it, after);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        int fd = GPOINTER_TO_INT(key);
+
+        if (!g_hash_table_contains(before, key) && fcntl(fd, F_GETFD) >= 0) {
+            char *target = fd_target(fd);
+
+            fprintf(stderr, "fd leak: fd %d (%s) is still open after the "
+                    "tests\n", fd, target);
+            g_free(target);
+            leaked++;
+        }
+    }
+    g_hash_table_unref(before);
+    g_hash_table_unref(after);
+    return leaked ? 1 : ret;
+}

@@ -37,6 +37,16 @@ char *test_chr_open_error(const char *optstr);
 /* read exactly @len bytes from a blocking/nonblocking fd within a timeout */
 bool test_read_full(int fd, void *buf, size_t len, int timeout_ms);
 bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms);
+/*
+ * g_test_run() between two looks at /proc/self/fd: the run fails (exit
+ * status 1, with the fds listed) if it leaves any fd open that was not
+ * open before.  Use it instead of g_test_run() in every test program.
+ */
+int test_run_fd_checked(void);
+/* every fd opened since @before (a snapshot) is close-on-exec */
+GHashTable *test_fd_snapshot(void);
+void test_assert_new_fds_cloexec(GHashTable *before);
+
 /* deterministic test pattern */
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed);
 

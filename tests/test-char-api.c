@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <stddef.h>
 #include "qemu-common.h"
+#include "char-test-util.h"
 #include "qemu-char.h"
 
 /*
@@ -188,5 +189,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/api/functions", test_functions);
     g_test_add_func("/char/api/fields", test_fields);
     g_test_add_func("/char/api/constants", test_constants);
-    return g_test_run();
+    return test_run_fd_checked();
 }

@@ -120,7 +120,8 @@ static void mux_close(MuxFixture *f)
     int i;
 
     qemu_chr_close(f->mux);
-    qemu_chr_close(f->base);
+    /* the base goes with its mux */
+    g_assert(qemu_chr_find("mx-base") == NULL);
     for (i = 0; i < f->nr_fe; i++) {
         /* the mux is gone: nothing to release */
         f->fe[i].chr = NULL;
@@ -705,7 +706,6 @@ static void test_backend_events(void)
                         1);
     }
     qemu_chr_close(mux);
-    qemu_chr_close(base);
     for (i = 0; i < 3; i++) {
         fe[i].chr = NULL;
         test_fe_detach(&fe[i]);
@@ -767,7 +767,6 @@ static void test_mon_prefix(void)
 
     support_monitor_free(mon);
     qemu_chr_close(mux);
-    qemu_chr_close(base);
     serial.chr = NULL;
     test_fe_detach(&serial);
     close(term_w);
@@ -807,7 +806,6 @@ static void echo_child(int master)
     g_assert(memcmp(buf, "\r\n\rC", 4) == 0);
 
     qemu_chr_close(mux);
-    qemu_chr_close(qemu_chr_find("emx-base"));
     fe.chr = NULL;
     test_fe_detach(&fe);
     g_assert_cmpint(tcgetattr(0, &tty), ==, 0);
@@ -873,7 +871,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/mux/echo", test_echo);
     g_test_add_func("/char/mux/mon-prefix", test_mon_prefix);
 
-    ret = g_test_run();
+    ret = test_run_fd_checked();
     support_rm_tmpdir(tmpdir);
     g_free(tmpdir);
     return ret;

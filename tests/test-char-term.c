@@ -767,7 +767,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/tty/errors", test_tty_errors);
     g_test_add_func("/char/parport/errors", test_parport_errors);
 
-    ret = g_test_run();
+    ret = test_run_fd_checked();
     g_assert_cmpint(support_count_open_fds(), ==, fds);
     return ret;
 }

@@ -228,5 +228,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/msmouse/partial-read", test_partial_read);
     g_test_add_func("/char/msmouse/identify", test_identify);
     g_test_add_func("/char/msmouse/close", test_close_removes_handler);
-    return g_test_run();
+    return test_run_fd_checked();
 }

@@ -980,6 +980,8 @@ static void test_log_quiet(const gchar *domain, GLogLevelFlags level,
 
 int main(int argc, char **argv)
 {
+    int ret;
+
     g_test_init(&argc, &argv, NULL);
     /*
      * spice-server warns when a peer resets a connection, which a client
@@ -1014,5 +1016,12 @@ int main(int argc, char **argv)
                     test_vmc_close_in_callback);
     g_test_add_func("/spice/server/init-opts", test_server_init_opts);
 #endif
-    return g_test_run();
+    /*
+     * No fd leak check here: spice-client-glib's first connected session
+     * leaves a libusb context (an eventfd) open until exit, which would
+     * be reported as ours.  The chardev side's fds are checked by the
+     * other programs.
+     */
+    ret = g_test_run();
+    return ret;
 }

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include "qemu-common.h"
+#include "char-test-util.h"
 #include "qemu-char.h"
 #include "qemu-timer.h"
 #include "qemu-error.h"
@@ -907,5 +908,5 @@ int main(int argc, char **argv)
     g_test_add_func("/support/console/vc-standin", test_vc_standin);
     g_test_add_func("/support/cutils/strings-sizes", test_cutils);
 
-    return g_test_run();
+    return test_run_fd_checked();
 }

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include "qemu-common.h"
+#include "char-test-util.h"
 #include "qemu-option.h"
 #include "qemu-config.h"
 #include "qemu-objects.h"
@@ -1284,5 +1285,5 @@ int main(int argc, char **argv)
     g_test_add_func("/support/monitor/chardev", test_monitor_chardev);
     g_test_add_func("/support/monitor/control", test_monitor_control);
 
-    return g_test_run();
+    return test_run_fd_checked();
 }

@@ -1938,7 +1938,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/migration/mismatch",
                     test_migration_mismatch);
 
-    ret = g_test_run();
+    ret = test_run_fd_checked();
     support_rm_tmpdir(tmpdir);
     g_free(tmpdir);
     support_guest_ram_free();

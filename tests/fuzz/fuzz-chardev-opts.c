@@ -58,18 +58,6 @@ static void make_harmless(QemuOpts *opts)
     }
 }
 
-static void close_with_base(CharDriverState *chr, const char *id)
-{
-    char *base = g_strdup_printf("%s-base", id);
-    CharDriverState *b = qemu_chr_find(base);
-
-    qemu_chr_close(chr);
-    if (b) {
-        qemu_chr_close(b);
-    }
-    g_free(base);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text;
@@ -97,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (chr) {
             qemu_chr_write(chr, (const uint8_t *)"x", 1);
             main_loop_wait(1);
-            close_with_base(chr, id);
+            qemu_chr_close(chr);
         }
         qemu_opts_del(opts);
     }

@@ -119,7 +119,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     qemu_chr_close(mux);
-    qemu_chr_close(base);
     main_loop_wait(1);
     term_escape_char = 0x01;
     support_error_clear();

@@ -233,7 +233,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     qemu_chr_close(chrs[0]);
     qemu_chr_close(chrs[1]);
     qemu_chr_close(chrs[2]);
-    qemu_chr_close(qemu_chr_find("fz2-base"));
     main_loop_wait(1);
     support_error_clear();
     return 0;
