@@ -133,6 +133,9 @@ struct CharBackendIO {
      */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
+    /* largest read; a backend may raise it above READ_BUF_LEN */
+    size_t read_max;
+    uint8_t *rbuf;              /* read buffer when read_max is raised */
     /* output accepted by qemu_chr_write() that the backend could not take */
     uint8_t *oq;
     size_t oq_head, oq_len, oq_size, oq_limit;
@@ -166,10 +169,19 @@ static void chr_io_hangup(CharBackendIO *io)
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
-    uint8_t buf[READ_BUF_LEN];
-    int len = MIN(io->max_size, (int)sizeof(buf));
+    uint8_t stack_buf[READ_BUF_LEN];
+    uint8_t *buf = stack_buf;
+    int len = MIN(io->max_size, READ_BUF_LEN);
     ssize_t n;
 
+    if (io->read_max > READ_BUF_LEN) {
+        /* per chardev: a nested main loop may read another chardev */
+        if (!io->rbuf) {
+            io->rbuf = qemu_malloc(io->read_max);
+        }
+        buf = io->rbuf;
+        len = MIN(io->max_size, (int)io->read_max);
+    }
     if (len <= 0 || io->fd_in < 0) {
         return;
     }
@@ -317,6 +329,7 @@ static void chr_io_free(CharDriverState *chr)
     io->oq_len = 0;
     chr_io_update(io);
     qemu_free(io->oq);
+    qemu_free(io->rbuf);
     qemu_free(io);
     chr->io = NULL;
 }
@@ -2155,6 +2168,9 @@ enum {
     TN_STATE_SB_IAC,    /* IAC inside a subnegotiation */
 };
 
+/* Largest read from a connection in one main-loop callback. */
+#define SOCK_READ_MAX 65536
+
 /* fds one recvmsg() may bring; extra ones are closed at once */
 #define SOCK_MAX_MSGFDS 16
 
@@ -2306,6 +2322,19 @@ static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
     if (s->is_unix) {
         msg.msg_control = &control;
         msg.msg_controllen = sizeof(control);
+    }
+    /*
+     * Take what is queued now, no more: a large read would otherwise
+     * chase a peer that keeps writing tiny pieces, one per kernel buffer,
+     * and hold the main loop for milliseconds.
+     */
+    if (len > READ_BUF_LEN) {
+        int avail;
+
+        if (ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0 &&
+            (size_t)avail < len) {
+            iov.iov_len = avail;
+        }
     }
     do {
         n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
@@ -2674,6 +2703,8 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->do_nodelay = nodelay && !s->is_unix;
     chr->io->recv = tcp_chr_recv;
     chr->io->hangup = tcp_chr_hangup;
+    /* a socket delivers as much per wakeup as the frontend takes */
+    chr->io->read_max = SOCK_READ_MAX;
 
     if (reconnect < 0 || reconnect > 86400 * 365) {
         qemu_chr_open_error("reconnect", "%" PRId64 " is not a number of "
