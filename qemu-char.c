@@ -2250,7 +2250,8 @@ static int tcp_chr_telnet_filter(CharDriverState *chr, SocketCharDriver *s,
             s->telnet_state = TN_STATE_DATA;
             if (c == TN_IAC) {
                 buf[j++] = c;
-            } else if (c >= TN_WILL) {
+            } else if (c >= TN_WILL && c <= TN_DONT) {
+                /* WILL, WONT, DO, DONT: an option byte follows */
                 s->telnet_state = TN_STATE_OPT;
             } else if (c == TN_SB) {
                 s->telnet_state = TN_STATE_SB;
@@ -2675,30 +2676,125 @@ static int tcp_chr_wait_client(CharDriverState *chr)
     return 0;
 }
 
+/* unix: the address of path (made up for an empty server path). */
+static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
+                             bool is_listen, char **path, SockAddr **addrs)
+{
+    const char *opt_path = qemu_opt_get(opts, "path");
+
+    if (*opt_path == '\0' && !is_listen) {
+        qemu_chr_open_error("path", "empty (a unix socket needs "
+                            "path=<socket file>)");
+        return -EINVAL;
+    }
+    *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
+    *addrs = g_new0(SockAddr, 1);
+    if (!sock_unix_addr(*path, *addrs)) {
+        qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
+                            "\"%s\"", strlen(*path),
+                            sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+                            *path);
+        return -ENAMETOOLONG;
+    }
+    chr->filename = g_strdup_printf("unix:%s%s", *path,
+                                    is_listen ? ",server" : "");
+    return 0;
+}
+
+/*
+ * tcp: check host/port/to, resolve, and for a server listen at once
+ * (s->listen_fd), so that "info chardev" can name the port really used.
+ */
+static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
+                              bool is_listen, SockAddr **addrs, int *nr)
+{
+    SocketCharDriver *s = chr->opaque;
+    const char *host = qemu_opt_get(opts, "host");
+    const char *port = qemu_opt_get(opts, "port");
+    const char *prefix = qemu_opt_get_bool(opts, "telnet", 0) ? "telnet"
+                                                               : "tcp";
+    int to = qemu_opt_get_number(opts, "to", 0);
+    char nhost[INET6_ADDRSTRLEN + 1], nport[33];
+    SockAddr bound;
+    int pnum, fd, ret;
+
+    if (!port || !*port) {
+        if (host) {
+            qemu_chr_open_error("port", "missing (tcp needs port=<port>)");
+        } else {
+            qemu_chr_open_error("path", "missing (socket needs path=<unix "
+                                "socket> or host=/port=)");
+        }
+        return -EINVAL;
+    }
+    if (!is_listen && (!host || !*host)) {
+        qemu_chr_open_error("host", "missing (a client needs the host to "
+                            "connect to)");
+        return -EINVAL;
+    }
+    pnum = sock_port_number(port);
+    if (is_listen && to) {
+        if (pnum < 0) {
+            qemu_chr_open_error("to", "needs a numeric port, not \"%s\"",
+                                port);
+            return -EINVAL;
+        }
+        if (to < pnum || to > 65535) {
+            qemu_chr_open_error("to", "%d is not a port in %d..65535", to,
+                                pnum);
+            return -EINVAL;
+        }
+    }
+    ret = sock_resolve("host", host, port, sock_opts_family(opts),
+                       SOCK_STREAM, is_listen, addrs, nr);
+    if (ret < 0) {
+        return ret;
+    }
+    if (!is_listen) {
+        chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
+        return 0;
+    }
+    if (pnum < 0) {
+        /* a service name: its number came from the lookup */
+        SockAddr *a = &(*addrs)[0];
+
+        pnum = ntohs(a->family == AF_INET6 ?
+                     ((struct sockaddr_in6 *)&a->ss)->sin6_port :
+                     ((struct sockaddr_in *)&a->ss)->sin_port);
+    }
+    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound);
+    if (fd < 0) {
+        return fd;
+    }
+    s->listen_fd = fd;
+    /* the address really used, bare as v0.15.0 shows it */
+    if (getnameinfo((struct sockaddr *)&bound.ss, bound.len, nhost,
+                    sizeof(nhost), nport, sizeof(nport),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        pstrcpy(nhost, sizeof(nhost), host ? host : "");
+        pstrcpy(nport, sizeof(nport), port);
+    }
+    chr->filename = g_strdup_printf("%s:%s:%s,server", prefix, nhost, nport);
+    return 0;
+}
+
 static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
 {
     bool is_listen = qemu_opt_get_bool(opts, "server", 0);
     bool is_wait = qemu_opt_get_bool(opts, "wait", 1);
-    bool is_telnet = qemu_opt_get_bool(opts, "telnet", 0);
     bool nodelay = !qemu_opt_get_bool(opts, "delay", 1);
     int64_t reconnect = qemu_opt_get_number(opts, "reconnect", 0);
-    const char *path = qemu_opt_get(opts, "path");
-    const char *host = qemu_opt_get(opts, "host");
-    const char *port = qemu_opt_get(opts, "port");
-    const char *prefix = is_telnet ? "telnet" : "tcp";
     SocketCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(&socket_ops, s);
     SockAddr *addrs = NULL;
-    SockAddr bound;
-    char *tmp_path = NULL;
-    char nhost[INET6_ADDRSTRLEN + 1], nport[33];
-    int nr = 0, fd, ret;
+    char *path = NULL;
+    int nr = 1, fd, ret;
 
     s->chr = chr;
     s->fd = s->listen_fd = s->connect_fd = s->msgfd = -1;
-    s->is_unix = path != NULL;
+    s->is_unix = qemu_opt_get(opts, "path") != NULL;
     /* v0.15.0 strips telnet commands only on the server side */
-    s->is_telnet = is_telnet && is_listen;
+    s->is_telnet = qemu_opt_get_bool(opts, "telnet", 0) && is_listen;
     /* v0.15.0 forces nodelay on clients; delay= now counts for both */
     s->do_nodelay = nodelay && !s->is_unix;
     chr->io->recv = tcp_chr_recv;
@@ -2706,15 +2802,15 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     /* a socket delivers as much per wakeup as the frontend takes */
     chr->io->read_max = SOCK_READ_MAX;
 
-    if (reconnect < 0 || reconnect > 86400 * 365) {
-        qemu_chr_open_error("reconnect", "%" PRId64 " is not a number of "
-                            "seconds (0 = off)", reconnect);
-        ret = -EINVAL;
-        goto fail;
-    }
     if (reconnect && is_listen) {
         qemu_chr_open_error("reconnect", "only for clients; a server "
                             "listens again by itself");
+        ret = -EINVAL;
+        goto fail;
+    }
+    if (reconnect > 86400 * 365) {
+        qemu_chr_open_error("reconnect", "%" PRId64 " is not a number of "
+                            "seconds (0 = off)", reconnect);
         ret = -EINVAL;
         goto fail;
     }
@@ -2724,89 +2820,12 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     }
 
     if (s->is_unix) {
-        if (*path == '\0' && is_listen) {
-            path = tmp_path = sock_unix_tmp_path();
-        }
-        if (*path == '\0') {
-            qemu_chr_open_error("path", "empty (a unix socket needs "
-                                "path=<socket file>)");
-            ret = -EINVAL;
-            goto fail;
-        }
-        addrs = g_new0(SockAddr, 1);
-        nr = 1;
-        if (!sock_unix_addr(path, addrs)) {
-            qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
-                                "\"%s\"", strlen(path),
-                                sizeof(((struct sockaddr_un *)0)->sun_path)
-                                - 1, path);
-            ret = -ENAMETOOLONG;
-            goto fail;
-        }
-        chr->filename = g_strdup_printf("unix:%s%s", path,
-                                        is_listen ? ",server" : "");
+        ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
     } else {
-        int to = qemu_opt_get_number(opts, "to", 0);
-        int pnum;
-
-        if (!port || !*port) {
-            qemu_chr_open_error(port ? "port" : "path",
-                                port ? "empty" : "missing (socket needs "
-                                "path=<unix socket> or host=/port=)");
-            ret = -EINVAL;
-            goto fail;
-        }
-        if (!is_listen && (!host || !*host)) {
-            qemu_chr_open_error("host", "missing (a client needs the "
-                                "host to connect to)");
-            ret = -EINVAL;
-            goto fail;
-        }
-        pnum = sock_port_number(port);
-        if (is_listen && qemu_opt_get(opts, "to")) {
-            if (pnum < 0) {
-                qemu_chr_open_error("to", "needs a numeric port, not \"%s\"",
-                                    port);
-                ret = -EINVAL;
-                goto fail;
-            }
-            if (to && (to < pnum || to > 65535)) {
-                qemu_chr_open_error("to", "%d is not a port in %d..65535",
-                                    to, pnum);
-                ret = -EINVAL;
-                goto fail;
-            }
-        }
-        ret = sock_resolve("host", host, port, sock_opts_family(opts),
-                           SOCK_STREAM, is_listen, &addrs, &nr);
-        if (ret < 0) {
-            goto fail;
-        }
-        if (is_listen) {
-            if (pnum < 0) {
-                /* a service name: its number came from the lookup */
-                pnum = ntohs(addrs[0].family == AF_INET6 ?
-                    ((struct sockaddr_in6 *)&addrs[0].ss)->sin6_port :
-                    ((struct sockaddr_in *)&addrs[0].ss)->sin_port);
-            }
-            fd = sock_listen_inet(addrs, nr, pnum, to, &bound);
-            if (fd < 0) {
-                ret = fd;
-                goto fail;
-            }
-            s->listen_fd = fd;
-            /* the address really used, bare as v0.15.0 shows it */
-            if (getnameinfo((struct sockaddr *)&bound.ss, bound.len,
-                            nhost, sizeof(nhost), nport, sizeof(nport),
-                            NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-                pstrcpy(nhost, sizeof(nhost), host ? host : "");
-                pstrcpy(nport, sizeof(nport), port);
-            }
-            chr->filename = g_strdup_printf("%s:%s:%s,server", prefix,
-                                            nhost, nport);
-        } else {
-            chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
-        }
+        ret = tcp_chr_inet_setup(chr, opts, is_listen, &addrs, &nr);
+    }
+    if (ret < 0) {
+        goto fail;
     }
 
     if (is_listen) {
@@ -2827,7 +2846,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
             qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
         }
     } else if (s->reconnect_ms) {
-        /* the first attempt already runs in the background */
+        /* even the first attempt runs in the background */
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
@@ -2841,13 +2860,13 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         tcp_chr_set_connected(chr, fd);
     }
     g_free(addrs);
-    g_free(tmp_path);
+    g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
     g_free(addrs);
-    g_free(tmp_path);
+    g_free(path);
     /* the chardev never opened: no events, just free it */
     qemu_chr_close(chr);
     return ret;

@@ -1218,7 +1218,8 @@ static void test_errors(void)
                           "listen on 127.0.0.1:%d: Address already in use",
                           port) },
         { g_strdup("socket,id=e11,host=127.0.0.1"),
-          g_strdup("chardev \"e11\": backend \"socket\": path: missing") },
+          g_strdup("chardev \"e11\": backend \"socket\": port: missing "
+                   "(tcp needs port=<port>)") },
         { g_strdup("socket,id=e12,port=80"),
           g_strdup("chardev \"e12\": backend \"socket\": host: missing (a "
                    "client needs the host to connect to)") },
@@ -1231,6 +1232,13 @@ static void test_errors(void)
         { g_strdup("udp,id=e15,host=nosuch.invalid,port=9"),
           g_strdup("chardev \"e15\": backend \"udp\": host: cannot resolve "
                    "\"nosuch.invalid\" port \"9\": ") },
+        { g_strdup("socket,id=e18,host=127.0.0.1,port=1,reconnect="
+                   "99999999999"),
+          g_strdup("chardev \"e18\": backend \"socket\": reconnect: "
+                   "99999999999 is not a number of seconds (0 = off)") },
+        { g_strdup("socket,id=e19,path="),
+          g_strdup("chardev \"e19\": backend \"socket\": path: empty (a "
+                   "unix socket needs path=<socket file>)") },
         { g_strdup("udp,id=e16,host=127.0.0.1,port=9,localaddr=127.0.0.1,"
                    "localport=9"),
           NULL },
@@ -1507,6 +1515,36 @@ static void test_udp_socat(void)
     g_free(opts);
 }
 
+/* the legacy form: udp:host:port@localaddr:localport */
+static void test_udp_legacy(void)
+{
+    int rport, lport = free_tcp_port();
+    int peer = udp_peer(&rport);
+    char *name = g_strdup_printf("udp:127.0.0.1:%d@127.0.0.1:%d", rport,
+                                 lport);
+    CharDriverState *chr = qemu_chr_open("udp-legacy", name, NULL);
+    struct sockaddr_in to = { .sin_family = AF_INET };
+    uint8_t buf[8];
+    TestFrontend fe;
+
+    g_assert(chr);
+    g_assert_cmpstr(chr->filename, ==, "udp");
+    test_fe_attach(&fe, chr);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"abc", 3), ==, 3);
+    g_assert(!peer_quiet(peer, 1000));
+    g_assert_cmpint(recv(peer, buf, sizeof(buf), 0), ==, 3);
+    g_assert(memcmp(buf, "abc", 3) == 0);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(lport);
+    g_assert_cmpint(sendto(peer, "xyz", 3, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 3);
+    g_assert(test_fe_wait_input(&fe, 3, 5000));
+    g_assert(memcmp(fe.input->data, "xyz", 3) == 0);
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(name);
+}
+
 int main(int argc, char **argv)
 {
     int ret, fds;
@@ -1549,6 +1587,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/slow-reader-64m", test_slow_reader_64m);
     g_test_add_func("/char/udp/round-trip", test_udp_round_trip);
     g_test_add_func("/char/udp/socat", test_udp_socat);
+    g_test_add_func("/char/udp/legacy", test_udp_legacy);
 
     ret = test_run_fd_checked();
     g_assert_cmpint(support_count_open_fds(), ==, fds);
