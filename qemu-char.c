@@ -2183,6 +2183,7 @@ typedef struct SocketCharDriver {
     bool is_telnet;
     bool do_nodelay;
     int telnet_state;
+    bool iac_owed;              /* the second IAC of a pair is not sent */
     int msgfd;                  /* last fd received, not yet taken */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
@@ -2197,6 +2198,64 @@ typedef struct SocketCharDriver {
 static void tcp_chr_accept(void *opaque);
 static void tcp_chr_try_connect(CharDriverState *chr);
 
+/* send() without blocking: bytes sent, 0 if the socket is full, -1. */
+static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
+{
+    for (;;) {
+        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n >= 0) {
+            return n;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+/*
+ * Telnet data doubles every IAC byte (RFC 854), which v0.15.0 does not
+ * do: a 0xff from the guest would reach the client as a command.  When
+ * only the first IAC of a pair fits, the second is owed and goes out
+ * before anything else.
+ */
+static int tcp_chr_write_telnet(SocketCharDriver *s, const uint8_t *buf,
+                                int len)
+{
+    static const uint8_t iac = TN_IAC;
+    int done = 0;
+
+    if (s->iac_owed) {
+        int n = tcp_chr_send(s, &iac, 1);
+
+        if (n <= 0) {
+            return n;
+        }
+        s->iac_owed = false;
+    }
+    while (done < len) {
+        const uint8_t *p = memchr(buf + done, TN_IAC, len - done);
+        int seg = p ? p - (buf + done) + 1 : len - done;
+        int n = tcp_chr_send(s, buf + done, seg);
+
+        if (n <= 0) {
+            return done > 0 ? done : n;
+        }
+        done += n;
+        if (n < seg) {
+            break;
+        }
+        if (p && tcp_chr_send(s, &iac, 1) != 1) {
+            s->iac_owed = true;
+            break;
+        }
+    }
+    return done;
+}
+
 static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     SocketCharDriver *s = chr->opaque;
@@ -2208,20 +2267,11 @@ static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
          */
         return s->reconnect_ms ? 0 : len;
     }
-    for (;;) {
-        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-        if (n >= 0) {
-            return n;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            return 0;
-        }
-        if (errno != EINTR) {
-            /* the read side reports the hangup once input is drained */
-            return -1;
-        }
+    if (s->is_telnet) {
+        return tcp_chr_write_telnet(s, buf, len);
     }
+    /* on an error, the read side reports the hangup once input is read */
+    return tcp_chr_send(s, buf, len);
 }
 
 /*
@@ -2391,6 +2441,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     close(s->fd);
     s->fd = -1;
     s->telnet_state = TN_STATE_DATA;
+    s->iac_owed = false;
     if (s->msgfd >= 0) {
         close(s->msgfd);
         s->msgfd = -1;

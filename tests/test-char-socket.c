@@ -897,6 +897,8 @@ static void test_add_client(void)
 
 /* ---- telnet ---- */
 
+static int find_local_end(int peer);
+
 static const uint8_t telnet_neg[] = {
     0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfb, 0x00, 0xff, 0xfd, 0x00,
 };
@@ -915,7 +917,7 @@ static void test_telnet_raw(void)
         0xff, 0xf3, 'f',            /* IAC BREAK */
     };
     static const uint8_t want[] = { 'a', 0xff, 'b', 'c', 'd', 'e', 'f' };
-    uint8_t neg[sizeof(telnet_neg)];
+    uint8_t neg[sizeof(telnet_neg)], out[6];
     char *name = g_strdup_printf("telnet:127.0.0.1:%d,server", port);
     TestFrontend fe;
     int peer;
@@ -939,8 +941,89 @@ static void test_telnet_raw(void)
     g_assert_cmpint(fe.input->len, ==, sizeof(want));
     g_assert(memcmp(fe.input->data, want, sizeof(want)) == 0);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_BREAK), ==, 1);
+
+    /* output: an 0xff from the frontend is data, so it goes out doubled */
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"a\xff" "b\xff", 4),
+                    ==, 4);
+    support_run_for(1);
+    g_assert(test_read_full(peer, out, 6, 5000));
+    g_assert(memcmp(out, "a\xff\xff" "b\xff\xff", 6) == 0);
+    g_assert(peer_quiet(peer, 20));
     close(peer);
     chr_close_fe(&fe);
+    g_free(opts);
+}
+
+/*
+ * Much output, a quarter of it 0xff, through a socket that keeps filling
+ * up: whatever the split points, the client gets every byte, IAC doubled.
+ */
+static void test_telnet_output_escaping(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=tno,host=127.0.0.1,port=%d,"
+                                 "server,nowait,telnet", port);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t len = 512 * 1024, sent = 0, i, j;
+    uint8_t *data = g_malloc(len);
+    GByteArray *wire = g_byte_array_new();
+    uint8_t buf[4096];
+    TestFrontend fe;
+    int peer, sndbuf;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    test_fill_pattern(data, len, 11);
+    for (i = 0; i < len; i++) {
+        /* a quarter of 0xff, and a run of nothing else at the end */
+        if ((data[i] & 3) == 0 || i >= len - 65536) {
+            data[i] = 0xff;
+        }
+    }
+    peer = peer_tcp_connect("127.0.0.1", port);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    socket_set_nonblock(peer);
+    /* a small send buffer fills often, also between the two bytes of a pair */
+    sndbuf = 4096;
+    g_assert_cmpint(setsockopt(find_local_end(peer), SOL_SOCKET, SO_SNDBUF,
+                               &sndbuf, sizeof(sndbuf)), ==, 0);
+    for (;;) {
+        ssize_t n;
+
+        if (sent < len) {
+            int w = qemu_chr_write_nb(chr, data + sent,
+                                      MIN(len - sent, 100000));
+
+            g_assert_cmpint(w, >=, 0);
+            sent += w;
+        }
+        n = read(peer, buf, sizeof(buf));
+        if (n > 0) {
+            g_byte_array_append(wire, buf, n);
+        } else {
+            support_run_for(1);
+        }
+        if (sent == len && qemu_chr_queued_bytes(chr) == 0 &&
+            peer_quiet(peer, 100)) {
+            break;
+        }
+    }
+    /* undo the doubling after the option bytes */
+    g_assert(memcmp(wire->data, telnet_neg, sizeof(telnet_neg)) == 0);
+    for (i = sizeof(telnet_neg), j = 0; i < wire->len; i++, j++) {
+        g_assert_cmpint(j, <, len);
+        g_assert_cmpint(wire->data[i], ==, data[j]);
+        if (data[j] == 0xff) {
+            i++;
+            g_assert_cmpint(i, <, wire->len);
+            g_assert_cmpint(wire->data[i], ==, 0xff);
+        }
+    }
+    g_assert_cmpint(j, ==, len);
+    close(peer);
+    chr_close_fe(&fe);
+    g_byte_array_free(wire, TRUE);
+    g_free(data);
     g_free(opts);
 }
 
@@ -1415,6 +1498,71 @@ static void test_slow_reader_64m(void)
     g_free(path);
 }
 
+/* ---- a stalled peer and the v0.15.0 write contract ---- */
+
+static bool peer_drained(void *opaque)
+{
+    int *fd = opaque;
+
+    return peer_quiet(*fd, 0);
+}
+
+static void test_stalled_peer(void)
+{
+    char *path = tmp_path("stall.sock");
+    char *opts = g_strdup_printf("socket,id=stall,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t chunk = 65536, accepted = 0, got = 0;
+    uint8_t *data = g_malloc(chunk), *buf = g_malloc(chunk);
+    int i, peer;
+
+    g_assert(chr);
+    peer = peer_unix_connect(path);
+    support_run_for(10);
+    test_fill_pattern(data, chunk, 5);
+
+    /* nobody reads: the socket fills, then the bounded queue, then drops */
+    for (i = 0; i < 160; i++) {
+        int n = qemu_chr_write(chr, data, chunk);
+
+        g_assert_cmpint(n, >=, 0);
+        accepted += n;
+    }
+    g_assert_cmpint(accepted, <, 160 * chunk);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 160 * chunk - accepted);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), >, 0);
+
+    /* the loop sleeps meanwhile: it neither spins nor blocks */
+    support_loop_stats_reset();
+    support_run_for(300);
+    g_assert_cmpint(support_loop_iterations(), <, 50);
+
+    /* the peer wakes up: it gets every accepted byte, no more */
+    socket_set_nonblock(peer);
+    for (;;) {
+        ssize_t n = read(peer, buf, chunk);
+
+        if (n > 0) {
+            got += n;
+            continue;
+        }
+        g_assert(n < 0 && errno == EAGAIN);
+        if (qemu_chr_queued_bytes(chr) == 0 &&
+            support_run_until(peer_drained, &peer, 50)) {
+            break;
+        }
+        support_run_for(1);
+    }
+    g_assert_cmpint(got, ==, accepted);
+    close(peer);
+    qemu_chr_close(chr);
+    g_free(data);
+    g_free(buf);
+    g_free(opts);
+    g_free(path);
+}
+
 /* ---- udp ---- */
 
 static int udp_peer(int *port)
@@ -1578,6 +1726,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/fd-passing", test_fd_passing);
     g_test_add_func("/char/socket/add-client", test_add_client);
     g_test_add_func("/char/socket/telnet/raw", test_telnet_raw);
+    g_test_add_func("/char/socket/telnet/output-escaping",
+                    test_telnet_output_escaping);
     g_test_add_func("/char/socket/telnet/busybox", test_telnet_busybox);
     g_test_add_func("/char/socket/nodelay", test_nodelay);
     g_test_add_func("/char/socket/to-range", test_to_range);
@@ -1585,6 +1735,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/cloexec", test_cloexec_all);
     g_test_add_func("/char/socket/errors", test_errors);
     g_test_add_func("/char/socket/slow-reader-64m", test_slow_reader_64m);
+    g_test_add_func("/char/socket/stalled-peer", test_stalled_peer);
     g_test_add_func("/char/udp/round-trip", test_udp_round_trip);
     g_test_add_func("/char/udp/socat", test_udp_socat);
     g_test_add_func("/char/udp/legacy", test_udp_legacy);
