@@ -2656,12 +2656,26 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
     struct stat st;
     int fd, err;
 
-    /* replace a stale socket, never a file that is something else */
+    /*
+     * Replace a stale socket, never a file that is something else, nor
+     * (unlike v0.15.0) the socket of a server that still listens there.
+     */
     if (lstat(path, &st) == 0) {
+        bool in_progress;
+
         if (!S_ISSOCK(st.st_mode)) {
             qemu_chr_open_error("path", "\"%s\" exists and is not a socket",
                                 path);
             return -EEXIST;
+        }
+        fd = sock_connect_nb(a, &in_progress);
+        if (fd >= 0 || fd == -EAGAIN) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            qemu_chr_open_error("path", "\"%s\" is in use by a listening "
+                                "server", path);
+            return -EADDRINUSE;
         }
         unlink(path);
     }

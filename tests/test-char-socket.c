@@ -1343,6 +1343,35 @@ static void test_errors(void)
         g_assert(g_str_has_prefix(err, cases[i].msg));
         g_free(err);
     }
+    /* a unix path where a server listens is not taken over */
+    {
+        char *live = tmp_path("live.sock");
+        int lfd = peer_unix_listen(live);
+        char *o = g_strdup_printf("socket,id=e20,path=%s,server,nowait",
+                                  live);
+        char *w = g_strdup_printf("chardev \"e20\": backend \"socket\": "
+                                  "path: \"%s\" is in use by a listening "
+                                  "server", live);
+        char *err = test_chr_open_error(o);
+        int c;
+
+        g_assert_cmpstr(err, ==, w);
+        /* and the server there still gets its clients */
+        c = peer_unix_connect(live);
+        g_assert_cmpint(c, >=, 0);
+        close(c);
+        g_free(err);
+        g_free(o);
+        g_free(w);
+        close(lfd);
+        /* once it is gone, its stale socket file is replaced */
+        o = g_strdup_printf("socket,id=e21,path=%s,server,nowait", live);
+        g_assert(test_chr_new(o));
+        qemu_chr_close(qemu_chr_find("e21"));
+        g_assert(access(live, F_OK) != 0);
+        g_free(o);
+        g_free(live);
+    }
     /* nothing failed open leaves an fd behind */
     g_assert_cmpint(support_count_open_fds(), ==, fds);
     /* the range case: every port in it busy */
