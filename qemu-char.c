@@ -133,6 +133,9 @@ struct CharBackendIO {
      */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
+    /* largest read; a backend may raise it above READ_BUF_LEN */
+    size_t read_max;
+    uint8_t *rbuf;              /* read buffer when read_max is raised */
     /* output accepted by qemu_chr_write() that the backend could not take */
     uint8_t *oq;
     size_t oq_head, oq_len, oq_size, oq_limit;
@@ -166,10 +169,19 @@ static void chr_io_hangup(CharBackendIO *io)
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
-    uint8_t buf[READ_BUF_LEN];
-    int len = MIN(io->max_size, (int)sizeof(buf));
+    uint8_t stack_buf[READ_BUF_LEN];
+    uint8_t *buf = stack_buf;
+    int len = MIN(io->max_size, READ_BUF_LEN);
     ssize_t n;
 
+    if (io->read_max > READ_BUF_LEN) {
+        /* per chardev: a nested main loop may read another chardev */
+        if (!io->rbuf) {
+            io->rbuf = qemu_malloc(io->read_max);
+        }
+        buf = io->rbuf;
+        len = MIN(io->max_size, (int)io->read_max);
+    }
     if (len <= 0 || io->fd_in < 0) {
         return;
     }
@@ -317,6 +329,7 @@ static void chr_io_free(CharDriverState *chr)
     io->oq_len = 0;
     chr_io_update(io);
     qemu_free(io->oq);
+    qemu_free(io->rbuf);
     qemu_free(io);
     chr->io = NULL;
 }
@@ -1873,6 +1886,1227 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 }
 
 /***********************************************************/
+/* socket helper: lookup, listen and connect that say what went wrong */
+
+/* One resolved peer or listen address. */
+typedef struct SockAddr {
+    int family;
+    socklen_t len;
+    struct sockaddr_storage ss;
+} SockAddr;
+
+/* Numeric "host:port", "[v6]:port" or the unix path, for messages. */
+static void sock_addr_str(const struct sockaddr *sa, socklen_t len,
+                          char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN + 1], serv[33];
+
+    if (sa->sa_family == AF_UNIX) {
+        snprintf(out, size, "%s", ((const struct sockaddr_un *)sa)->sun_path);
+        return;
+    }
+    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        snprintf(out, size, "?");
+        return;
+    }
+    snprintf(out, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+             host, serv);
+}
+
+static int sock_opts_family(QemuOpts *opts)
+{
+    /* ipv6 wins when both are set, as in v0.15.0 */
+    if (qemu_opt_get_bool(opts, "ipv6", 0)) {
+        return AF_INET6;
+    }
+    if (qemu_opt_get_bool(opts, "ipv4", 0)) {
+        return AF_INET;
+    }
+    return AF_UNSPEC;
+}
+
+/*
+ * Resolve host/port into *addrs (g_free it).  AI_ADDRCONFIG is not used:
+ * it hides ::1 on hosts whose only IPv6 address is the loopback one.
+ */
+static int sock_resolve(const char *host_opt, const char *host,
+                        const char *port, int family, int socktype,
+                        bool passive, SockAddr **addrs, int *nr)
+{
+    struct addrinfo hints, *res, *e;
+    int rc, n = 0;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = socktype;
+    hints.ai_flags = passive ? AI_PASSIVE : 0;
+    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
+    if (rc != 0) {
+        qemu_chr_open_error(host_opt, "cannot resolve \"%s\" port \"%s\": %s",
+                            host ? host : "", port,
+                            rc == EAI_SYSTEM ? strerror(errno)
+                                             : gai_strerror(rc));
+        return -EINVAL;
+    }
+    for (e = res; e; e = e->ai_next) {
+        n++;
+    }
+    *addrs = g_new0(SockAddr, n);
+    for (n = 0, e = res; e; e = e->ai_next) {
+        if (e->ai_addrlen > sizeof((*addrs)[n].ss)) {
+            continue;
+        }
+        (*addrs)[n].family = e->ai_family;
+        (*addrs)[n].len = e->ai_addrlen;
+        memcpy(&(*addrs)[n].ss, e->ai_addr, e->ai_addrlen);
+        n++;
+    }
+    freeaddrinfo(res);
+    *nr = n;
+    return 0;
+}
+
+static void sock_addr_set_port(SockAddr *a, int port)
+{
+    if (a->family == AF_INET6) {
+        ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+    } else if (a->family == AF_INET) {
+        ((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+    }
+}
+
+/* A unix socket address; false if the path does not fit. */
+static bool sock_unix_addr(const char *path, SockAddr *a)
+{
+    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
+
+    if (strlen(path) >= sizeof(un->sun_path)) {
+        return false;
+    }
+    memset(a, 0, sizeof(*a));
+    a->family = AF_UNIX;
+    a->len = sizeof(*un);
+    un->sun_family = AF_UNIX;
+    pstrcpy(un->sun_path, sizeof(un->sun_path), path);
+    return true;
+}
+
+/* Connect without blocking: fd (connected or in progress) or -errno. */
+static int sock_connect_nb(const SockAddr *a, bool *in_progress)
+{
+    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int err;
+
+    *in_progress = false;
+    if (fd < 0) {
+        return -errno;
+    }
+    socket_set_nonblock(fd);
+    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
+        return fd;
+    }
+    err = errno;
+    /* an interrupted non-blocking connect goes on in the background */
+    if (err == EINPROGRESS || err == EINTR) {
+        *in_progress = true;
+        return fd;
+    }
+    close(fd);
+    return -err;
+}
+
+/* Wait for a connect in progress; 0 or -errno.  Used at open time only. */
+static int sock_connect_wait(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    while (poll(&pfd, 1, -1) < 0) {
+        if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+        return -errno;
+    }
+    return -err;
+}
+
+/*
+ * Connect to the first address that answers, as v0.15.0 does at open time
+ * (open may block; the main loop never does).  fd or -errno, reported.
+ */
+static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
+{
+    char where[PATH_MAX + 16] = "?";
+    int i, fd = -ENOENT;
+
+    for (i = 0; i < nr; i++) {
+        bool in_progress;
+        int err;
+
+        fd = sock_connect_nb(&addrs[i], &in_progress);
+        if (fd >= 0 && in_progress) {
+            err = sock_connect_wait(fd);
+            if (err < 0) {
+                close(fd);
+                fd = err;
+            }
+        }
+        if (fd >= 0) {
+            return fd;
+        }
+        sock_addr_str((const struct sockaddr *)&addrs[i].ss, addrs[i].len,
+                      where, sizeof(where));
+    }
+    qemu_chr_open_error(opt, "cannot connect to %s: %s", where,
+                        strerror(-fd));
+    return fd;
+}
+
+/* One listening socket on exactly a; fd or -errno. */
+static int sock_bind_listen(const SockAddr *a)
+{
+    static const int on = 1, off;
+    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int err;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (a->family == AF_INET6) {
+        /* one socket for both families, as in v0.15.0 */
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    }
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+        listen(fd, 1) < 0) {
+        err = errno;
+        close(fd);
+        return -err;
+    }
+    socket_set_nonblock(fd);
+    return fd;
+}
+
+/*
+ * Listen on the first address of addrs that has a free port in
+ * [port, to] (to = 0: port only).  Returns the fd with *bound set to the
+ * address actually used, or -errno after reporting.  Unlike v0.15.0 the
+ * range ends at to (v0.15.0 also tries to + 1) and only a busy port moves
+ * on to the next one.
+ */
+static int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
+                            SockAddr *bound)
+{
+    char where[INET6_ADDRSTRLEN + 48] = "?";
+    int i, p, fd = -EADDRNOTAVAIL;
+    int last = to ? to : port;
+
+    for (i = 0; i < nr; i++) {
+        SockAddr a = addrs[i];
+
+        for (p = port; p <= last; p++) {
+            sock_addr_set_port(&a, p);
+            fd = sock_bind_listen(&a);
+            if (fd >= 0) {
+                *bound = a;
+                bound->len = sizeof(bound->ss);
+                getsockname(fd, (struct sockaddr *)&bound->ss, &bound->len);
+                return fd;
+            }
+            if (fd != -EADDRINUSE) {
+                break;
+            }
+        }
+        sock_addr_str((struct sockaddr *)&a.ss, a.len, where, sizeof(where));
+    }
+    if (last != port && fd == -EADDRINUSE) {
+        qemu_chr_open_error("to", "no free port in %d..%d (last tried %s): "
+                            "%s", port, last, where, strerror(-fd));
+    } else {
+        qemu_chr_open_error("port", "cannot listen on %s: %s", where,
+                            strerror(-fd));
+    }
+    return fd;
+}
+
+/* Parse a port number for to= ranges; -1 if it is not one. */
+static int sock_port_number(const char *str)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(str, &end, 10);
+    if (errno || end == str || *end || v < 0 || v > 65535) {
+        return -1;
+    }
+    return v;
+}
+
+/***********************************************************/
+/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
+
+/* Telnet commands (RFC 854) the server side understands. */
+#define TN_IAC   255
+#define TN_DONT  254
+#define TN_DO    253
+#define TN_WONT  252
+#define TN_WILL  251
+#define TN_SB    250
+#define TN_BREAK 243
+#define TN_SE    240
+
+enum {
+    TN_STATE_DATA,
+    TN_STATE_IAC,       /* got IAC */
+    TN_STATE_OPT,       /* got IAC WILL/WONT/DO/DONT, option byte next */
+    TN_STATE_SB,        /* inside a subnegotiation */
+    TN_STATE_SB_IAC,    /* IAC inside a subnegotiation */
+};
+
+/* Largest read from a connection in one main-loop callback. */
+#define SOCK_READ_MAX 65536
+
+/* fds one recvmsg() may bring; extra ones are closed at once */
+#define SOCK_MAX_MSGFDS 16
+
+typedef struct SocketCharDriver {
+    CharDriverState *chr;
+    int fd;                     /* the connection, -1 if none */
+    int listen_fd;              /* server socket, -1 for a client */
+    int connect_fd;             /* reconnect: connect() in progress */
+    bool is_unix;
+    bool is_telnet;
+    bool do_nodelay;
+    int telnet_state;
+    bool iac_owed;              /* the second IAC of a pair is not sent */
+    int msgfd;                  /* last fd received, not yet taken */
+    int64_t reconnect_ms;       /* 0: a lost peer stays lost */
+    QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
+    SockAddr *peers;            /* reconnect: where to connect */
+    int nr_peers;
+    int next_peer;
+    char *unlink_path;          /* our unix server socket, removed at close */
+    dev_t sock_dev;
+    ino_t sock_ino;
+} SocketCharDriver;
+
+static void tcp_chr_accept(void *opaque);
+static void tcp_chr_try_connect(CharDriverState *chr);
+
+/* send() without blocking: bytes sent, 0 if the socket is full, -1. */
+static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
+{
+    for (;;) {
+        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n >= 0) {
+            return n;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+/*
+ * Telnet data doubles every IAC byte (RFC 854), which v0.15.0 does not
+ * do: a 0xff from the guest would reach the client as a command.  When
+ * only the first IAC of a pair fits, the second is owed and goes out
+ * before anything else.
+ */
+static int tcp_chr_write_telnet(SocketCharDriver *s, const uint8_t *buf,
+                                int len)
+{
+    static const uint8_t iac = TN_IAC;
+    int done = 0;
+
+    if (s->iac_owed) {
+        int n = tcp_chr_send(s, &iac, 1);
+
+        if (n <= 0) {
+            return n;
+        }
+        s->iac_owed = false;
+    }
+    while (done < len) {
+        const uint8_t *p = memchr(buf + done, TN_IAC, len - done);
+        int seg = p ? p - (buf + done) + 1 : len - done;
+        int n = tcp_chr_send(s, buf + done, seg);
+
+        if (n <= 0) {
+            return done > 0 ? done : n;
+        }
+        done += n;
+        if (n < seg) {
+            break;
+        }
+        if (p && tcp_chr_send(s, &iac, 1) != 1) {
+            s->iac_owed = true;
+            break;
+        }
+    }
+    return done;
+}
+
+static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->fd < 0) {
+        /*
+         * Without a peer v0.15.0 discards.  A reconnecting client lets the
+         * core queue instead (bounded, drops counted) until it is back.
+         */
+        return s->reconnect_ms ? 0 : len;
+    }
+    if (s->is_telnet) {
+        return tcp_chr_write_telnet(s, buf, len);
+    }
+    /* on an error, the read side reports the hangup once input is read */
+    return tcp_chr_send(s, buf, len);
+}
+
+/*
+ * Strip telnet commands from buf in place; returns the data length.
+ * Unlike v0.15.0, two-byte commands (NOP, GA, ...) do not swallow the
+ * next data byte and subnegotiations are skipped whole.  Data before a
+ * BREAK reaches the frontend before the event does.
+ */
+static int tcp_chr_telnet_filter(CharDriverState *chr, SocketCharDriver *s,
+                                 uint8_t *buf, int len)
+{
+    int i, j = 0;
+
+    for (i = 0; i < len; i++) {
+        uint8_t c = buf[i];
+
+        switch (s->telnet_state) {
+        case TN_STATE_DATA:
+            if (c == TN_IAC) {
+                s->telnet_state = TN_STATE_IAC;
+            } else {
+                buf[j++] = c;
+            }
+            break;
+        case TN_STATE_IAC:
+            s->telnet_state = TN_STATE_DATA;
+            if (c == TN_IAC) {
+                buf[j++] = c;
+            } else if (c >= TN_WILL && c <= TN_DONT) {
+                /* WILL, WONT, DO, DONT: an option byte follows */
+                s->telnet_state = TN_STATE_OPT;
+            } else if (c == TN_SB) {
+                s->telnet_state = TN_STATE_SB;
+            } else if (c == TN_BREAK) {
+                if (j > 0) {
+                    qemu_chr_read(chr, buf, j);
+                    j = 0;
+                }
+                qemu_chr_event(chr, CHR_EVENT_BREAK);
+            }
+            break;
+        case TN_STATE_OPT:
+            s->telnet_state = TN_STATE_DATA;
+            break;
+        case TN_STATE_SB:
+            if (c == TN_IAC) {
+                s->telnet_state = TN_STATE_SB_IAC;
+            }
+            break;
+        case TN_STATE_SB_IAC:
+            s->telnet_state = c == TN_SE ? TN_STATE_DATA : TN_STATE_SB;
+            break;
+        }
+    }
+    return j;
+}
+
+/* Keep the last fd passed with SCM_RIGHTS; close any others. */
+static void tcp_chr_take_msgfds(SocketCharDriver *s, struct msghdr *msg)
+{
+    struct cmsghdr *cmsg;
+
+    for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+        int i, n;
+        int *fds;
+
+        if (cmsg->cmsg_level != SOL_SOCKET ||
+            cmsg->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        fds = (int *)CMSG_DATA(cmsg);
+        for (i = 0; i < n; i++) {
+            int fd;
+
+            memcpy(&fd, &fds[i], sizeof(fd));
+            if (fd < 0) {
+                continue;
+            }
+            if (s->msgfd >= 0) {
+                close(s->msgfd);
+            }
+            s->msgfd = fd;
+        }
+    }
+}
+
+static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
+{
+    SocketCharDriver *s = chr->opaque;
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(SOCK_MAX_MSGFDS * sizeof(int))];
+    } control;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n;
+
+    if (s->is_unix) {
+        msg.msg_control = &control;
+        msg.msg_controllen = sizeof(control);
+    }
+    /*
+     * Take what is queued now, no more: a large read would otherwise
+     * chase a peer that keeps writing tiny pieces, one per kernel buffer,
+     * and hold the main loop for milliseconds.
+     */
+    if (len > READ_BUF_LEN) {
+        int avail;
+
+        if (ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0 &&
+            (size_t)avail < len) {
+            iov.iov_len = avail;
+        }
+    }
+    do {
+        n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0 && s->is_unix) {
+        tcp_chr_take_msgfds(s, &msg);
+    }
+    if (n > 0 && s->is_telnet) {
+        n = tcp_chr_telnet_filter(chr, s, buf, n);
+        if (n == 0) {
+            errno = EAGAIN;
+            return -1;
+        }
+    }
+    return n;
+}
+
+static int tcp_chr_get_msgfd(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+    int fd = s->msgfd;
+
+    s->msgfd = -1;
+    return fd;
+}
+
+/* Output queued for a peer that is gone for good is lost: count it. */
+static void tcp_chr_drop_output(CharDriverState *chr)
+{
+    CharBackendIO *io = chr->io;
+    bool notify = io->want_write_ready;
+
+    io->dropped += io->oq_len;
+    io->oq_head = io->oq_len = 0;
+    io->want_write_ready = false;
+    /* a back-pressured writer must not wait for a peer that left */
+    if (notify && chr->chr_write_ready) {
+        chr->chr_write_ready(chr->write_ready_opaque);
+    }
+}
+
+static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
+{
+    qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
+}
+
+/* The peer left (end of file or error, after all input was read). */
+static void tcp_chr_hangup(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    chr_io_set_fds(chr, -1, -1);
+    close(s->fd);
+    s->fd = -1;
+    s->telnet_state = TN_STATE_DATA;
+    s->iac_owed = false;
+    if (s->msgfd >= 0) {
+        close(s->msgfd);
+        s->msgfd = -1;
+    }
+    if (s->listen_fd >= 0) {
+        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+    }
+    if (s->reconnect_ms) {
+        s->next_peer = 0;
+        tcp_chr_schedule(s, s->reconnect_ms);
+    }
+    qemu_chr_event(chr, CHR_EVENT_CLOSED);
+    if (!s->reconnect_ms) {
+        tcp_chr_drop_output(chr);
+    }
+}
+
+static void tcp_chr_set_connected(CharDriverState *chr, int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+    static const int on = 1;
+
+    qemu_set_cloexec(fd);
+    socket_set_nonblock(fd);
+    if (s->do_nodelay) {
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    }
+    s->fd = fd;
+    if (s->listen_fd >= 0) {
+        /* one client at a time; the next waits in the backlog */
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+    }
+    chr_io_set_fds(chr, fd, fd);
+    qemu_chr_generic_open(chr);
+}
+
+static int tcp_chr_add_client(CharDriverState *chr, int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->fd >= 0 || s->connect_fd >= 0) {
+        return -1;
+    }
+    if (s->timer && s->reconnect_ms) {
+        qemu_del_timer(s->timer);
+    }
+    tcp_chr_set_connected(chr, fd);
+    return 0;
+}
+
+/* The option bytes v0.15.0 sends: binary, no echo, char-at-a-time. */
+static void tcp_chr_telnet_init(int fd)
+{
+    static const uint8_t neg[] = {
+        TN_IAC, TN_WILL, 1,     /* echo */
+        TN_IAC, TN_WILL, 3,     /* suppress go-ahead */
+        TN_IAC, TN_WILL, 0,     /* binary */
+        TN_IAC, TN_DO, 0,       /* binary */
+    };
+
+    /* a fresh socket has room for these few bytes; errors show on read */
+    if (send(fd, neg, sizeof(neg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        return;
+    }
+}
+
+/*
+ * Take one pending connection: 1 if taken, 0 if none is pending, -errno
+ * if accept() failed for another reason (then watching the listening
+ * socket would spin, so it pauses for a second).
+ */
+static int tcp_chr_accept_one(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+    int fd, err;
+
+    do {
+        fd = qemu_accept(s->listen_fd, NULL, NULL);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        err = errno;
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) {
+            return 0;
+        }
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        tcp_chr_schedule(s, 1000);
+        return -err;
+    }
+    if (s->is_telnet) {
+        tcp_chr_telnet_init(fd);
+    }
+    tcp_chr_set_connected(chr, fd);
+    return 1;
+}
+
+static void tcp_chr_accept(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    int ret = tcp_chr_accept_one(chr);
+
+    if (ret < 0) {
+        error_report("chardev \"%s\": accept: %s; retrying in a second",
+                     chr->label ? chr->label : "?", strerror(-ret));
+    }
+}
+
+static void tcp_chr_connect_done(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
+    int fd = s->connect_fd;
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    qemu_set_fd_handler(fd, NULL, NULL, NULL);
+    s->connect_fd = -1;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+        err = errno;
+    }
+    if (err == 0) {
+        tcp_chr_set_connected(chr, fd);
+        return;
+    }
+    close(fd);
+    tcp_chr_try_connect(chr);
+}
+
+/* Reconnect: try the next address without blocking, else wait a while. */
+static void tcp_chr_try_connect(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    while (s->next_peer < s->nr_peers) {
+        bool in_progress;
+        int fd = sock_connect_nb(&s->peers[s->next_peer++], &in_progress);
+
+        if (fd < 0) {
+            continue;
+        }
+        if (!in_progress) {
+            tcp_chr_set_connected(chr, fd);
+            return;
+        }
+        s->connect_fd = fd;
+        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
+        return;
+    }
+    s->next_peer = 0;
+    tcp_chr_schedule(s, s->reconnect_ms);
+}
+
+static void tcp_chr_timer(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->listen_fd >= 0) {
+        if (s->fd < 0) {
+            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        }
+        return;
+    }
+    if (s->fd < 0 && s->connect_fd < 0) {
+        tcp_chr_try_connect(chr);
+    }
+}
+
+static void tcp_chr_close(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+    struct stat st;
+
+    if (s->timer) {
+        qemu_del_timer(s->timer);
+        qemu_free_timer(s->timer);
+    }
+    if (s->connect_fd >= 0) {
+        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
+        close(s->connect_fd);
+    }
+    if (s->fd >= 0) {
+        close(s->fd);
+    }
+    if (s->listen_fd >= 0) {
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        close(s->listen_fd);
+    }
+    /* v0.15.0 leaves the socket file behind; remove it if still ours */
+    if (s->unlink_path && stat(s->unlink_path, &st) == 0 &&
+        st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
+        unlink(s->unlink_path);
+    }
+    if (s->msgfd >= 0) {
+        close(s->msgfd);
+    }
+    g_free(s->unlink_path);
+    g_free(s->peers);
+    qemu_free(s);
+}
+
+static const CharDriverOps socket_ops = {
+    .chr_write = tcp_chr_write,
+    .get_msgfd = tcp_chr_get_msgfd,
+    .chr_add_client = tcp_chr_add_client,
+    .chr_close = tcp_chr_close,
+};
+
+/* Bind and listen on a unix path; fd or -errno, reported. */
+static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
+                            const char *path)
+{
+    struct stat st;
+    int fd, err;
+
+    /*
+     * Replace a stale socket, never a file that is something else, nor
+     * (unlike v0.15.0) the socket of a server that still listens there.
+     */
+    if (lstat(path, &st) == 0) {
+        bool in_progress;
+
+        if (!S_ISSOCK(st.st_mode)) {
+            qemu_chr_open_error("path", "\"%s\" exists and is not a socket",
+                                path);
+            return -EEXIST;
+        }
+        fd = sock_connect_nb(a, &in_progress);
+        if (fd >= 0 || fd == -EAGAIN) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            qemu_chr_open_error("path", "\"%s\" is in use by a listening "
+                                "server", path);
+            return -EADDRINUSE;
+        }
+        unlink(path);
+    }
+    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        err = errno;
+        qemu_chr_open_error("path", "socket: %s", strerror(err));
+        return -err;
+    }
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+        listen(fd, 1) < 0) {
+        err = errno;
+        close(fd);
+        qemu_chr_open_error("path", "cannot listen on \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    if (stat(path, &st) == 0) {
+        s->unlink_path = g_strdup(path);
+        s->sock_dev = st.st_dev;
+        s->sock_ino = st.st_ino;
+    }
+    socket_set_nonblock(fd);
+    return fd;
+}
+
+/* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
+static char *sock_unix_tmp_path(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *path = g_strdup_printf("%s/qemu-socket-XXXXXX",
+                                 tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(path);
+
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    return path;
+}
+
+/* Wait for the first client (server,wait): blocking, before startup. */
+static int tcp_chr_wait_client(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+    struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
+    int ret = 0;
+
+    printf("QEMU waiting for connection on: %s\n", chr->filename);
+    fflush(stdout);
+    while (ret == 0) {
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+            ret = -errno;
+            break;
+        }
+        ret = tcp_chr_accept_one(chr);
+    }
+    if (ret < 0) {
+        qemu_chr_open_error("wait", "waiting for a client: %s",
+                            strerror(-ret));
+        return ret;
+    }
+    return 0;
+}
+
+/* unix: the address of path (made up for an empty server path). */
+static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
+                             bool is_listen, char **path, SockAddr **addrs)
+{
+    const char *opt_path = qemu_opt_get(opts, "path");
+
+    if (*opt_path == '\0' && !is_listen) {
+        qemu_chr_open_error("path", "empty (a unix socket needs "
+                            "path=<socket file>)");
+        return -EINVAL;
+    }
+    *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
+    *addrs = g_new0(SockAddr, 1);
+    if (!sock_unix_addr(*path, *addrs)) {
+        qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
+                            "\"%s\"", strlen(*path),
+                            sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+                            *path);
+        return -ENAMETOOLONG;
+    }
+    chr->filename = g_strdup_printf("unix:%s%s", *path,
+                                    is_listen ? ",server" : "");
+    return 0;
+}
+
+/*
+ * tcp: check host/port/to, resolve, and for a server listen at once
+ * (s->listen_fd), so that "info chardev" can name the port really used.
+ */
+static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
+                              bool is_listen, SockAddr **addrs, int *nr)
+{
+    SocketCharDriver *s = chr->opaque;
+    const char *host = qemu_opt_get(opts, "host");
+    const char *port = qemu_opt_get(opts, "port");
+    const char *prefix = qemu_opt_get_bool(opts, "telnet", 0) ? "telnet"
+                                                               : "tcp";
+    int to = qemu_opt_get_number(opts, "to", 0);
+    char nhost[INET6_ADDRSTRLEN + 1], nport[33];
+    SockAddr bound;
+    int pnum, fd, ret;
+
+    if (!port || !*port) {
+        if (host) {
+            qemu_chr_open_error("port", "missing (tcp needs port=<port>)");
+        } else {
+            qemu_chr_open_error("path", "missing (socket needs path=<unix "
+                                "socket> or host=/port=)");
+        }
+        return -EINVAL;
+    }
+    if (!is_listen && (!host || !*host)) {
+        qemu_chr_open_error("host", "missing (a client needs the host to "
+                            "connect to)");
+        return -EINVAL;
+    }
+    pnum = sock_port_number(port);
+    if (is_listen && to) {
+        if (pnum < 0) {
+            qemu_chr_open_error("to", "needs a numeric port, not \"%s\"",
+                                port);
+            return -EINVAL;
+        }
+        if (to < pnum || to > 65535) {
+            qemu_chr_open_error("to", "%d is not a port in %d..65535", to,
+                                pnum);
+            return -EINVAL;
+        }
+    }
+    ret = sock_resolve("host", host, port, sock_opts_family(opts),
+                       SOCK_STREAM, is_listen, addrs, nr);
+    if (ret < 0) {
+        return ret;
+    }
+    if (!is_listen) {
+        chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
+        return 0;
+    }
+    if (pnum < 0) {
+        /* a service name: its number came from the lookup */
+        SockAddr *a = &(*addrs)[0];
+
+        pnum = ntohs(a->family == AF_INET6 ?
+                     ((struct sockaddr_in6 *)&a->ss)->sin6_port :
+                     ((struct sockaddr_in *)&a->ss)->sin_port);
+    }
+    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound);
+    if (fd < 0) {
+        return fd;
+    }
+    s->listen_fd = fd;
+    /* the address really used, bare as v0.15.0 shows it */
+    if (getnameinfo((struct sockaddr *)&bound.ss, bound.len, nhost,
+                    sizeof(nhost), nport, sizeof(nport),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        pstrcpy(nhost, sizeof(nhost), host ? host : "");
+        pstrcpy(nport, sizeof(nport), port);
+    }
+    chr->filename = g_strdup_printf("%s:%s:%s,server", prefix, nhost, nport);
+    return 0;
+}
+
+static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
+{
+    bool is_listen = qemu_opt_get_bool(opts, "server", 0);
+    bool is_wait = qemu_opt_get_bool(opts, "wait", 1);
+    bool nodelay = !qemu_opt_get_bool(opts, "delay", 1);
+    int64_t reconnect = qemu_opt_get_number(opts, "reconnect", 0);
+    SocketCharDriver *s = qemu_mallocz(sizeof(*s));
+    CharDriverState *chr = qemu_chr_alloc(&socket_ops, s);
+    SockAddr *addrs = NULL;
+    char *path = NULL;
+    int nr = 1, fd, ret;
+
+    s->chr = chr;
+    s->fd = s->listen_fd = s->connect_fd = s->msgfd = -1;
+    s->is_unix = qemu_opt_get(opts, "path") != NULL;
+    /* v0.15.0 strips telnet commands only on the server side */
+    s->is_telnet = qemu_opt_get_bool(opts, "telnet", 0) && is_listen;
+    /* v0.15.0 forces nodelay on clients; delay= now counts for both */
+    s->do_nodelay = nodelay && !s->is_unix;
+    chr->io->recv = tcp_chr_recv;
+    chr->io->hangup = tcp_chr_hangup;
+    /* a socket delivers as much per wakeup as the frontend takes */
+    chr->io->read_max = SOCK_READ_MAX;
+
+    if (reconnect && is_listen) {
+        qemu_chr_open_error("reconnect", "only for clients; a server "
+                            "listens again by itself");
+        ret = -EINVAL;
+        goto fail;
+    }
+    if (reconnect > 86400 * 365) {
+        qemu_chr_open_error("reconnect", "%" PRId64 " is not a number of "
+                            "seconds (0 = off)", reconnect);
+        ret = -EINVAL;
+        goto fail;
+    }
+    s->reconnect_ms = reconnect * 1000;
+    if (s->reconnect_ms || is_listen) {
+        s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
+    }
+
+    if (s->is_unix) {
+        ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
+    } else {
+        ret = tcp_chr_inet_setup(chr, opts, is_listen, &addrs, &nr);
+    }
+    if (ret < 0) {
+        goto fail;
+    }
+
+    if (is_listen) {
+        if (s->is_unix) {
+            fd = sock_listen_unix(s, addrs, path);
+            if (fd < 0) {
+                ret = fd;
+                goto fail;
+            }
+            s->listen_fd = fd;
+        }
+        if (is_wait) {
+            ret = tcp_chr_wait_client(chr);
+            if (ret < 0) {
+                goto fail;
+            }
+        } else {
+            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        }
+    } else if (s->reconnect_ms) {
+        /* even the first attempt runs in the background */
+        s->peers = addrs;
+        s->nr_peers = nr;
+        addrs = NULL;
+        tcp_chr_try_connect(chr);
+    } else {
+        fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
+        if (fd < 0) {
+            ret = fd;
+            goto fail;
+        }
+        tcp_chr_set_connected(chr, fd);
+    }
+    g_free(addrs);
+    g_free(path);
+    *_chr = chr;
+    return 0;
+
+fail:
+    g_free(addrs);
+    g_free(path);
+    /* the chardev never opened: no events, just free it */
+    qemu_chr_close(chr);
+    return ret;
+}
+
+/***********************************************************/
+/* udp backend: datagrams to a remote host/port */
+
+/* Largest datagram payload; one such may be split over several reads. */
+#define UDP_MAX_PAYLOAD 65536
+/* Largest datagram sent in one go (fits IPv4 and IPv6 limits). */
+#define UDP_MAX_SEND 65000
+
+typedef struct UdpCharDriver {
+    int fd;
+    /*
+     * The datagram at the head of the socket queue, peeked but still
+     * queued: the frontend may take it in pieces, and the fd stays
+     * readable until the last piece is delivered and it is dequeued.
+     */
+    uint8_t *buf;
+    int len, off;
+} UdpCharDriver;
+
+static bool udp_transient_error(int err)
+{
+    /* ICMP errors from earlier datagrams: the next one may get through */
+    return err == ECONNREFUSED || err == EHOSTUNREACH ||
+           err == ENETUNREACH || err == EINTR;
+}
+
+static int udp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    UdpCharDriver *s = chr->opaque;
+    int retries = 2;
+
+    while (retries-- > 0) {
+        ssize_t n = send(s->fd, buf, MIN(len, UDP_MAX_SEND), MSG_DONTWAIT);
+
+        if (n >= 0) {
+            return n;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+            return 0;
+        }
+        if (!udp_transient_error(errno)) {
+            return -1;
+        }
+    }
+    /* nobody listens right now: a datagram is simply lost */
+    return MIN(len, UDP_MAX_SEND);
+}
+
+static ssize_t udp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
+{
+    UdpCharDriver *s = chr->opaque;
+    size_t n;
+
+    if (s->len == 0) {
+        ssize_t got = recv(s->fd, s->buf, UDP_MAX_PAYLOAD, MSG_PEEK);
+
+        if (got < 0) {
+            if (udp_transient_error(errno)) {
+                errno = EAGAIN;
+            }
+            return -1;
+        }
+        if (got == 0) {
+            /* an empty datagram carries nothing: dequeue it */
+            recv(s->fd, s->buf, 1, 0);
+            errno = EAGAIN;
+            return -1;
+        }
+        s->len = got;
+        s->off = 0;
+    }
+    n = MIN(len, (size_t)(s->len - s->off));
+    memcpy(buf, s->buf + s->off, n);
+    s->off += n;
+    if (s->off == s->len) {
+        /* all of it delivered: now take it off the queue */
+        recv(s->fd, s->buf, 1, 0);
+        s->len = s->off = 0;
+    }
+    return n;
+}
+
+static void udp_chr_close(CharDriverState *chr)
+{
+    UdpCharDriver *s = chr->opaque;
+
+    if (s->fd >= 0) {
+        close(s->fd);
+    }
+    qemu_free(s->buf);
+    qemu_free(s);
+}
+
+static const CharDriverOps udp_ops = {
+    .chr_write = udp_chr_write,
+    .chr_close = udp_chr_close,
+};
+
+static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
+{
+    static const int on = 1;
+    const char *host = qemu_opt_get(opts, "host");
+    const char *port = qemu_opt_get(opts, "port");
+    const char *laddr = qemu_opt_get(opts, "localaddr");
+    const char *lport = qemu_opt_get(opts, "localport");
+    UdpCharDriver *s = qemu_mallocz(sizeof(*s));
+    CharDriverState *chr = qemu_chr_alloc(&udp_ops, s);
+    SockAddr *peer = NULL, *local = NULL;
+    char where[INET6_ADDRSTRLEN + 48];
+    int nr, ret;
+
+    s->fd = -1;
+    chr->io->recv = udp_chr_recv;
+    if (!port || !*port) {
+        qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
+        ret = -EINVAL;
+        goto fail;
+    }
+    /* as v0.15.0: no host means this machine */
+    ret = sock_resolve("host", host && *host ? host : "localhost", port,
+                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &nr);
+    if (ret < 0) {
+        goto fail;
+    }
+    ret = sock_resolve("localaddr", laddr, lport && *lport ? lport : "0",
+                       peer[0].family, SOCK_DGRAM, true, &local, &nr);
+    if (ret < 0) {
+        goto fail;
+    }
+    s->fd = qemu_socket(peer[0].family, SOCK_DGRAM, 0);
+    if (s->fd < 0) {
+        ret = -errno;
+        qemu_chr_open_error("host", "socket: %s", strerror(-ret));
+        goto fail;
+    }
+    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(s->fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
+        ret = -errno;
+        sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
+                      sizeof(where));
+        qemu_chr_open_error(lport ? "localport" : "localaddr",
+                            "cannot bind to %s: %s", where, strerror(-ret));
+        goto fail;
+    }
+    if (connect(s->fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
+        ret = -errno;
+        sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
+                      sizeof(where));
+        qemu_chr_open_error("host", "cannot send to %s: %s", where,
+                            strerror(-ret));
+        goto fail;
+    }
+    socket_set_nonblock(s->fd);
+    s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
+    chr_io_set_fds(chr, s->fd, s->fd);
+    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
+    qemu_chr_generic_open(chr);
+    g_free(peer);
+    g_free(local);
+    *_chr = chr;
+    return 0;
+
+fail:
+    g_free(peer);
+    g_free(local);
+    qemu_chr_close(chr);
+    return ret;
+}
+
+/***********************************************************/
 /* memory chardev: output collected for monitor command passthrough */
 
 /* Bound on collected output; monitor replies are far smaller. */
@@ -2139,6 +3373,8 @@ static const CharBackendEntry backend_table[] = {
     { .name = "parport",   .open = qemu_chr_open_pp },
     { .name = "file",      .open = qemu_chr_open_file_out },
     { .name = "pipe",      .open = qemu_chr_open_pipe },
+    { .name = "socket",    .open = qemu_chr_open_socket },
+    { .name = "udp",       .open = qemu_chr_open_udp },
 #ifdef CONFIG_SPICE
     { .name = "spicevmc",  .open = qemu_chr_open_spice },
     { .name = "spiceport", .open = qemu_chr_open_spice_port },

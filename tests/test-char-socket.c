@@ -1,0 +1,1777 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of the socket and udp chardev backends against real peers. */
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "qemu-objects.h"
+#include "qemu_socket.h"
+#include "support-test.h"
+#include "char-test-util.h"
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <sys/resource.h>
+
+static char *tmpdir;
+
+static char *tmp_path(const char *name)
+{
+    return g_strdup_printf("%s/%s", tmpdir, name);
+}
+
+/* ---- peers ---- */
+
+/* A port that was free a moment ago (good enough on a test machine). */
+static int free_tcp_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int port;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static int peer_tcp_listen(const char *host, int port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+    char serv[16];
+    int fd, on = 1;
+
+    snprintf(serv, sizeof(serv), "%d", port);
+    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
+    g_assert_cmpint(listen(fd, 4), ==, 0);
+    freeaddrinfo(res);
+    return fd;
+}
+
+static int peer_tcp_connect(const char *host, int port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+    char serv[16];
+    int fd;
+
+    snprintf(serv, sizeof(serv), "%d", port);
+    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+static int peer_unix_connect(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
+    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int peer_unix_listen(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
+    unlink(path);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
+    g_assert_cmpint(listen(fd, 4), ==, 0);
+    return fd;
+}
+
+static int peer_accept(int lfd)
+{
+    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+    /* the chardev connects from the main loop or from its open */
+    if (poll(&pfd, 1, 5000) != 1) {
+        return -1;
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/* Nothing arrives on fd within ms. */
+static bool peer_quiet(int fd, int ms)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, ms) == 0;
+}
+
+/*
+ * Frontend -> peer and peer -> frontend with a fresh pattern each way,
+ * in pieces small enough for the socket buffers (the test is one thread).
+ */
+static void ping_pong(TestFrontend *fe, int peer, size_t len)
+{
+    uint8_t *out = g_malloc(len), *in = g_malloc(len);
+    size_t base = fe->input->len;
+    size_t off, n;
+
+    test_fill_pattern(out, len, len);
+    for (off = 0; off < len; off += n) {
+        n = MIN(len - off, 32768);
+        g_assert_cmpint(qemu_chr_write(fe->chr, out + off, n), ==, n);
+        support_run_for(1);
+        g_assert(test_read_full(peer, in + off, n, 5000));
+    }
+    g_assert(memcmp(in, out, len) == 0);
+
+    test_fill_pattern(out, len, len + 1);
+    for (off = 0; off < len; off += n) {
+        n = MIN(len - off, 32768);
+        g_assert(test_write_full(peer, out + off, n, 5000));
+        g_assert(test_fe_wait_input(fe, base + off + n, 5000));
+    }
+    g_assert(memcmp(fe->input->data + base, out, len) == 0);
+    g_free(out);
+    g_free(in);
+}
+
+static void chr_close_fe(TestFrontend *fe)
+{
+    CharDriverState *chr = fe->chr;
+
+    test_fe_detach(fe);
+    qemu_chr_close(chr);
+}
+
+/* ---- tcp and unix, both roles ---- */
+
+static void server_pingpong(const char *opts_fmt, const char *host,
+                            const char *unix_path)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf(opts_fmt, unix_path ? unix_path : host,
+                                 port);
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    int peer;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    support_run_for(10);
+    g_assert_cmpint(fe.nr_events, ==, 0);
+
+    peer = unix_path ? peer_unix_connect(unix_path)
+                     : peer_tcp_connect(host, port);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    ping_pong(&fe, peer, 5);
+    ping_pong(&fe, peer, 200000);
+
+    close(peer);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    g_assert_cmpint(fe.events[0], ==, CHR_EVENT_OPENED);
+    g_assert_cmpint(fe.events[1], ==, CHR_EVENT_CLOSED);
+    chr_close_fe(&fe);
+    g_free(opts);
+}
+
+static void test_tcp_server(void)
+{
+    server_pingpong("socket,id=ts,host=%s,port=%d,server,nowait",
+                    "127.0.0.1", NULL);
+}
+
+static void test_tcp6_server(void)
+{
+    server_pingpong("socket,id=ts6,host=%s,port=%d,server,nowait,ipv6",
+                    "::1", NULL);
+}
+
+static void test_unix_server(void)
+{
+    char *path = tmp_path("us.sock");
+    char *opts = g_strdup_printf("socket,id=us,path=%s,server,nowait",
+                                 path);
+
+    server_pingpong(opts, NULL, path);
+    /* the socket file goes away with the chardev */
+    g_assert(access(path, F_OK) != 0);
+    g_free(opts);
+    g_free(path);
+}
+
+static void client_pingpong(int lfd, const char *opts)
+{
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    int peer;
+
+    g_assert(chr);
+    peer = peer_accept(lfd);
+    g_assert_cmpint(peer, >=, 0);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    ping_pong(&fe, peer, 3);
+    ping_pong(&fe, peer, 300000);
+
+    /* the server goes away: CLOSED, and writes are simply discarded */
+    close(peer);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"x", 1), ==, 1);
+    chr_close_fe(&fe);
+}
+
+static void test_tcp_client(void)
+{
+    int port = free_tcp_port();
+    int lfd = peer_tcp_listen("127.0.0.1", port);
+    char *opts = g_strdup_printf("socket,id=tc,host=127.0.0.1,port=%d",
+                                 port);
+
+    client_pingpong(lfd, opts);
+    close(lfd);
+    g_free(opts);
+}
+
+static void test_tcp6_client(void)
+{
+    int port = free_tcp_port();
+    int lfd = peer_tcp_listen("::1", port);
+    char *opts = g_strdup_printf("socket,id=tc6,host=::1,port=%d", port);
+
+    client_pingpong(lfd, opts);
+    close(lfd);
+    g_free(opts);
+}
+
+static void test_unix_client(void)
+{
+    char *path = tmp_path("uc.sock");
+    int lfd = peer_unix_listen(path);
+    char *opts = g_strdup_printf("socket,id=uc,path=%s", path);
+
+    client_pingpong(lfd, opts);
+    close(lfd);
+    unlink(path);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- socat as the peer ---- */
+
+typedef struct {
+    GPid pid;
+    int in, out;            /* its stdin (we write), its stdout (we read) */
+} Child;
+
+static void child_spawn(Child *c, const char *const *argv)
+{
+    GError *err = NULL;
+    gboolean ok;
+
+    ok = g_spawn_async_with_pipes(NULL, (gchar **)argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD |
+                                  G_SPAWN_SEARCH_PATH |
+                                  G_SPAWN_STDERR_TO_DEV_NULL,
+                                  NULL, NULL, &c->pid, &c->in, &c->out,
+                                  NULL, &err);
+    g_assert_no_error(err);
+    g_assert(ok);
+}
+
+static void child_finish(Child *c)
+{
+    int status;
+
+    if (c->in >= 0) {
+        close(c->in);
+    }
+    close(c->out);
+    kill(c->pid, SIGTERM);
+    waitpid(c->pid, &status, 0);
+    g_spawn_close_pid(c->pid);
+}
+
+/* The child's stdout and stdin as the two ends of one conversation. */
+static void socat_exchange(TestFrontend *fe, Child *c)
+{
+    uint8_t buf[16];
+
+    g_assert_cmpint(qemu_chr_write(fe->chr, (const uint8_t *)"to-socat", 8),
+                    ==, 8);
+    support_run_for(1);
+    g_assert(test_read_full(c->out, buf, 8, 5000));
+    g_assert(memcmp(buf, "to-socat", 8) == 0);
+    g_assert(test_write_full(c->in, "from-socat", 10, 5000));
+    g_assert(test_fe_wait_input(fe, 10, 5000));
+    g_assert(memcmp(fe->input->data, "from-socat", 10) == 0);
+}
+
+static void test_socat_tcp_server(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=sts,host=127.0.0.1,port=%d,"
+                                 "server,nowait", port);
+    char *addr = g_strdup_printf("TCP:127.0.0.1:%d", port);
+    const char *argv[] = { "socat", "-", addr, NULL };
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    Child c;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    child_spawn(&c, argv);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    socat_exchange(&fe, &c);
+    /* socat ends the connection when its stdin ends */
+    close(c.in);
+    c.in = -1;
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    child_finish(&c);
+    chr_close_fe(&fe);
+    g_free(addr);
+    g_free(opts);
+}
+
+static void test_socat_unix_client(void)
+{
+    char *path = tmp_path("socat.sock");
+    char *opts = g_strdup_printf("socket,id=suc,path=%s", path);
+    char *addr = g_strdup_printf("UNIX-LISTEN:%s", path);
+    const char *argv[] = { "socat", addr, "-", NULL };
+    CharDriverState *chr = NULL;
+    TestFrontend fe;
+    Child c;
+    int i;
+
+    child_spawn(&c, argv);
+    /* socat needs a moment to listen */
+    for (i = 0; i < 500 && access(path, F_OK) != 0; i++) {
+        g_usleep(10000);
+    }
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    socat_exchange(&fe, &c);
+    child_finish(&c);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    chr_close_fe(&fe);
+    unlink(path);
+    g_free(addr);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- server,wait ---- */
+
+/* Capture what open prints on stdout. */
+static CharDriverState *open_capturing_stdout(const char *opts, char **out)
+{
+    char *file = tmp_path("stdout.txt");
+    int fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int saved;
+    CharDriverState *chr;
+
+    fflush(stdout);
+    saved = dup(1);
+    dup2(fd, 1);
+    chr = test_chr_new(opts);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(fd);
+    g_assert(g_file_get_contents(file, out, NULL, NULL));
+    unlink(file);
+    g_free(file);
+    return chr;
+}
+
+static void test_server_wait_socat(void)
+{
+    char *path = tmp_path("wait.sock");
+    char *opts = g_strdup_printf("socket,id=sw,path=%s,server", path);
+    char *addr = g_strdup_printf("UNIX-CONNECT:%s,retry=100,interval=0.05",
+                                 path);
+    const char *argv[] = { "socat", "-", addr, NULL };
+    char *expect = g_strdup_printf("QEMU waiting for connection on: "
+                                   "unix:%s,server\n", path);
+    CharDriverState *chr;
+    TestFrontend fe;
+    char *out;
+    Child c;
+
+    /* the client starts first and retries until the server listens */
+    child_spawn(&c, argv);
+    chr = open_capturing_stdout(opts, &out);
+    g_assert(chr);
+    g_assert_cmpstr(out, ==, expect);
+    /* open returned only with the client there: OPENED is pending */
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
+    socat_exchange(&fe, &c);
+    child_finish(&c);
+    chr_close_fe(&fe);
+    g_free(out);
+    g_free(expect);
+    g_free(addr);
+    g_free(opts);
+    g_free(path);
+}
+
+typedef struct {
+    int port;
+    int fd;
+} WaitClient;
+
+static gpointer wait_client_thread(gpointer opaque)
+{
+    WaitClient *w = opaque;
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        w->fd = peer_tcp_connect("127.0.0.1", w->port);
+        if (w->fd >= 0) {
+            break;
+        }
+        g_usleep(10000);
+    }
+    return NULL;
+}
+
+static void test_server_wait_tcp(void)
+{
+    WaitClient w = { .port = free_tcp_port(), .fd = -1 };
+    char *opts = g_strdup_printf("socket,id=swt,host=127.0.0.1,port=%d,"
+                                 "server", w.port);
+    char *expect = g_strdup_printf("QEMU waiting for connection on: "
+                                   "tcp:127.0.0.1:%d,server\n", w.port);
+    GThread *t = g_thread_new("client", wait_client_thread, &w);
+    CharDriverState *chr;
+    TestFrontend fe;
+    char *out;
+
+    chr = open_capturing_stdout(opts, &out);
+    g_thread_join(t);
+    g_assert(chr);
+    g_assert_cmpstr(out, ==, expect);
+    g_assert_cmpint(w.fd, >=, 0);
+    /* "info chardev" shows the same name */
+    g_assert(strncmp(chr->filename, expect + 32, strlen(expect) - 33) == 0);
+    g_assert_cmpint(strlen(chr->filename), ==, strlen(expect) - 33);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
+    ping_pong(&fe, w.fd, 100);
+    close(w.fd);
+    chr_close_fe(&fe);
+    g_free(out);
+    g_free(expect);
+    g_free(opts);
+}
+
+static void test_server_nowait_silent(void)
+{
+    char *path = tmp_path("nowait.sock");
+    char *opts = g_strdup_printf("socket,id=snw,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr;
+    char *out;
+
+    chr = open_capturing_stdout(opts, &out);
+    g_assert(chr);
+    g_assert_cmpstr(out, ==, "");
+    qemu_chr_close(chr);
+    g_free(out);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- one client at a time ---- */
+
+static void test_second_client_waits(void)
+{
+    char *path = tmp_path("two.sock");
+    char *opts = g_strdup_printf("socket,id=two,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    int a, b;
+    uint8_t buf[8];
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    a = peer_unix_connect(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    b = peer_unix_connect(path);
+    g_assert_cmpint(b, >=, 0);
+    g_assert(test_write_full(b, "B", 1, 1000));
+
+    /* b is queued: its byte does not arrive, output goes to a only */
+    support_run_for(100);
+    g_assert_cmpint(fe.input->len, ==, 0);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"1", 1), ==, 1);
+    support_run_for(1);
+    g_assert(test_read_full(a, buf, 1, 1000));
+    g_assert(buf[0] == '1');
+    g_assert(peer_quiet(b, 50));
+
+    /* a leaves: CLOSED, then b is taken and its byte arrives */
+    close(a);
+    g_assert(test_fe_wait_input(&fe, 1, 5000));
+    g_assert(fe.input->data[0] == 'B');
+    g_assert_cmpint(fe.nr_events, ==, 3);
+    g_assert_cmpint(fe.events[1], ==, CHR_EVENT_CLOSED);
+    g_assert_cmpint(fe.events[2], ==, CHR_EVENT_OPENED);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"2", 1), ==, 1);
+    support_run_for(1);
+    g_assert(test_read_full(b, buf, 1, 1000));
+    g_assert(buf[0] == '2');
+
+    /* b leaves: the server listens again for a third client */
+    close(b);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    support_run_for(10);
+    a = peer_unix_connect(path);
+    g_assert_cmpint(a, >=, 0);
+    support_run_for(10);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 3);
+    ping_pong(&fe, a, 10);
+    close(a);
+    chr_close_fe(&fe);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- peer sends and closes at once ---- */
+
+static void test_send_then_close(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=stc,host=127.0.0.1,port=%d,"
+                                 "server,nowait", port);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t len = 300000;
+    uint8_t *data = g_malloc(len);
+    TestFrontend fe;
+    int peer;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    /* a frontend that takes little at a time */
+    fe.can_read = 100;
+    test_fill_pattern(data, len, 7);
+    peer = peer_tcp_connect("127.0.0.1", port);
+    g_assert(test_write_full(peer, data, len, 5000));
+    close(peer);
+
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 20000));
+    /* CLOSED came after every byte */
+    g_assert_cmpint(fe.input->len, ==, len);
+    g_assert(memcmp(fe.input->data, data, len) == 0);
+    chr_close_fe(&fe);
+    g_free(data);
+    g_free(opts);
+}
+
+/* ---- reconnect ---- */
+
+static void test_reconnect(void)
+{
+    int port = free_tcp_port();
+    int lfd = peer_tcp_listen("127.0.0.1", port);
+    char *opts = g_strdup_printf("socket,id=rc,host=127.0.0.1,port=%d,"
+                                 "reconnect=1", port);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t big = 100000, lim;
+    uint8_t *data = g_malloc(big), *got = g_malloc(big);
+    TestFrontend fe;
+    int peer;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    peer = peer_accept(lfd);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    ping_pong(&fe, peer, 10);
+
+    /* the server goes away entirely */
+    close(peer);
+    close(lfd);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+
+    /* meanwhile writes are queued, bounded, the excess counted */
+    test_fill_pattern(data, big, 9);
+    g_assert_cmpint(qemu_chr_write(chr, data, big), <, big);
+    lim = qemu_chr_queued_bytes(chr);
+    g_assert_cmpint(lim, >, 0);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, big - lim);
+
+    /* retries (refused) run in the background without blocking the loop */
+    support_loop_stats_reset();
+    support_run_for(1500);
+    g_assert_cmpint(support_cb_max_ns(), <, 500 * 1000000);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
+
+    /* the server restarts: the client comes back and flushes its queue */
+    lfd = peer_tcp_listen("127.0.0.1", port);
+    fe.nr_events = 0;
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    peer = peer_accept(lfd);
+    g_assert_cmpint(peer, >=, 0);
+    support_run_for(20);
+    g_assert(test_read_full(peer, got, lim, 5000));
+    g_assert(memcmp(got, data, lim) == 0);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, 0);
+    ping_pong(&fe, peer, 1000);
+
+    close(peer);
+    close(lfd);
+    chr_close_fe(&fe);
+    g_free(data);
+    g_free(got);
+    g_free(opts);
+}
+
+static void test_reconnect_unix_first_attempt(void)
+{
+    char *path = tmp_path("rc.sock");
+    char *opts = g_strdup_printf("socket,id=rcu,path=%s,reconnect=1", path);
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    int lfd, peer;
+
+    /* no server yet: with reconnect that is not an error */
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    support_run_for(50);
+    g_assert_cmpint(fe.nr_events, ==, 0);
+    lfd = peer_unix_listen(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    peer = peer_accept(lfd);
+    ping_pong(&fe, peer, 64);
+    close(peer);
+    close(lfd);
+    chr_close_fe(&fe);
+    unlink(path);
+    g_free(opts);
+    g_free(path);
+}
+
+/*
+ * A connect that stays in progress (the server's accept queue is full, so
+ * its SYNs are dropped): open and the main loop go on meanwhile, and the
+ * connection completes once the server accepts.
+ */
+static void test_reconnect_in_progress(void)
+{
+    int port = free_tcp_port();
+    int lfd = peer_tcp_listen("127.0.0.1", port);
+    char *opts = g_strdup_printf("socket,id=rcp,host=127.0.0.1,port=%d,"
+                                 "reconnect=1", port);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    int fill[8], acc[10], nr_acc = 0, i, mine = -1;
+    CharDriverState *chr;
+    TestFrontend fe;
+    gint64 t0;
+    uint8_t c;
+
+    /* fill the backlog with connections nobody accepts */
+    listen(lfd, 0);
+    socket_set_nonblock(lfd);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    for (i = 0; i < 8; i++) {
+        fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                         0);
+        connect(fill[i], (struct sockaddr *)&a, sizeof(a));
+    }
+    g_usleep(100000);
+
+    t0 = g_get_monotonic_time();
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 500000);
+    test_fe_attach(&fe, chr);
+    support_loop_stats_reset();
+    support_run_for(300);
+    g_assert_cmpint(support_cb_max_ns(), <, 100 * 1000000);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 0);
+
+    /* the server catches up: the pending connect completes */
+    t0 = g_get_monotonic_time();
+    while (test_fe_count_events(&fe, CHR_EVENT_OPENED) == 0 &&
+           g_get_monotonic_time() - t0 < 20000000) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+        if (fd >= 0) {
+            g_assert_cmpint(nr_acc, <, 10);
+            acc[nr_acc++] = fd;
+        }
+        support_run_for(10);
+    }
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
+    for (i = 0; i < 20 && nr_acc < 10; i++) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+        if (fd >= 0) {
+            acc[nr_acc++] = fd;
+        }
+        support_run_for(5);
+    }
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"!", 1), ==, 1);
+    support_run_for(20);
+    for (i = 0; i < nr_acc; i++) {
+        if (read(acc[i], &c, 1) == 1) {
+            g_assert(c == '!');
+            mine = acc[i];
+        }
+    }
+    g_assert_cmpint(mine, >=, 0);
+    for (i = 0; i < nr_acc; i++) {
+        close(acc[i]);
+    }
+    for (i = 0; i < 8; i++) {
+        close(fill[i]);
+    }
+    close(lfd);
+    chr_close_fe(&fe);
+    g_free(opts);
+}
+
+/* ---- fd passing ---- */
+
+typedef struct {
+    TestFrontend fe;
+    int fds[4];
+    int nr_fds;
+    bool take;
+} FdFrontend;
+
+static int fdfe_can_read(void *opaque)
+{
+    return 4096;
+}
+
+static void fdfe_read(void *opaque, const uint8_t *buf, int size)
+{
+    FdFrontend *f = opaque;
+    int fd;
+
+    g_byte_array_append(f->fe.input, buf, size);
+    if (!f->take) {
+        return;
+    }
+    fd = qemu_chr_get_msgfd(f->fe.chr);
+    if (fd >= 0 && f->nr_fds < 4) {
+        f->fds[f->nr_fds++] = fd;
+        /* handed out once */
+        g_assert_cmpint(qemu_chr_get_msgfd(f->fe.chr), ==, -1);
+    }
+}
+
+static void send_with_fds(int sock, const char *data, const int *fds, int n)
+{
+    char control[CMSG_SPACE(4 * sizeof(int))];
+    struct iovec iov = { .iov_base = (void *)data, .iov_len = strlen(data) };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+    };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+    memset(control, 0, sizeof(control));
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(n * sizeof(int));
+    memcpy(CMSG_DATA(cmsg), fds, n * sizeof(int));
+    g_assert_cmpint(sendmsg(sock, &msg, 0), ==, strlen(data));
+}
+
+static void test_fd_passing(void)
+{
+    char *path = tmp_path("fd.sock");
+    char *opts = g_strdup_printf("socket,id=fdp,path=%s,server,nowait",
+                                 path);
+    int before = support_count_open_fds();
+    CharDriverState *chr = test_chr_new(opts);
+    FdFrontend f;
+    int peer, p[2], three[3];
+    char c;
+
+    g_assert(chr);
+    memset(&f, 0, sizeof(f));
+    f.fe.chr = chr;
+    f.fe.input = g_byte_array_new();
+    f.take = true;
+    qemu_chr_add_handlers(chr, fdfe_can_read, fdfe_read, NULL, &f);
+    peer = peer_unix_connect(path);
+    support_run_for(10);
+
+    /* a pipe's write end travels to the frontend, close-on-exec */
+    g_assert_cmpint(pipe2(p, O_CLOEXEC), ==, 0);
+    send_with_fds(peer, "f", &p[1], 1);
+    close(p[1]);
+    g_assert(test_fe_wait_input(&f.fe, 1, 5000));
+    g_assert_cmpint(f.nr_fds, ==, 1);
+    g_assert(support_fd_is_cloexec(f.fds[0]));
+    g_assert_cmpint(write(f.fds[0], "z", 1), ==, 1);
+    g_assert_cmpint(read(p[0], &c, 1), ==, 1);
+    g_assert(c == 'z');
+    close(f.fds[0]);
+    close(p[0]);
+
+    /* unconsumed fds, several per message: none of them leaks */
+    f.take = false;
+    g_assert_cmpint(pipe2(p, O_CLOEXEC), ==, 0);
+    three[0] = p[0];
+    three[1] = p[1];
+    three[2] = dup(p[0]);
+    send_with_fds(peer, "g", three, 3);
+    send_with_fds(peer, "h", three, 2);
+    close(p[0]);
+    close(p[1]);
+    close(three[2]);
+    g_assert(test_fe_wait_input(&f.fe, 3, 5000));
+    /* the one kept for the frontend goes with the connection */
+    close(peer);
+    support_run_for(50);
+    qemu_chr_add_handlers(chr, NULL, NULL, NULL, NULL);
+    qemu_chr_close(chr);
+    g_byte_array_free(f.fe.input, TRUE);
+    g_assert_cmpint(support_count_open_fds(), ==, before);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- qemu_chr_add_client ---- */
+
+static void test_add_client(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=ac,host=127.0.0.1,port=%d,"
+                                 "server,nowait", port);
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    int sv[2], other[2], late;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+                    ==, 0);
+    g_assert_cmpint(qemu_chr_add_client(chr, sv[0]), ==, 0);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    ping_pong(&fe, sv[1], 77);
+
+    /* a second one is refused and left to the caller */
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+                               other), ==, 0);
+    g_assert_cmpint(qemu_chr_add_client(chr, other[0]), ==, -1);
+    g_assert_cmpint(fcntl(other[0], F_GETFD), >=, 0);
+    close(other[0]);
+    close(other[1]);
+    /* and so is a tcp client meanwhile: it waits in the backlog */
+    late = peer_tcp_connect("127.0.0.1", port);
+    support_run_for(20);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
+    ping_pong(&fe, sv[1], 5);
+
+    close(sv[1]);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
+    fe.nr_events = 0;
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    ping_pong(&fe, late, 5);
+    close(late);
+    chr_close_fe(&fe);
+    g_free(opts);
+}
+
+/* ---- telnet ---- */
+
+static int find_local_end(int peer);
+
+static const uint8_t telnet_neg[] = {
+    0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfb, 0x00, 0xff, 0xfd, 0x00,
+};
+
+static void test_telnet_raw(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=tn,host=127.0.0.1,port=%d,"
+                                 "server,nowait,telnet", port);
+    CharDriverState *chr = test_chr_new(opts);
+    static const uint8_t in[] = {
+        'a', 0xff, 0xff, 'b',       /* IAC IAC: one 0xff */
+        0xff, 0xfd, 0x01, 'c',      /* IAC DO ECHO */
+        0xff, 0xf1, 'd',            /* IAC NOP: two bytes only */
+        0xff, 0xfa, 0x18, 0x01, 0xff, 0xf0, 'e',  /* subnegotiation */
+        0xff, 0xf3, 'f',            /* IAC BREAK */
+    };
+    static const uint8_t want[] = { 'a', 0xff, 'b', 'c', 'd', 'e', 'f' };
+    uint8_t neg[sizeof(telnet_neg)], out[6];
+    char *name = g_strdup_printf("telnet:127.0.0.1:%d,server", port);
+    TestFrontend fe;
+    int peer;
+
+    g_assert(chr);
+    g_assert_cmpstr(chr->filename, ==, name);
+    g_free(name);
+    test_fe_attach(&fe, chr);
+    peer = peer_tcp_connect("127.0.0.1", port);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    g_assert(test_read_full(peer, neg, sizeof(neg), 5000));
+    g_assert(memcmp(neg, telnet_neg, sizeof(neg)) == 0);
+    g_assert(peer_quiet(peer, 20));
+
+    /* split at every position: the parser keeps its state across reads */
+    g_assert(test_write_full(peer, in, 5, 1000));
+    support_run_for(20);
+    g_assert(test_write_full(peer, in + 5, sizeof(in) - 5, 1000));
+    g_assert(test_fe_wait_input(&fe, sizeof(want), 5000));
+    support_run_for(20);
+    g_assert_cmpint(fe.input->len, ==, sizeof(want));
+    g_assert(memcmp(fe.input->data, want, sizeof(want)) == 0);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_BREAK), ==, 1);
+
+    /* output: an 0xff from the frontend is data, so it goes out doubled */
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"a\xff" "b\xff", 4),
+                    ==, 4);
+    support_run_for(1);
+    g_assert(test_read_full(peer, out, 6, 5000));
+    g_assert(memcmp(out, "a\xff\xff" "b\xff\xff", 6) == 0);
+    g_assert(peer_quiet(peer, 20));
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(opts);
+}
+
+/*
+ * Much output, a quarter of it 0xff, through a socket that keeps filling
+ * up: whatever the split points, the client gets every byte, IAC doubled.
+ */
+static void test_telnet_output_escaping(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=tno,host=127.0.0.1,port=%d,"
+                                 "server,nowait,telnet", port);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t len = 512 * 1024, sent = 0, i, j;
+    uint8_t *data = g_malloc(len);
+    GByteArray *wire = g_byte_array_new();
+    uint8_t buf[4096];
+    TestFrontend fe;
+    int peer, sndbuf;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    test_fill_pattern(data, len, 11);
+    for (i = 0; i < len; i++) {
+        /* a quarter of 0xff, and a run of nothing else at the end */
+        if ((data[i] & 3) == 0 || i >= len - 65536) {
+            data[i] = 0xff;
+        }
+    }
+    peer = peer_tcp_connect("127.0.0.1", port);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    socket_set_nonblock(peer);
+    /* a small send buffer fills often, also between the two bytes of a pair */
+    sndbuf = 4096;
+    g_assert_cmpint(setsockopt(find_local_end(peer), SOL_SOCKET, SO_SNDBUF,
+                               &sndbuf, sizeof(sndbuf)), ==, 0);
+    for (;;) {
+        ssize_t n;
+
+        if (sent < len) {
+            int w = qemu_chr_write_nb(chr, data + sent,
+                                      MIN(len - sent, 100000));
+
+            g_assert_cmpint(w, >=, 0);
+            sent += w;
+        }
+        n = read(peer, buf, sizeof(buf));
+        if (n > 0) {
+            g_byte_array_append(wire, buf, n);
+        } else {
+            support_run_for(1);
+        }
+        if (sent == len && qemu_chr_queued_bytes(chr) == 0 &&
+            peer_quiet(peer, 100)) {
+            break;
+        }
+    }
+    /* undo the doubling after the option bytes */
+    g_assert(memcmp(wire->data, telnet_neg, sizeof(telnet_neg)) == 0);
+    for (i = sizeof(telnet_neg), j = 0; i < wire->len; i++, j++) {
+        g_assert_cmpint(j, <, len);
+        g_assert_cmpint(wire->data[i], ==, data[j]);
+        if (data[j] == 0xff) {
+            i++;
+            g_assert_cmpint(i, <, wire->len);
+            g_assert_cmpint(wire->data[i], ==, 0xff);
+        }
+    }
+    g_assert_cmpint(j, ==, len);
+    close(peer);
+    chr_close_fe(&fe);
+    g_byte_array_free(wire, TRUE);
+    g_free(data);
+    g_free(opts);
+}
+
+/* busybox telnet: a real client answering the negotiation */
+static void test_telnet_busybox(void)
+{
+    int port = free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=tnb,host=127.0.0.1,port=%d,"
+                                 "server,nowait,telnet", port);
+    char *sport = g_strdup_printf("%d", port);
+    const char *argv[] = { "busybox", "telnet", "127.0.0.1", sport, NULL };
+    CharDriverState *chr;
+    TestFrontend fe;
+    uint8_t buf[16] = "";
+    unsigned got = 0;
+    char *bb = g_find_program_in_path("busybox");
+    Child c;
+
+    g_free(bb);
+    if (!bb) {
+        g_test_skip("busybox not installed");
+        g_free(opts);
+        g_free(sport);
+        return;
+    }
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    child_spawn(&c, argv);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    /* its answers to our options are stripped; 0xff typed stays 0xff */
+    g_assert(test_write_full(c.in, "hi\xffthere", 8, 1000));
+    g_assert(test_fe_wait_input(&fe, 8, 5000));
+    support_run_for(50);
+    g_assert_cmpint(fe.input->len, ==, 8);
+    g_assert(memcmp(fe.input->data, "hi\xffthere", 8) == 0);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"hello", 5), ==, 5);
+    support_run_for(1);
+    /* it may print a line break of its own when it goes char-at-a-time */
+    do {
+        g_assert(test_read_full(c.out, buf + got, 1, 5000));
+        got++;
+    } while (got < sizeof(buf) - 1 && !g_strstr_len((char *)buf, got,
+                                                    "hello"));
+    g_test_message("busybox printed %u bytes", got);
+    g_assert(g_str_has_suffix((char *)buf, "hello"));
+    child_finish(&c);
+    chr_close_fe(&fe);
+    g_free(opts);
+    g_free(sport);
+}
+
+/* ---- options ---- */
+
+/* The chardev's end of the connection whose other end is peer. */
+static int find_local_end(int peer)
+{
+    struct sockaddr_storage want, got;
+    socklen_t wlen = sizeof(want), glen;
+    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+    int found = -1;
+
+    g_assert(getsockname(peer, (struct sockaddr *)&want, &wlen) == 0);
+    while ((name = g_dir_read_name(dir))) {
+        int fd = atoi(name);
+
+        glen = sizeof(got);
+        if (fd != peer &&
+            getpeername(fd, (struct sockaddr *)&got, &glen) == 0 &&
+            glen == wlen && memcmp(&got, &want, wlen) == 0) {
+            found = fd;
+        }
+    }
+    g_dir_close(dir);
+    return found;
+}
+
+static int nodelay_of(const char *extra, bool server)
+{
+    int port = free_tcp_port();
+    int lfd = server ? -1 : peer_tcp_listen("127.0.0.1", port);
+    char *opts = g_strdup_printf("socket,id=nd,host=127.0.0.1,port=%d%s%s",
+                                 port, server ? ",server,nowait" : "",
+                                 extra);
+    CharDriverState *chr = test_chr_new(opts);
+    int peer, fd, val = -1;
+    socklen_t len = sizeof(val);
+
+    g_assert(chr);
+    if (server) {
+        peer = peer_tcp_connect("127.0.0.1", port);
+        support_run_for(20);
+    } else {
+        peer = peer_accept(lfd);
+        close(lfd);
+    }
+    fd = find_local_end(peer);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert(support_fd_is_cloexec(fd));
+    g_assert_cmpint(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &val, &len),
+                    ==, 0);
+    close(peer);
+    qemu_chr_close(chr);
+    g_free(opts);
+    return val;
+}
+
+static void test_nodelay(void)
+{
+    g_assert_cmpint(nodelay_of("", true), ==, 0);
+    g_assert_cmpint(nodelay_of(",delay=off", true), !=, 0);
+    g_assert_cmpint(nodelay_of("", false), ==, 0);
+    g_assert_cmpint(nodelay_of(",nodelay", false), !=, 0);
+}
+
+static void test_to_range(void)
+{
+    int port = free_tcp_port();
+    int busy = peer_tcp_listen("127.0.0.1", port);
+    char *opts = g_strdup_printf("socket,id=rng,host=127.0.0.1,port=%d,"
+                                 "to=%d,server,nowait", port, port + 3);
+    char *want = NULL;
+    CharDriverState *chr = test_chr_new(opts);
+    int i;
+
+    g_assert(chr);
+    /* the next port up is the one in use, as "info chardev" shows */
+    for (i = 1; i <= 3 && !want; i++) {
+        char *f = g_strdup_printf("tcp:127.0.0.1:%d,server", port + i);
+
+        if (strcmp(f, chr->filename) == 0) {
+            want = f;
+        } else {
+            g_free(f);
+        }
+    }
+    g_assert(want);
+    qemu_chr_close(chr);
+    close(busy);
+    g_free(want);
+    g_free(opts);
+}
+
+static void test_filenames(void)
+{
+    int port = free_tcp_port();
+    int lfd = peer_tcp_listen("127.0.0.1", port);
+    char *path = tmp_path("name.sock");
+    char *o1 = g_strdup_printf("socket,id=n1,path=%s,server,nowait", path);
+    char *o2 = g_strdup_printf("socket,id=n2,path=%s", path);
+    char *o3 = g_strdup_printf("socket,id=n3,host=localhost,port=%d", port);
+    char *w1 = g_strdup_printf("unix:%s,server", path);
+    char *w2 = g_strdup_printf("unix:%s", path);
+    char *w3 = g_strdup_printf("tcp:localhost:%d", port);
+    CharDriverState *c1 = test_chr_new(o1);
+    CharDriverState *c2 = test_chr_new(o2);
+    CharDriverState *c3 = test_chr_new(o3);
+    CharDriverState *c4 = qemu_chr_open("n4", "tcp::0,server,nowait", NULL);
+    CharDriverState *c5 = qemu_chr_open("n5", "telnet:[::1]:0,server,nowait",
+                                        NULL);
+
+    g_assert(c1 && c2 && c3 && c4 && c5);
+    g_assert_cmpstr(c1->filename, ==, w1);
+    g_assert_cmpstr(c2->filename, ==, w2);
+    g_assert_cmpstr(c3->filename, ==, w3);
+    /* the address bound and the port the kernel chose */
+    g_assert(g_str_has_prefix(c4->filename, "tcp:0.0.0.0:"));
+    g_assert(g_str_has_suffix(c4->filename, ",server"));
+    g_assert_cmpint(atoi(c4->filename + 12), >, 0);
+    g_assert(g_str_has_prefix(c5->filename, "telnet:::1:"));
+    qemu_chr_close(c1);
+    qemu_chr_close(c2);
+    qemu_chr_close(c3);
+    qemu_chr_close(c4);
+    qemu_chr_close(c5);
+    close(lfd);
+    g_free(o1);
+    g_free(o2);
+    g_free(o3);
+    g_free(w1);
+    g_free(w2);
+    g_free(w3);
+    g_free(path);
+}
+
+static void test_cloexec_all(void)
+{
+    char *path = tmp_path("cx.sock");
+    char *opts = g_strdup_printf("socket,id=cx,path=%s,server,nowait", path);
+    CharDriverState *chr = test_chr_new(opts);
+    CharDriverState *u = test_chr_new("udp,id=cxu,host=127.0.0.1,port=9");
+    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+    int peer, checked = 0;
+
+    g_assert(chr && u);
+    peer = peer_unix_connect(path);
+    support_run_for(20);
+    while ((name = g_dir_read_name(dir))) {
+        int fd = atoi(name);
+
+        char *link = g_strdup_printf("/proc/self/fd/%s", name);
+        char *target = g_file_read_link(link, NULL);
+
+        /* every socket here: the chardevs' and the test's own */
+        if (target && g_str_has_prefix(target, "socket:")) {
+            if (!support_fd_is_cloexec(fd)) {
+                g_test_message("fd %d (%s) is not close-on-exec", fd,
+                               target);
+            }
+            g_assert(support_fd_is_cloexec(fd));
+            checked++;
+        }
+        g_free(target);
+        g_free(link);
+    }
+    g_dir_close(dir);
+    g_assert_cmpint(checked, >=, 4);
+    close(peer);
+    qemu_chr_close(chr);
+    qemu_chr_close(u);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- errors: one line each, naming id, option and cause ---- */
+
+static void test_errors(void)
+{
+    int port = free_tcp_port();
+    int busy = peer_tcp_listen("127.0.0.1", port);
+    int refused = free_tcp_port();
+    char *file = tmp_path("plain-file");
+    char *longp = g_strnfill(120, 'x');
+    struct {
+        char *opts;
+        char *msg;
+    } cases[] = {
+        { g_strdup("socket,id=e1,host=nosuch.invalid,port=1"),
+          g_strdup("chardev \"e1\": backend \"socket\": host: cannot resolve "
+                   "\"nosuch.invalid\" port \"1\": ") },
+        { g_strdup_printf("socket,id=e2,host=127.0.0.1,port=%d", refused),
+          g_strdup_printf("chardev \"e2\": backend \"socket\": host: cannot "
+                          "connect to 127.0.0.1:%d: Connection refused",
+                          refused) },
+        { g_strdup_printf("socket,id=e3,host=127.0.0.1,port=%d,server,"
+                          "nowait", port),
+          g_strdup_printf("chardev \"e3\": backend \"socket\": port: cannot "
+                          "listen on 127.0.0.1:%d: Address already in use",
+                          port) },
+        { g_strdup("socket,id=e4"),
+          g_strdup("chardev \"e4\": backend \"socket\": path: missing "
+                   "(socket needs path=<unix socket> or host=/port=)") },
+        { g_strdup_printf("socket,id=e5,path=/tmp/%s", longp),
+          g_strdup_printf("chardev \"e5\": backend \"socket\": path: too "
+                          "long (125 bytes, at most 107): \"/tmp/%s\"",
+                          longp) },
+        { g_strdup("socket,id=e6,host=127.0.0.1,port=5000,to=4000,server"),
+          g_strdup("chardev \"e6\": backend \"socket\": to: 4000 is not a "
+                   "port in 5000..65535") },
+        { g_strdup("socket,id=e7,host=127.0.0.1,port=5000,server,"
+                   "reconnect=2"),
+          g_strdup("chardev \"e7\": backend \"socket\": reconnect: only for "
+                   "clients; a server listens again by itself") },
+        { g_strdup("socket,id=e8,path=/nonexistent-dir/s"),
+          g_strdup("chardev \"e8\": backend \"socket\": path: cannot connect "
+                   "to /nonexistent-dir/s: No such file or directory") },
+        { g_strdup_printf("socket,id=e9,path=%s,server,nowait", file),
+          g_strdup_printf("chardev \"e9\": backend \"socket\": path: \"%s\" "
+                          "exists and is not a socket", file) },
+        { g_strdup_printf("socket,id=e10,host=127.0.0.1,port=%d,to=%d,"
+                          "server,nowait", port, port),
+          g_strdup_printf("chardev \"e10\": backend \"socket\": port: cannot "
+                          "listen on 127.0.0.1:%d: Address already in use",
+                          port) },
+        { g_strdup("socket,id=e11,host=127.0.0.1"),
+          g_strdup("chardev \"e11\": backend \"socket\": port: missing "
+                   "(tcp needs port=<port>)") },
+        { g_strdup("socket,id=e12,port=80"),
+          g_strdup("chardev \"e12\": backend \"socket\": host: missing (a "
+                   "client needs the host to connect to)") },
+        { g_strdup("socket,id=e13,host=127.0.0.1,port=http,to=90,server"),
+          g_strdup("chardev \"e13\": backend \"socket\": to: needs a numeric "
+                   "port, not \"http\"") },
+        { g_strdup("udp,id=e14,host=127.0.0.1"),
+          g_strdup("chardev \"e14\": backend \"udp\": port: missing (udp "
+                   "needs port=<remote port>)") },
+        { g_strdup("udp,id=e15,host=nosuch.invalid,port=9"),
+          g_strdup("chardev \"e15\": backend \"udp\": host: cannot resolve "
+                   "\"nosuch.invalid\" port \"9\": ") },
+        { g_strdup("socket,id=e18,host=127.0.0.1,port=1,reconnect="
+                   "99999999999"),
+          g_strdup("chardev \"e18\": backend \"socket\": reconnect: "
+                   "99999999999 is not a number of seconds (0 = off)") },
+        { g_strdup("socket,id=e19,path="),
+          g_strdup("chardev \"e19\": backend \"socket\": path: empty (a "
+                   "unix socket needs path=<socket file>)") },
+        { g_strdup("udp,id=e16,host=127.0.0.1,port=9,localaddr=127.0.0.1,"
+                   "localport=9"),
+          NULL },
+    };
+    int fds = support_count_open_fds();
+    unsigned i;
+
+    g_assert(g_file_set_contents(file, "x", 1, NULL));
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *err;
+
+        if (!cases[i].msg) {
+            continue;
+        }
+        err = test_chr_open_error(cases[i].opts);
+        if (!g_str_has_prefix(err, cases[i].msg)) {
+            g_test_message("got  %s\nwant %s", err, cases[i].msg);
+        }
+        g_assert(g_str_has_prefix(err, cases[i].msg));
+        g_free(err);
+    }
+    /* a unix path where a server listens is not taken over */
+    {
+        char *live = tmp_path("live.sock");
+        int lfd = peer_unix_listen(live);
+        char *o = g_strdup_printf("socket,id=e20,path=%s,server,nowait",
+                                  live);
+        char *w = g_strdup_printf("chardev \"e20\": backend \"socket\": "
+                                  "path: \"%s\" is in use by a listening "
+                                  "server", live);
+        char *err = test_chr_open_error(o);
+        int c;
+
+        g_assert_cmpstr(err, ==, w);
+        /* and the server there still gets its clients */
+        c = peer_unix_connect(live);
+        g_assert_cmpint(c, >=, 0);
+        close(c);
+        g_free(err);
+        g_free(o);
+        g_free(w);
+        close(lfd);
+        /* once it is gone, its stale socket file is replaced */
+        o = g_strdup_printf("socket,id=e21,path=%s,server,nowait", live);
+        g_assert(test_chr_new(o));
+        qemu_chr_close(qemu_chr_find("e21"));
+        g_assert(access(live, F_OK) != 0);
+        g_free(o);
+        g_free(live);
+    }
+    /* nothing failed open leaves an fd behind */
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    /* the range case: every port in it busy */
+    {
+        int busy2 = peer_tcp_listen("127.0.0.1", port + 1);
+        char *o = g_strdup_printf("socket,id=e17,host=127.0.0.1,port=%d,"
+                                  "to=%d,server,nowait", port, port + 1);
+        char *w = g_strdup_printf("chardev \"e17\": backend \"socket\": to: "
+                                  "no free port in %d..%d (last tried "
+                                  "127.0.0.1:%d): Address already in use",
+                                  port, port + 1, port + 1);
+        char *err = test_chr_open_error(o);
+
+        g_assert_cmpstr(err, ==, w);
+        g_free(err);
+        g_free(o);
+        g_free(w);
+        close(busy2);
+    }
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_free(cases[i].opts);
+        g_free(cases[i].msg);
+    }
+    close(busy);
+    unlink(file);
+    g_free(file);
+    g_free(longp);
+}
+
+/* ---- slow reader: 64 MiB, back-pressure, no loss, bounded CPU ---- */
+
+typedef struct {
+    int fd;
+    size_t len;
+    GChecksum *sum;
+    size_t got;
+} SlowReader;
+
+static gpointer slow_reader_thread(gpointer opaque)
+{
+    SlowReader *r = opaque;
+    uint8_t *buf = g_malloc(65536);
+
+    while (r->got < r->len) {
+        ssize_t n = read(r->fd, buf, 65536);
+
+        if (n <= 0) {
+            break;
+        }
+        g_checksum_update(r->sum, buf, n);
+        r->got += n;
+        /* about 10 MB/s: far slower than the writer */
+        g_usleep(n * 100 / 1024);
+    }
+    g_free(buf);
+    return NULL;
+}
+
+typedef struct {
+    CharDriverState *chr;
+    uint8_t *chunk;
+    size_t chunk_len;
+    size_t len, sent;
+    GChecksum *sum;
+    uint64_t wakeups;
+} NbSource;
+
+static void nb_source_push(void *opaque)
+{
+    NbSource *w = opaque;
+
+    w->wakeups++;
+    while (w->sent < w->len) {
+        size_t off = w->sent % w->chunk_len;
+        int n = qemu_chr_write_nb(w->chr, w->chunk + off,
+                                  MIN(w->chunk_len - off, w->len - w->sent));
+
+        g_assert_cmpint(n, >=, 0);
+        if (n == 0) {
+            break;
+        }
+        g_checksum_update(w->sum, w->chunk + off, n);
+        w->sent += n;
+    }
+}
+
+static double thread_cpu_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool slow_done(void *opaque)
+{
+    SlowReader *r = opaque;
+
+    return r->got >= r->len;
+}
+
+static void test_slow_reader_64m(void)
+{
+    char *path = tmp_path("slow.sock");
+    char *opts = g_strdup_printf("socket,id=slow,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    NbSource w = { .chr = chr, .chunk_len = 1 << 20, .len = 64 << 20 };
+    SlowReader r = { .len = 64 << 20 };
+    double cpu0, cpu;
+    gint64 t0, wall;
+    uint64_t iters;
+    GThread *t;
+
+    g_assert(chr);
+    w.chunk = g_malloc(w.chunk_len);
+    test_fill_pattern(w.chunk, w.chunk_len, 64);
+    w.sum = g_checksum_new(G_CHECKSUM_SHA256);
+    r.sum = g_checksum_new(G_CHECKSUM_SHA256);
+    r.fd = peer_unix_connect(path);
+    support_run_for(10);
+    qemu_chr_set_write_ready(chr, nb_source_push, &w);
+
+    t0 = g_get_monotonic_time();
+    cpu0 = thread_cpu_seconds();
+    support_loop_stats_reset();
+    t = g_thread_new("slow", slow_reader_thread, &r);
+    nb_source_push(&w);
+    g_assert(support_run_until(slow_done, &r, 60000));
+    g_thread_join(t);
+    cpu = thread_cpu_seconds() - cpu0;
+    wall = g_get_monotonic_time() - t0;
+    iters = support_loop_iterations();
+
+    g_test_message("64 MiB in %.2f s, main thread CPU %.3f s, %" PRIu64
+                   " iterations, %" PRIu64 " wakeups, longest %.3f ms",
+                   wall / 1e6, cpu, iters, w.wakeups,
+                   support_cb_max_ns() / 1e6);
+    g_assert_cmpint(w.sent, ==, w.len);
+    g_assert_cmpint(r.got, ==, r.len);
+    g_assert_cmpstr(g_checksum_get_string(w.sum), ==,
+                    g_checksum_get_string(r.sum));
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+    /* waiting is sleeping: a small share of the wall time, no spinning */
+    g_assert_cmpfloat(cpu, <, 0.25 * wall / 1e6);
+    g_assert_cmpint(iters, <, 64 * 1024);
+    close(r.fd);
+    qemu_chr_close(chr);
+    g_checksum_free(w.sum);
+    g_checksum_free(r.sum);
+    g_free(w.chunk);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- a stalled peer and the v0.15.0 write contract ---- */
+
+static bool peer_drained(void *opaque)
+{
+    int *fd = opaque;
+
+    return peer_quiet(*fd, 0);
+}
+
+static void test_stalled_peer(void)
+{
+    char *path = tmp_path("stall.sock");
+    char *opts = g_strdup_printf("socket,id=stall,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t chunk = 65536, accepted = 0, got = 0;
+    uint8_t *data = g_malloc(chunk), *buf = g_malloc(chunk);
+    int i, peer;
+
+    g_assert(chr);
+    peer = peer_unix_connect(path);
+    support_run_for(10);
+    test_fill_pattern(data, chunk, 5);
+
+    /* nobody reads: the socket fills, then the bounded queue, then drops */
+    for (i = 0; i < 160; i++) {
+        int n = qemu_chr_write(chr, data, chunk);
+
+        g_assert_cmpint(n, >=, 0);
+        accepted += n;
+    }
+    g_assert_cmpint(accepted, <, 160 * chunk);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 160 * chunk - accepted);
+    g_assert_cmpint(qemu_chr_queued_bytes(chr), >, 0);
+
+    /* the loop sleeps meanwhile: it neither spins nor blocks */
+    support_loop_stats_reset();
+    support_run_for(300);
+    g_assert_cmpint(support_loop_iterations(), <, 50);
+
+    /* the peer wakes up: it gets every accepted byte, no more */
+    socket_set_nonblock(peer);
+    for (;;) {
+        ssize_t n = read(peer, buf, chunk);
+
+        if (n > 0) {
+            got += n;
+            continue;
+        }
+        g_assert(n < 0 && errno == EAGAIN);
+        if (qemu_chr_queued_bytes(chr) == 0 &&
+            support_run_until(peer_drained, &peer, 50)) {
+            break;
+        }
+        support_run_for(1);
+    }
+    g_assert_cmpint(got, ==, accepted);
+    close(peer);
+    qemu_chr_close(chr);
+    g_free(data);
+    g_free(buf);
+    g_free(opts);
+    g_free(path);
+}
+
+/* ---- udp ---- */
+
+static int udp_peer(int *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static void test_udp_round_trip(void)
+{
+    int rport, lport = free_tcp_port();
+    int peer = udp_peer(&rport);
+    char *opts = g_strdup_printf("udp,id=ud,host=127.0.0.1,port=%d,"
+                                 "localaddr=127.0.0.1,localport=%d",
+                                 rport, lport);
+    CharDriverState *chr = test_chr_new(opts);
+    struct sockaddr_in from, to = { .sin_family = AF_INET };
+    socklen_t flen = sizeof(from);
+    size_t big = 60000;
+    uint8_t *data = g_malloc(big);
+    uint8_t buf[16];
+    TestFrontend fe;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"ping", 4), ==, 4);
+    g_assert(!peer_quiet(peer, 1000));
+    g_assert_cmpint(recvfrom(peer, buf, sizeof(buf), 0,
+                             (struct sockaddr *)&from, &flen), ==, 4);
+    g_assert(memcmp(buf, "ping", 4) == 0);
+    /* it came from localaddr:localport */
+    g_assert_cmpint(ntohs(from.sin_port), ==, lport);
+
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(lport);
+    g_assert_cmpint(sendto(peer, "pong", 4, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 4);
+    g_assert(test_fe_wait_input(&fe, 4, 5000));
+    g_assert(memcmp(fe.input->data, "pong", 4) == 0);
+
+    /* a datagram larger than the frontend takes at once: not truncated */
+    fe.can_read = 1000;
+    test_fill_pattern(data, big, 3);
+    g_assert_cmpint(sendto(peer, data, big, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, big);
+    g_assert_cmpint(sendto(peer, "tail", 4, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 4);
+    g_assert(test_fe_wait_input(&fe, 4 + big + 4, 5000));
+    g_assert(memcmp(fe.input->data + 4, data, big) == 0);
+    g_assert(memcmp(fe.input->data + 4 + big, "tail", 4) == 0);
+
+    /* nobody listening on the other side does not stop the chardev */
+    close(peer);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"lost", 4), ==, 4);
+    support_run_for(20);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"lost", 4), ==, 4);
+    support_run_for(20);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==, 0);
+    chr_close_fe(&fe);
+    g_free(data);
+    g_free(opts);
+}
+
+static void test_udp_socat(void)
+{
+    int lport = free_tcp_port(), rport = free_tcp_port();
+    char *opts = g_strdup_printf("udp,id=uds,host=127.0.0.1,port=%d,"
+                                 "localport=%d", rport, lport);
+    char *addr = g_strdup_printf("UDP:127.0.0.1:%d,bind=127.0.0.1:%d",
+                                 lport, rport);
+    const char *argv[] = { "socat", "-", addr, NULL };
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    Child c;
+    uint8_t buf[8];
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    child_spawn(&c, argv);
+    g_assert(test_write_full(c.in, "from-socat", 10, 5000));
+    g_assert(test_fe_wait_input(&fe, 10, 5000));
+    g_assert(memcmp(fe.input->data, "from-socat", 10) == 0);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"to-socat", 8), ==,
+                    8);
+    g_assert(test_read_full(c.out, buf, 8, 5000));
+    g_assert(memcmp(buf, "to-socat", 8) == 0);
+    child_finish(&c);
+    chr_close_fe(&fe);
+    g_free(addr);
+    g_free(opts);
+}
+
+/* the legacy form: udp:host:port@localaddr:localport */
+static void test_udp_legacy(void)
+{
+    int rport, lport = free_tcp_port();
+    int peer = udp_peer(&rport);
+    char *name = g_strdup_printf("udp:127.0.0.1:%d@127.0.0.1:%d", rport,
+                                 lport);
+    CharDriverState *chr = qemu_chr_open("udp-legacy", name, NULL);
+    struct sockaddr_in to = { .sin_family = AF_INET };
+    uint8_t buf[8];
+    TestFrontend fe;
+
+    g_assert(chr);
+    g_assert_cmpstr(chr->filename, ==, "udp");
+    test_fe_attach(&fe, chr);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"abc", 3), ==, 3);
+    g_assert(!peer_quiet(peer, 1000));
+    g_assert_cmpint(recv(peer, buf, sizeof(buf), 0), ==, 3);
+    g_assert(memcmp(buf, "abc", 3) == 0);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(lport);
+    g_assert_cmpint(sendto(peer, "xyz", 3, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 3);
+    g_assert(test_fe_wait_input(&fe, 3, 5000));
+    g_assert(memcmp(fe.input->data, "xyz", 3) == 0);
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(name);
+}
+
+int main(int argc, char **argv)
+{
+    int ret, fds;
+
+    g_test_init(&argc, &argv, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    tmpdir = support_make_tmpdir();
+    support_run_for(1);
+    fds = support_count_open_fds();
+
+    g_test_add_func("/char/socket/tcp/server", test_tcp_server);
+    g_test_add_func("/char/socket/tcp/client", test_tcp_client);
+    g_test_add_func("/char/socket/tcp6/server", test_tcp6_server);
+    g_test_add_func("/char/socket/tcp6/client", test_tcp6_client);
+    g_test_add_func("/char/socket/unix/server", test_unix_server);
+    g_test_add_func("/char/socket/unix/client", test_unix_client);
+    g_test_add_func("/char/socket/socat/tcp-server", test_socat_tcp_server);
+    g_test_add_func("/char/socket/socat/unix-client",
+                    test_socat_unix_client);
+    g_test_add_func("/char/socket/wait/unix-socat", test_server_wait_socat);
+    g_test_add_func("/char/socket/wait/tcp-thread", test_server_wait_tcp);
+    g_test_add_func("/char/socket/nowait", test_server_nowait_silent);
+    g_test_add_func("/char/socket/second-client-waits",
+                    test_second_client_waits);
+    g_test_add_func("/char/socket/send-then-close", test_send_then_close);
+    g_test_add_func("/char/socket/reconnect/tcp", test_reconnect);
+    g_test_add_func("/char/socket/reconnect/unix-first",
+                    test_reconnect_unix_first_attempt);
+    g_test_add_func("/char/socket/reconnect/in-progress",
+                    test_reconnect_in_progress);
+    g_test_add_func("/char/socket/fd-passing", test_fd_passing);
+    g_test_add_func("/char/socket/add-client", test_add_client);
+    g_test_add_func("/char/socket/telnet/raw", test_telnet_raw);
+    g_test_add_func("/char/socket/telnet/output-escaping",
+                    test_telnet_output_escaping);
+    g_test_add_func("/char/socket/telnet/busybox", test_telnet_busybox);
+    g_test_add_func("/char/socket/nodelay", test_nodelay);
+    g_test_add_func("/char/socket/to-range", test_to_range);
+    g_test_add_func("/char/socket/filenames", test_filenames);
+    g_test_add_func("/char/socket/cloexec", test_cloexec_all);
+    g_test_add_func("/char/socket/errors", test_errors);
+    g_test_add_func("/char/socket/slow-reader-64m", test_slow_reader_64m);
+    g_test_add_func("/char/socket/stalled-peer", test_stalled_peer);
+    g_test_add_func("/char/udp/round-trip", test_udp_round_trip);
+    g_test_add_func("/char/udp/socat", test_udp_socat);
+    g_test_add_func("/char/udp/legacy", test_udp_legacy);
+
+    ret = test_run_fd_checked();
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    support_rm_tmpdir(tmpdir);
+    g_free(tmpdir);
+    return ret;
+}
