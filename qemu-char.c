@@ -141,9 +141,31 @@ struct CharBackendIO {
     size_t oq_head, oq_len, oq_size, oq_limit;
     uint64_t dropped;
     bool want_write_ready;      /* a qemu_chr_write_nb() caller waits */
+    /*
+     * Depth of the fd callbacks of this chardev being run.  A frontend
+     * may close the chardev from a handler they call (read, event,
+     * write-ready) while the backend code below still uses its state:
+     * that close is finished once the outermost callback returns.
+     */
+    int busy;
+    bool close_pending;
 };
 
 static void chr_io_update(CharBackendIO *io);
+static void chr_close_finish(CharDriverState *chr);
+
+static void chr_io_enter(CharBackendIO *io)
+{
+    io->busy++;
+}
+
+/* Leave a callback; io and its chardev may be gone afterwards. */
+static void chr_io_leave(CharBackendIO *io)
+{
+    if (--io->busy == 0 && io->close_pending) {
+        chr_close_finish(io->chr);
+    }
+}
 
 static int chr_io_read_poll(void *opaque)
 {
@@ -166,9 +188,8 @@ static void chr_io_hangup(CharBackendIO *io)
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
 }
 
-static void chr_io_read(void *opaque)
+static void chr_io_read_one(CharBackendIO *io)
 {
-    CharBackendIO *io = opaque;
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
     int len = MIN(io->max_size, READ_BUF_LEN);
@@ -195,6 +216,15 @@ static void chr_io_read(void *opaque)
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
     }
+}
+
+static void chr_io_read(void *opaque)
+{
+    CharBackendIO *io = opaque;
+
+    chr_io_enter(io);
+    chr_io_read_one(io);
+    chr_io_leave(io);
 }
 
 /* Hand queued output to the backend; false if the backend went away. */
@@ -229,9 +259,10 @@ static void chr_io_write_ready(void *opaque)
     CharDriverState *chr = io->chr;
     bool notify;
 
+    chr_io_enter(io);
     chr_outq_flush(io);
     if (io->oq_len > 0) {
-        return;
+        goto out;
     }
     notify = io->want_write_ready;
     io->want_write_ready = false;
@@ -239,6 +270,8 @@ static void chr_io_write_ready(void *opaque)
     if (notify && chr->chr_write_ready) {
         chr->chr_write_ready(chr->write_ready_opaque);
     }
+out:
+    chr_io_leave(io);
 }
 
 /* Queue what the backend could not take; returns the bytes accepted. */
@@ -583,6 +616,9 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
 
 void qemu_chr_close(CharDriverState *chr)
 {
+    if (chr->io && chr->io->close_pending) {
+        return;
+    }
     if (chr_is_registered(chr)) {
         QTAILQ_REMOVE(&chardevs, chr, next);
     }
@@ -598,6 +634,36 @@ void qemu_chr_close(CharDriverState *chr)
     /* the frontend hears CLOSED while the backend is still whole */
     if (chr->opened) {
         qemu_chr_event(chr, CHR_EVENT_CLOSED);
+    }
+    if (chr->io && chr->io->busy) {
+        /*
+         * Closed from a frontend handler that a backend callback of this
+         * chardev called: the frontend is done with it now, the backend
+         * state goes when that callback returns (chr_io_leave).
+         */
+        chr->chr_can_read = NULL;
+        chr->chr_read = NULL;
+        chr->chr_event = NULL;
+        chr->handler_opaque = NULL;
+        chr->chr_write_ready = NULL;
+        chr->write_ready_opaque = NULL;
+        chr->io->close_pending = true;
+        return;
+    }
+    chr_close_finish(chr);
+}
+
+/* The backend's part of qemu_chr_close(), and freeing the chardev. */
+static void chr_close_finish(CharDriverState *chr)
+{
+    /* the backend may have asked for events after a deferred close */
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
+    if (chr->io) {
+        chr->io->fd_in = chr->io->fd_out = -1;
+        chr_io_update(chr->io);
     }
     if (chr->chr_close) {
         chr->chr_close(chr);
