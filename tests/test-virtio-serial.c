@@ -15,7 +15,9 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <termios.h>
 
 #define GUEST_RAM_SIZE (64 * 1024 * 1024)
@@ -638,6 +640,59 @@ static void test_data_fifo(void)
     g_free(out);
     g_free(opts);
     g_free(base);
+}
+
+/* A socket chardev with a real client: connects and hang-ups reach the guest. */
+static void test_data_socket(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    char *path = tmp_path("vs.sock"), *opts;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char buf[64];
+    int round, peer;
+    VGuest *g;
+
+    opts = g_strdup_printf("socket,id=vsock,path=%s,server,nowait", path);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    machine_start(&m, 4);
+    g = m.g;
+    g_assert(support_device_add("virtserialport,id=sp,chardev=vsock,"
+                                "name=org.test.socket"));
+    vg_init(g, WANT_FEATURES);
+    vg_port_open(g, 1);
+    /* nobody connected to the server yet */
+    vg_run_for(g, 20);
+    g_assert(!vg_port(g, 1)->host_connected);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+
+    for (round = 0; round < 2; round++) {
+        size_t base = vg_port(g, 1)->rx_total;
+
+        peer = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        g_assert_cmpint(connect(peer, (struct sockaddr *)&sa, sizeof(sa)),
+                        ==, 0);
+        wait_port(g, 1, cond_host_connected);
+
+        g_assert(test_write_full(peer, "from peer", 9, TIMEOUT_MS));
+        wait_rx(g, 1, base + 9);
+        g_assert_cmpmem(vg_port(g, 1)->rx->data + base, 9, "from peer", 9);
+
+        g_assert_cmpuint(vg_port_write(g, 1, "from guest", 10), ==, 10);
+        wait_port(g, 1, cond_tx_done);
+        g_assert(test_read_full(peer, buf, 10, TIMEOUT_MS));
+        g_assert_cmpmem(buf, 10, "from guest", 10);
+
+        /* the peer leaves: the guest hears PORT_OPEN(0) */
+        close(peer);
+        wait_port(g, 1, cond_host_disconnected);
+    }
+
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    g_free(opts);
+    g_free(path);
 }
 
 static void test_data_file(void)
@@ -1920,6 +1975,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/pty-peer-hangup", test_pty_peer_hangup);
     g_test_add_func("/virtio-serial/data/fifo", test_data_fifo);
     g_test_add_func("/virtio-serial/data/file", test_data_file);
+    g_test_add_func("/virtio-serial/data/socket", test_data_socket);
     g_test_add_func("/virtio-serial/data/memory", test_data_memory);
     g_test_add_func("/virtio-serial/flow/can-read", test_flow_can_read);
     g_test_add_func("/virtio-serial/flow/no-busy-loop",
