@@ -6,7 +6,11 @@
 #include "qemu-error.h"
 #include "support-test.h"
 
+#include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 static int test_fe_can_read(void *opaque)
 {
@@ -278,4 +282,49 @@ int test_run_fd_checked(void)
     g_hash_table_unref(before);
     g_hash_table_unref(after);
     return leaked ? 1 : ret;
+}
+
+int test_free_tcp_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int port;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+int test_tcp_connect(const char *host, int port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+    char serv[16];
+    int fd;
+
+    snprintf(serv, sizeof(serv), "%d", port);
+    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+int test_unix_connect(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
+    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }

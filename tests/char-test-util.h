@@ -47,6 +47,12 @@ int test_run_fd_checked(void);
 GHashTable *test_fd_snapshot(void);
 void test_assert_new_fds_cloexec(GHashTable *before);
 
+/* a loopback TCP port that was free a moment ago */
+int test_free_tcp_port(void);
+/* connected stream sockets (CLOEXEC), or -1 if nobody listens */
+int test_tcp_connect(const char *host, int port);
+int test_unix_connect(const char *path);
+
 /* deterministic test pattern */
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed);
 

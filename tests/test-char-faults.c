@@ -241,48 +241,6 @@ static void peer_kill(pid_t pid)
 
 /* ---- small helpers ---- */
 
-static int free_tcp_port(void)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int port;
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
-    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-static int peer_unix_connect(const char *path)
-{
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
-    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int peer_tcp_connect(int port)
-{
-    struct sockaddr_in in = { .sin_family = AF_INET };
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    in.sin_port = htons(port);
-    if (connect(fd, (struct sockaddr *)&in, sizeof(in)) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Write the stream from *off; returns what the chardev accepted. */
 static int write_stream(CharDriverState *chr, uint64_t *off, size_t len,
                         bool nb, GByteArray *accepted)
@@ -462,7 +420,7 @@ static void kill_mid_transfer(KillCase *k)
 
 static void test_kill_tcp_server(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=ktcp,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
     KillCase k = { .opts = opts, .server = true };
@@ -805,8 +763,8 @@ static void emfile_case(const char *opts, const char *unix_path, int port)
          * cannot hand out, so that client is gone: bring a new one.
          */
         close(cfd);
-        cfd = unix_path ? peer_unix_connect(unix_path)
-                        : peer_tcp_connect(port);
+        cfd = unix_path ? test_unix_connect(unix_path)
+                        : test_tcp_connect("127.0.0.1", port);
         g_assert_cmpint(cfd, >=, 0);
     }
     /* the pause is about a second; then the pending client is taken */
@@ -836,7 +794,7 @@ static void test_emfile_unix(void)
 
 static void test_emfile_tcp(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=emt,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
 
@@ -859,7 +817,7 @@ static void test_unix_path_removed(void)
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, TIMEOUT_MS));
 
@@ -897,7 +855,7 @@ static void test_unix_path_removed(void)
     g_assert_cmpint(support_error_count(), ==, 0);
     g_assert_cmpint(stat(path, &after), ==, 0);
     g_assert_cmpuint(after.st_ino, ==, before.st_ino);
-    probe = peer_unix_connect(path);
+    probe = test_unix_connect(path);
     g_assert_cmpint(probe, >=, 0);
     close(probe);
     close(other);
@@ -1043,7 +1001,7 @@ static void test_storm_unix(void)
 
 static void test_storm_tcp(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=stt,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
     PeerArgs a = { .kind = PEER_TCP, .port = port };
@@ -1176,7 +1134,7 @@ static void test_close_in_write_ready(void)
 
     g_assert(chr);
     closer_attach(&c, chr);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
     /* fill the socket, plus some queued output from qemu_chr_write */
@@ -1236,7 +1194,7 @@ static void test_close_in_read_socket(void)
     int peer;
 
     g_assert(chr);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     g_assert_cmpint(peer, >=, 0);
     test_fill_pattern(big, sizeof(big), 6);
     /* more than one read's worth is waiting when the frontend closes */
@@ -1252,14 +1210,14 @@ static void test_close_in_read_telnet(void)
     static const uint8_t data[] = {
         'a', 'b', 255, 243, 'c', 'd', 255, 243, 'e',
     };
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=crt,host=127.0.0.1,port=%d,"
                                  "server,nowait,telnet", port);
     CharDriverState *chr = test_chr_new(opts);
     int peer;
 
     g_assert(chr);
-    peer = peer_tcp_connect(port);
+    peer = test_tcp_connect("127.0.0.1", port);
     g_assert_cmpint(peer, >=, 0);
     /* data, then BREAK, then more data, in one segment */
     close_in_read_case(chr, peer, data, sizeof(data), false);
@@ -1319,7 +1277,7 @@ static void test_close_on_hangup(void)
     g_assert(chr);
     closer_attach(&c, chr);
     c.close_on_closed = true;
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
     /* output is queued when the peer goes: it is dropped on the way */
@@ -1409,7 +1367,7 @@ static void test_virtio_unplug(void)
     chr->chr_guest_open = count_guest_open;
     chr->chr_guest_close = count_guest_close;
 
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     g_assert_cmpint(peer, >=, 0);
     socket_set_nonblock(peer);
     vg_init(g, WANT_FEATURES);

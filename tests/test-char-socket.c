@@ -22,22 +22,6 @@ static char *tmp_path(const char *name)
 
 /* ---- peers ---- */
 
-/* A port that was free a moment ago (good enough on a test machine). */
-static int free_tcp_port(void)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int port;
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
-    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
 static int peer_tcp_listen(const char *host, int port)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
@@ -51,36 +35,6 @@ static int peer_tcp_listen(const char *host, int port)
     g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
     g_assert_cmpint(listen(fd, 4), ==, 0);
     freeaddrinfo(res);
-    return fd;
-}
-
-static int peer_tcp_connect(const char *host, int port)
-{
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    char serv[16];
-    int fd;
-
-    snprintf(serv, sizeof(serv), "%d", port);
-    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    return fd;
-}
-
-static int peer_unix_connect(const char *path)
-{
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
-    if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-        close(fd);
-        return -1;
-    }
     return fd;
 }
 
@@ -158,7 +112,7 @@ static void chr_close_fe(TestFrontend *fe)
 static void server_pingpong(const char *opts_fmt, const char *host,
                             const char *unix_path)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf(opts_fmt, unix_path ? unix_path : host,
                                  port);
     CharDriverState *chr = test_chr_new(opts);
@@ -170,8 +124,8 @@ static void server_pingpong(const char *opts_fmt, const char *host,
     support_run_for(10);
     g_assert_cmpint(fe.nr_events, ==, 0);
 
-    peer = unix_path ? peer_unix_connect(unix_path)
-                     : peer_tcp_connect(host, port);
+    peer = unix_path ? test_unix_connect(unix_path)
+                     : test_tcp_connect(host, port);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     ping_pong(&fe, peer, 5);
@@ -233,7 +187,7 @@ static void client_pingpong(int lfd, const char *opts)
 
 static void test_tcp_client(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = peer_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=tc,host=127.0.0.1,port=%d",
                                  port);
@@ -245,7 +199,7 @@ static void test_tcp_client(void)
 
 static void test_tcp6_client(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = peer_tcp_listen("::1", port);
     char *opts = g_strdup_printf("socket,id=tc6,host=::1,port=%d", port);
 
@@ -319,7 +273,7 @@ static void socat_exchange(TestFrontend *fe, Child *c)
 
 static void test_socat_tcp_server(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=sts,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
     char *addr = g_strdup_printf("TCP:127.0.0.1:%d", port);
@@ -440,7 +394,7 @@ static gpointer wait_client_thread(gpointer opaque)
     int i;
 
     for (i = 0; i < 500; i++) {
-        w->fd = peer_tcp_connect("127.0.0.1", w->port);
+        w->fd = test_tcp_connect("127.0.0.1", w->port);
         if (w->fd >= 0) {
             break;
         }
@@ -451,7 +405,7 @@ static gpointer wait_client_thread(gpointer opaque)
 
 static void test_server_wait_tcp(void)
 {
-    WaitClient w = { .port = free_tcp_port(), .fd = -1 };
+    WaitClient w = { .port = test_free_tcp_port(), .fd = -1 };
     char *opts = g_strdup_printf("socket,id=swt,host=127.0.0.1,port=%d,"
                                  "server", w.port);
     char *expect = g_strdup_printf("QEMU waiting for connection on: "
@@ -510,9 +464,9 @@ static void test_second_client_waits(void)
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    a = peer_unix_connect(path);
+    a = test_unix_connect(path);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
-    b = peer_unix_connect(path);
+    b = test_unix_connect(path);
     g_assert_cmpint(b, >=, 0);
     g_assert(test_write_full(b, "B", 1, 1000));
 
@@ -541,7 +495,7 @@ static void test_second_client_waits(void)
     close(b);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
     support_run_for(10);
-    a = peer_unix_connect(path);
+    a = test_unix_connect(path);
     g_assert_cmpint(a, >=, 0);
     support_run_for(10);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 3);
@@ -556,7 +510,7 @@ static void test_second_client_waits(void)
 
 static void test_send_then_close(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=stc,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
     CharDriverState *chr = test_chr_new(opts);
@@ -570,7 +524,7 @@ static void test_send_then_close(void)
     /* a frontend that takes little at a time */
     fe.can_read = 100;
     test_fill_pattern(data, len, 7);
-    peer = peer_tcp_connect("127.0.0.1", port);
+    peer = test_tcp_connect("127.0.0.1", port);
     g_assert(test_write_full(peer, data, len, 5000));
     close(peer);
 
@@ -587,7 +541,7 @@ static void test_send_then_close(void)
 
 static void test_reconnect(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = peer_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rc,host=127.0.0.1,port=%d,"
                                  "reconnect=1", port);
@@ -674,7 +628,7 @@ static void test_reconnect_unix_first_attempt(void)
  */
 static void test_reconnect_in_progress(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = peer_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rcp,host=127.0.0.1,port=%d,"
                                  "reconnect=1", port);
@@ -814,7 +768,7 @@ static void test_fd_passing(void)
     f.fe.input = g_byte_array_new();
     f.take = true;
     qemu_chr_add_handlers(chr, fdfe_can_read, fdfe_read, NULL, &f);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     support_run_for(10);
 
     /* a pipe's write end travels to the frontend, close-on-exec */
@@ -857,7 +811,7 @@ static void test_fd_passing(void)
 
 static void test_add_client(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=ac,host=127.0.0.1,port=%d,"
                                  "server,nowait", port);
     CharDriverState *chr = test_chr_new(opts);
@@ -880,7 +834,7 @@ static void test_add_client(void)
     close(other[0]);
     close(other[1]);
     /* and so is a tcp client meanwhile: it waits in the backlog */
-    late = peer_tcp_connect("127.0.0.1", port);
+    late = test_tcp_connect("127.0.0.1", port);
     support_run_for(20);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
     ping_pong(&fe, sv[1], 5);
@@ -905,7 +859,7 @@ static const uint8_t telnet_neg[] = {
 
 static void test_telnet_raw(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=tn,host=127.0.0.1,port=%d,"
                                  "server,nowait,telnet", port);
     CharDriverState *chr = test_chr_new(opts);
@@ -926,7 +880,7 @@ static void test_telnet_raw(void)
     g_assert_cmpstr(chr->filename, ==, name);
     g_free(name);
     test_fe_attach(&fe, chr);
-    peer = peer_tcp_connect("127.0.0.1", port);
+    peer = test_tcp_connect("127.0.0.1", port);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     g_assert(test_read_full(peer, neg, sizeof(neg), 5000));
     g_assert(memcmp(neg, telnet_neg, sizeof(neg)) == 0);
@@ -960,7 +914,7 @@ static void test_telnet_raw(void)
  */
 static void test_telnet_output_escaping(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=tno,host=127.0.0.1,port=%d,"
                                  "server,nowait,telnet", port);
     CharDriverState *chr = test_chr_new(opts);
@@ -980,7 +934,7 @@ static void test_telnet_output_escaping(void)
             data[i] = 0xff;
         }
     }
-    peer = peer_tcp_connect("127.0.0.1", port);
+    peer = test_tcp_connect("127.0.0.1", port);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     socket_set_nonblock(peer);
     /* a small send buffer fills often, also between the two bytes of a pair */
@@ -1030,7 +984,7 @@ static void test_telnet_output_escaping(void)
 /* busybox telnet: a real client answering the negotiation */
 static void test_telnet_busybox(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=tnb,host=127.0.0.1,port=%d,"
                                  "server,nowait,telnet", port);
     char *sport = g_strdup_printf("%d", port);
@@ -1104,7 +1058,7 @@ static int find_local_end(int peer)
 
 static int nodelay_of(const char *extra, bool server)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = server ? -1 : peer_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=nd,host=127.0.0.1,port=%d%s%s",
                                  port, server ? ",server,nowait" : "",
@@ -1115,7 +1069,7 @@ static int nodelay_of(const char *extra, bool server)
 
     g_assert(chr);
     if (server) {
-        peer = peer_tcp_connect("127.0.0.1", port);
+        peer = test_tcp_connect("127.0.0.1", port);
         support_run_for(20);
     } else {
         peer = peer_accept(lfd);
@@ -1142,7 +1096,7 @@ static void test_nodelay(void)
 
 static void test_to_range(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int busy = peer_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rng,host=127.0.0.1,port=%d,"
                                  "to=%d,server,nowait", port, port + 3);
@@ -1170,7 +1124,7 @@ static void test_to_range(void)
 
 static void test_filenames(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int lfd = peer_tcp_listen("127.0.0.1", port);
     char *path = tmp_path("name.sock");
     char *o1 = g_strdup_printf("socket,id=n1,path=%s,server,nowait", path);
@@ -1221,7 +1175,7 @@ static void test_cloexec_all(void)
     int peer, checked = 0;
 
     g_assert(chr && u);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     support_run_for(20);
     while ((name = g_dir_read_name(dir))) {
         int fd = atoi(name);
@@ -1254,9 +1208,9 @@ static void test_cloexec_all(void)
 
 static void test_errors(void)
 {
-    int port = free_tcp_port();
+    int port = test_free_tcp_port();
     int busy = peer_tcp_listen("127.0.0.1", port);
-    int refused = free_tcp_port();
+    int refused = test_free_tcp_port();
     char *file = tmp_path("plain-file");
     char *longp = g_strnfill(120, 'x');
     struct {
@@ -1357,7 +1311,7 @@ static void test_errors(void)
 
         g_assert_cmpstr(err, ==, w);
         /* and the server there still gets its clients */
-        c = peer_unix_connect(live);
+        c = test_unix_connect(live);
         g_assert_cmpint(c, >=, 0);
         close(c);
         g_free(err);
@@ -1491,7 +1445,7 @@ static void test_slow_reader_64m(void)
     test_fill_pattern(w.chunk, w.chunk_len, 64);
     w.sum = g_checksum_new(G_CHECKSUM_SHA256);
     r.sum = g_checksum_new(G_CHECKSUM_SHA256);
-    r.fd = peer_unix_connect(path);
+    r.fd = test_unix_connect(path);
     support_run_for(10);
     qemu_chr_set_write_ready(chr, nb_source_push, &w);
 
@@ -1547,7 +1501,7 @@ static void test_stalled_peer(void)
     int i, peer;
 
     g_assert(chr);
-    peer = peer_unix_connect(path);
+    peer = test_unix_connect(path);
     support_run_for(10);
     test_fill_pattern(data, chunk, 5);
 
@@ -1609,7 +1563,7 @@ static int udp_peer(int *port)
 
 static void test_udp_round_trip(void)
 {
-    int rport, lport = free_tcp_port();
+    int rport, lport = test_free_tcp_port();
     int peer = udp_peer(&rport);
     char *opts = g_strdup_printf("udp,id=ud,host=127.0.0.1,port=%d,"
                                  "localaddr=127.0.0.1,localport=%d",
@@ -1665,7 +1619,7 @@ static void test_udp_round_trip(void)
 
 static void test_udp_socat(void)
 {
-    int lport = free_tcp_port(), rport = free_tcp_port();
+    int lport = test_free_tcp_port(), rport = test_free_tcp_port();
     char *opts = g_strdup_printf("udp,id=uds,host=127.0.0.1,port=%d,"
                                  "localport=%d", rport, lport);
     char *addr = g_strdup_printf("UDP:127.0.0.1:%d,bind=127.0.0.1:%d",
@@ -1695,7 +1649,7 @@ static void test_udp_socat(void)
 /* the legacy form: udp:host:port@localaddr:localport */
 static void test_udp_legacy(void)
 {
-    int rport, lport = free_tcp_port();
+    int rport, lport = test_free_tcp_port();
     int peer = udp_peer(&rport);
     char *name = g_strdup_printf("udp:127.0.0.1:%d@127.0.0.1:%d", rport,
                                  lport);
