@@ -192,8 +192,12 @@ static void chr_io_read_one(CharBackendIO *io)
 {
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
-    int len = MIN(io->max_size, READ_BUF_LEN);
+    int len;
     ssize_t n;
+
+    /* the guest may have taken or freed room since the poll (vcpu threads) */
+    io->max_size = qemu_chr_can_read(io->chr);
+    len = MIN(io->max_size, READ_BUF_LEN);
 
     if (io->read_max > READ_BUF_LEN) {
         /* per chardev: a nested main loop may read another chardev */
