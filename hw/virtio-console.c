@@ -10,6 +10,7 @@
 typedef struct VirtConsole {
     VirtIOSerialPort port;
     CharDriverState *chr;
+    bool is_console;
     /* chardev input the guest had no room for (frontend ignored can_read) */
     uint64_t dropped;
 } VirtConsole;
@@ -98,6 +99,10 @@ static void chr_event(void *opaque, int event)
 {
     VirtConsole *vcon = opaque;
 
+    /* a console stays connected: see virtconsole_initfn() */
+    if (vcon->is_console) {
+        return;
+    }
     switch (event) {
     case CHR_EVENT_OPENED:
         virtio_serial_open(&vcon->port);
@@ -111,11 +116,24 @@ static void chr_event(void *opaque, int event)
 static int virtconsole_initfn(VirtIOSerialPort *port)
 {
     VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
+    VirtIOSerialPortInfo *info = DO_UPCAST(VirtIOSerialPortInfo, qdev,
+                                           port->dev.info);
 
     if (vcon->chr) {
         qemu_chr_set_write_ready(vcon->chr, chr_write_ready, vcon);
         qemu_chr_add_handlers(vcon->chr, chr_can_read, chr_read, chr_event,
                               vcon);
+    }
+    /*
+     * A console is connected whether or not the chardev has a peer: the
+     * guest's console output then waits in the chardev (a pty keeps it
+     * until a client attaches) instead of being discarded by the port.
+     * Serial ports follow the chardev's OPENED/CLOSED so that the guest
+     * can tell when somebody listens.
+     */
+    vcon->is_console = info->is_console;
+    if (vcon->is_console) {
+        virtio_serial_open(port);
     }
     return 0;
 }

@@ -295,10 +295,13 @@ static void test_probe(void)
     g_assert(msg);
     /* the name travels with its NUL */
     g_assert_cmpuint(msg->len, ==, 8 + strlen("org.test.two") + 1);
-    /* only the opened backend is announced as connected */
+    /*
+     * A serial port is announced as connected once its backend opened; a
+     * console always is, so that its output waits in the chardev.
+     */
     g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 2), ==, 1);
-    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 0), ==, 0);
-    g_assert(!vg_port(g, 0)->host_connected);
+    g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 0), ==, 1);
+    g_assert(vg_port(g, 0)->host_connected);
     /* the console was opened by the guest (hvc) and the backend heard it */
     g_assert_cmpstr(con->log->str, ==, "O");
     g_assert_cmpstr(ser->log->str, ==, "");
@@ -539,6 +542,69 @@ static void test_host_open_close(void)
  * A real peer that hangs up: a pipe chardev on a pty slave.  When the
  * master closes, the backend sees EIO and reports CHR_EVENT_CLOSED.
  */
+/*
+ * A virtconsole on a pty backend nobody has opened yet: what the guest
+ * writes waits in the chardev and a client that attaches later reads it
+ * from the first byte (v0.15.0 discarded it in the port).
+ */
+static void test_console_pty_before_client(void)
+{
+    Machine m;
+    CharDriverState *chr;
+    const char *slave;
+    char buf[64];
+    size_t got;
+    int64_t start;
+    int fd;
+    VGuest *g;
+
+    support_error_quiet(true);
+    chr = test_chr_new("pty,id=conpty");
+    support_error_quiet(false);
+    g_assert(chr);
+    g_assert(g_str_has_prefix(chr->filename, "pty:"));
+    slave = chr->filename + strlen("pty:");
+
+    machine_start(&m, 2);
+    g = m.g;
+    g_assert(support_device_add("virtconsole,id=cp,chardev=conpty"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 0, cond_host_connected);
+    vg_port_open(g, 0);
+    g_assert_cmpuint(vg_port_write(g, 0, "boot message\n", 13), ==, 13);
+    vg_run_for(g, 50);
+    /* nobody reads yet: held back, neither lost nor spinning */
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+
+    fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+    g_assert_cmpint(fd, >=, 0);
+    {
+        struct termios tio;
+
+        tcgetattr(fd, &tio);
+        cfmakeraw(&tio);
+        tcsetattr(fd, TCSANOW, &tio);
+    }
+    got = 0;
+    start = g_get_monotonic_time();
+    while (got < 13 && g_get_monotonic_time() - start < TIMEOUT_MS * 1000) {
+        ssize_t n;
+
+        vg_run_for(g, 10);
+        n = read(fd, buf + got, sizeof(buf) - got);
+        if (n > 0) {
+            got += n;
+        }
+    }
+    g_assert_cmpint(got, ==, 13);
+    g_assert_cmpmem(buf, 13, "boot message\n", 13);
+    wait_port(g, 0, cond_tx_done);
+
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    close(fd);
+}
+
 static void test_pty_peer_hangup(void)
 {
     Machine m;
@@ -1973,6 +2039,8 @@ int main(int argc, char **argv)
                     test_guest_open_close);
     g_test_add_func("/virtio-serial/host-open-close", test_host_open_close);
     g_test_add_func("/virtio-serial/pty-peer-hangup", test_pty_peer_hangup);
+    g_test_add_func("/virtio-serial/console-pty-before-client",
+                    test_console_pty_before_client);
     g_test_add_func("/virtio-serial/data/fifo", test_data_fifo);
     g_test_add_func("/virtio-serial/data/file", test_data_file);
     g_test_add_func("/virtio-serial/data/socket", test_data_socket);
