@@ -10,6 +10,9 @@
 #include "support-test.h"
 #include "support-spice.h"
 #include "qemu_socket.h"
+#include "module.h"
+#include "support-virtio.h"
+#include "libvirtio-guest.h"
 
 #ifdef CONFIG_SPICE_CLIENT
 #include <spice-client.h>
@@ -420,6 +423,91 @@ static void agent_announce(CharDriverState *chr)
     m.caps_bits = GUINT32_TO_LE(1u << VD_AGENT_CAP_MONITORS_CONFIG);
     g_assert_cmpint(qemu_chr_write(chr, (uint8_t *)&m, sizeof(m)), ==,
                     sizeof(m));
+}
+
+typedef struct {
+    TestClient *c;
+    int changes;
+    VGuestPort *port;
+    size_t rx;
+} GuestAgentWait;
+
+static bool guest_agent_changed(VGuest *g, void *opaque)
+{
+    GuestAgentWait *w = opaque;
+
+    return w->c->agent_changes >= w->changes;
+}
+
+static bool guest_port_named(VGuest *g, void *opaque)
+{
+    return vg_port(g, 1)->present && vg_port(g, 1)->name;
+}
+
+static bool guest_got_greeting(VGuest *g, void *opaque)
+{
+    GuestAgentWait *w = opaque;
+
+    return w->port->rx_total >= w->rx + sizeof(VDIChunkHeader) +
+                                 sizeof(VDAgentMessage);
+}
+
+/*
+ * The whole path: a guest (the virtio-serial harness, playing the Linux
+ * driver) opens and closes the vdagent port of a virtserialport backed by
+ * spicevmc, and the real client's agent-connected follows.
+ */
+static void test_vmc_virtio_guest(void)
+{
+    TestClient c;
+    GuestAgentWait w = { .c = &c };
+    CharDriverState *chr;
+    DeviceState *vser;
+    VGuest *g;
+    VDIChunkHeader chunk;
+
+    server_start();
+    chr = test_chr_new("spicevmc,id=vdagent1,name=vdagent");
+    g_assert(chr != NULL);
+    vser = support_device_add("virtio-serial,id=vserspice,max_ports=4");
+    g_assert(vser);
+    g_assert(support_device_add("virtserialport,id=agent,chardev=vdagent1,"
+                                "name=com.redhat.spice.0"));
+    g = vg_new(vser);
+    vg_init(g, 1u << VIRTIO_CONSOLE_F_MULTIPORT);
+    g_assert(vg_run_until(g, guest_port_named, NULL, WAIT_MS));
+    g_assert_cmpstr(vg_port(g, 1)->name, ==, "com.redhat.spice.0");
+    client_connect(&c);
+    g_assert(!agent_connected_now(&c));
+    w.port = vg_port(g, 1);
+
+    vg_port_open(g, 1);
+    w.changes = 1;
+    g_assert(vg_run_until(g, guest_agent_changed, &w, WAIT_MS));
+    g_assert(c.agent_values[0]);
+    /* the client's greeting reaches the guest through its rings */
+    g_assert(vg_run_until(g, guest_got_greeting, &w, WAIT_MS));
+    memcpy(&chunk, w.port->rx->data, sizeof(chunk));
+    g_assert_cmpuint(GUINT32_FROM_LE(chunk.port), ==, VDP_CLIENT_PORT);
+
+    vg_port_close(g, 1);
+    w.changes = 2;
+    g_assert(vg_run_until(g, guest_agent_changed, &w, WAIT_MS));
+    g_assert(!c.agent_values[1]);
+
+    w.rx = w.port->rx_total;
+    vg_port_open(g, 1);
+    w.changes = 3;
+    g_assert(vg_run_until(g, guest_agent_changed, &w, WAIT_MS));
+    g_assert(c.agent_values[2]);
+    vg_run_for(g, 200);
+    g_assert_cmpint(c.agent_changes, ==, 3);
+
+    client_disconnect(&c);
+    qdev_free(vser);
+    vg_free(g);
+    qemu_chr_close(chr);
+    server_stop();
 }
 
 static void test_vmc_agent_connected(void)
@@ -964,6 +1052,95 @@ static void test_server_init_opts(void)
     g_assert(!using_spice);
 }
 
+typedef struct {
+    TestClient *c;
+    VGuestPort *port;
+    size_t len;
+} GuestDataWait;
+
+static bool guest_port_present(VGuest *g, void *opaque)
+{
+    return vg_port(g, 1)->present;
+}
+
+static bool guest_client_has_data(VGuest *g, void *opaque)
+{
+    GuestDataWait *w = opaque;
+
+    return w->c->port_data->len >= w->len;
+}
+
+static bool guest_has_data(VGuest *g, void *opaque)
+{
+    GuestDataWait *w = opaque;
+
+    return w->port->rx->len >= w->len;
+}
+
+/*
+ * spiceport through the guest harness: a virtserialport backed by a
+ * spiceport chardev carries more than any buffer on the way, both ways,
+ * between the guest's rings and the client's port channel.
+ */
+static void test_port_virtio_guest(void)
+{
+    TestClient c;
+    CharDriverState *chr;
+    DeviceState *vser;
+    uint8_t *out = g_malloc(BIG_LEN), *in = g_malloc(BIG_LEN);
+    GuestDataWait w = { .c = &c, .len = BIG_LEN };
+    DataWait dw = { .c = &c, .len = BIG_LEN };
+    size_t sent = 0;
+    int64_t deadline;
+    VGuest *g;
+
+    server_start();
+    chr = test_chr_new("spiceport,id=port1,name=" PORT_NAME);
+    g_assert(chr != NULL);
+    vser = support_device_add("virtio-serial,id=vserport,max_ports=4");
+    g_assert(vser);
+    g_assert(support_device_add("virtserialport,id=sport,chardev=port1,"
+                                "name=" PORT_NAME));
+    g = vg_new(vser);
+    vg_init(g, 1u << VIRTIO_CONSOLE_F_MULTIPORT);
+    g_assert(vg_run_until(g, guest_port_present, NULL, WAIT_MS));
+    client_connect(&c);
+    g_assert(support_run_until(client_port_ready, &c, WAIT_MS));
+    w.port = vg_port(g, 1);
+    vg_port_open(g, 1);
+
+    /* guest -> client */
+    test_fill_pattern(out, BIG_LEN, 11);
+    deadline = g_get_monotonic_time() + WAIT_MS * 1000LL;
+    while (sent < BIG_LEN && g_get_monotonic_time() < deadline) {
+        sent += vg_port_write(g, 1, out + sent, BIG_LEN - sent);
+        vg_run_for(g, 1);
+    }
+    g_assert_cmpuint(sent, ==, BIG_LEN);
+    g_assert(vg_run_until(g, guest_client_has_data, &w, WAIT_MS));
+    g_assert_cmpuint(c.port_data->len, ==, BIG_LEN);
+    g_assert(memcmp(c.port_data->data, out, BIG_LEN) == 0);
+
+    /* client -> guest */
+    test_fill_pattern(in, BIG_LEN, 12);
+    client_send(&c, in, BIG_LEN, 65536);
+    g_assert(vg_run_until(g, guest_has_data, &w, WAIT_MS));
+    g_assert(support_run_until(client_written, &dw, WAIT_MS));
+    g_assert_cmpint(c.write_errors, ==, 0);
+    g_assert_cmpuint(w.port->rx->len, ==, BIG_LEN);
+    g_assert(memcmp(w.port->rx->data, in, BIG_LEN) == 0);
+
+    vg_port_close(g, 1);
+    vg_run_for(g, 50);
+    client_disconnect(&c);
+    qdev_free(vser);
+    vg_free(g);
+    qemu_chr_close(chr);
+    server_stop();
+    g_free(out);
+    g_free(in);
+}
+
 #endif /* CONFIG_SPICE_CLIENT */
 
 /* spice-server and spice-client-glib debug output only with --verbose */
@@ -983,6 +1160,9 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
+    module_call_init(MODULE_INIT_DEVICE);
+    qdev_machine_creation_done();
+    support_guest_ram_init(16 * 1024 * 1024);
     /*
      * spice-server warns when a peer resets a connection, which a client
      * going away may do at any time: warnings are printed, not fatal.
@@ -1001,6 +1181,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spice/vmc/debug", test_vmc_debug);
 #ifdef CONFIG_SPICE_CLIENT
     g_test_add_func("/spice/vmc/agent-connected", test_vmc_agent_connected);
+    g_test_add_func("/spice/vmc/virtio-guest", test_vmc_virtio_guest);
     g_test_add_func("/spice/port/open-close", test_port_open_close);
     g_test_add_func("/spice/port/goes-with-chardev",
                     test_port_goes_with_chardev);
@@ -1008,6 +1189,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spice/port/guest-to-client-queued",
                     test_port_guest_to_client_queued);
     g_test_add_func("/spice/port/client-to-guest", test_port_client_to_guest);
+    g_test_add_func("/spice/port/virtio-guest", test_port_virtio_guest);
     g_test_add_func("/spice/port/client-to-guest-flow",
                     test_port_client_to_guest_flow);
     g_test_add_func("/spice/port/echo-in-callback",
