@@ -328,3 +328,48 @@ int test_unix_connect(const char *path)
     }
     return fd;
 }
+
+typedef struct PumpArgs {
+    int fd;
+    uint8_t *buf;
+    size_t want, got;
+} PumpArgs;
+
+static bool pump_some(void *opaque)
+{
+    PumpArgs *r = opaque;
+    struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+    while (r->got < r->want && poll(&pfd, 1, 0) == 1 &&
+           (pfd.revents & POLLIN)) {
+        ssize_t n = read(r->fd, r->buf + r->got, r->want - r->got);
+
+        if (n <= 0) {
+            break;
+        }
+        r->got += n;
+    }
+    return r->got >= r->want;
+}
+
+size_t test_pump_some(int fd, void *buf, size_t len, int ms)
+{
+    PumpArgs r = { .fd = fd, .buf = buf, .want = len };
+
+    support_run_until(pump_some, &r, ms);
+    return r.got;
+}
+
+bool test_pump_read(int fd, void *buf, size_t len, int timeout_ms)
+{
+    PumpArgs r = { .fd = fd, .buf = buf, .want = len };
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
+
+    /* short loop runs: the fd is not part of the loop */
+    while (!support_run_until(pump_some, &r, 20)) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+    }
+    return true;
+}

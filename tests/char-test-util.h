@@ -47,6 +47,15 @@ int test_run_fd_checked(void);
 GHashTable *test_fd_snapshot(void);
 void test_assert_new_fds_cloexec(GHashTable *before);
 
+/*
+ * Read from @fd (not watched by the main loop) while running the main loop,
+ * which may have to produce the bytes first: test_pump_read() wants exactly
+ * @len bytes within the timeout, test_pump_some() returns what arrived
+ * (at most @len) once it has all of it or @ms passed.
+ */
+bool test_pump_read(int fd, void *buf, size_t len, int timeout_ms);
+size_t test_pump_some(int fd, void *buf, size_t len, int ms);
+
 /* a loopback TCP port that was free a moment ago */
 int test_free_tcp_port(void);
 /* connected stream sockets (CLOEXEC), or -1 if nobody listens */

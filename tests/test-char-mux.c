@@ -20,58 +20,21 @@ static char *tmpdir;
 
 /* ---- helpers ---- */
 
-typedef struct ReadArgs {
-    int fd;
-    uint8_t *buf;
-    size_t want, got;
-} ReadArgs;
-
-static bool read_some(void *opaque)
-{
-    ReadArgs *r = opaque;
-    struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-
-    while (r->got < r->want && poll(&pfd, 1, 0) == 1 &&
-           (pfd.revents & POLLIN)) {
-        ssize_t n = read(r->fd, r->buf + r->got, r->want - r->got);
-
-        if (n <= 0) {
-            break;
-        }
-        r->got += n;
-    }
-    return r->got >= r->want;
-}
-
 /* Read what arrives on @fd within @ms while the main loop runs. */
 static GString *pump_collect(int fd, int ms)
 {
     uint8_t buf[65536];
-    ReadArgs r = { .fd = fd, .buf = buf, .want = sizeof(buf) };
     GString *s = g_string_new("");
     gint64 deadline = g_get_monotonic_time() + ms * 1000LL;
 
     while (g_get_monotonic_time() < deadline) {
-        support_run_until(read_some, &r, 10);
-        g_string_append_len(s, (char *)buf, r.got);
-        r.got = 0;
+        size_t got = test_pump_some(fd, buf, sizeof(buf), 10);
+
+        g_string_append_len(s, (char *)buf, got);
     }
     return s;
 }
 
-/* Read exactly @len bytes from @fd while running the main loop. */
-static bool pump_read(int fd, void *buf, size_t len, int timeout_ms)
-{
-    ReadArgs r = { .fd = fd, .buf = buf, .want = len };
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-
-    while (!support_run_until(read_some, &r, 20)) {
-        if (g_get_monotonic_time() > deadline) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* A mux over a pipe backend whose fifos the test holds as the terminal. */
 typedef struct MuxFixture {
@@ -801,7 +764,7 @@ static void echo_child(int master)
     /* the escapes work on a terminal too */
     g_assert(test_write_full(master, "q" ESC "h", 3, 1000));
     g_assert(test_fe_wait_input(&fe, 1, 2000));
-    g_assert(pump_read(master, buf, 4, 2000));
+    g_assert(test_pump_read(master, buf, 4, 2000));
     /* ONLCR: the help's "\n\r" reaches the screen as "\r\n\r" */
     g_assert(memcmp(buf, "\r\n\rC", 4) == 0);
 

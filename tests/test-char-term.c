@@ -48,54 +48,12 @@ static bool fd_nonblocking(int fd)
     return fcntl(fd, F_GETFL) & O_NONBLOCK;
 }
 
-typedef struct ReadArgs {
-    int fd;
-    uint8_t *buf;
-    size_t want, got;
-} ReadArgs;
-
-static bool read_some(void *opaque)
-{
-    ReadArgs *r = opaque;
-    struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-
-    while (r->got < r->want && poll(&pfd, 1, 0) == 1 &&
-           (pfd.revents & POLLIN)) {
-        ssize_t n = read(r->fd, r->buf + r->got, r->want - r->got);
-
-        if (n <= 0) {
-            break;
-        }
-        r->got += n;
-    }
-    return r->got >= r->want;
-}
-
-/*
- * Read @len bytes from @fd while running the main loop, which may have to
- * flush them first.  Short loop runs: the fd is not part of the loop.
- */
-static bool pump_read(int fd, void *buf, size_t len, int timeout_ms)
-{
-    ReadArgs r = { .fd = fd, .buf = buf, .want = len };
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-
-    while (!support_run_until(read_some, &r, 20)) {
-        if (g_get_monotonic_time() > deadline) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Nothing arrives on @fd within @ms while the main loop runs. */
 static bool pump_nothing(int fd, int ms)
 {
     uint8_t b;
-    ReadArgs r = { .fd = fd, .buf = &b, .want = 1 };
 
-    support_run_until(read_some, &r, ms);
-    return r.got == 0;
+    return test_pump_some(fd, &b, 1, ms) == 0;
 }
 
 /*
@@ -170,7 +128,7 @@ static void stdio_basic_child(Pty *p)
 
     /* output reaches the terminal, "\n" still returns the carriage */
     qemu_chr_write(chr, (const uint8_t *)"hi\n", 3);
-    g_assert(pump_read(p->master, out, 4, 2000));
+    g_assert(test_pump_read(p->master, out, 4, 2000));
     g_assert(memcmp(out, "hi\r\n", 4) == 0);
 
     /* echo on: only ECHO changes */
@@ -179,7 +137,7 @@ static void stdio_basic_child(Pty *p)
     g_assert(!(lflag_of(0) & ICANON));
     g_assert(lflag_of(0) & ISIG);
     g_assert(test_write_full(p->master, "e", 1, 1000));
-    g_assert(pump_read(p->master, out, 1, 2000));
+    g_assert(test_pump_read(p->master, out, 1, 2000));
     g_assert_cmpint(out[0], ==, 'e');
     g_assert(test_fe_wait_input(&fe, 3, 2000));
 
@@ -462,7 +420,7 @@ static void test_pty_buffer_before_client(void)
     g_assert(!(tty.c_oflag & OPOST));
     g_assert(!(tty.c_lflag & (ECHO | ICANON)));
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 2000));
-    g_assert(pump_read(client, got, len, 5000));
+    g_assert(test_pump_read(client, got, len, 5000));
     g_assert(memcmp(got, data, len) == 0);
     g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, 0);
 
@@ -510,7 +468,7 @@ static void test_pty_reconnect(void)
         g_assert(test_fe_wait_input(&fe, 2 * (i + 1), 2000));
         g_assert(memcmp(fe.input->data + 2 * i, "in", 2) == 0);
         qemu_chr_write(fe.chr, (const uint8_t *)"out", 3);
-        g_assert(pump_read(client, buf, 3, 2000));
+        g_assert(test_pump_read(client, buf, 3, 2000));
         g_assert(memcmp(buf, "out", 3) == 0);
 
         close(client);
@@ -681,7 +639,7 @@ static void test_tty_data(void)
     /* raw: no CR/NL translation on input */
     g_assert(memcmp(fe.input->data, "abc\n", 4) == 0);
     qemu_chr_write(chr, (const uint8_t *)"xyz", 3);
-    g_assert(pump_read(p.master, buf, 3, 2000));
+    g_assert(test_pump_read(p.master, buf, 3, 2000));
     g_assert(memcmp(buf, "xyz", 3) == 0);
 
     test_fe_detach(&fe);
