@@ -12,6 +12,9 @@
 #include "qemu-objects.h"
 #include "qemu_socket.h"
 #include "hw/msmouse.h"
+#ifdef CONFIG_BRLAPI
+#include "hw/baum.h"
+#endif
 #include "ui/qemu-spice.h"
 
 #include <glib.h>
@@ -3445,6 +3448,9 @@ static const CharBackendEntry backend_table[] = {
     { .name = "pipe",      .open = qemu_chr_open_pipe },
     { .name = "socket",    .open = qemu_chr_open_socket },
     { .name = "udp",       .open = qemu_chr_open_udp },
+#ifdef CONFIG_BRLAPI
+    { .name = "braille",   .open = chr_baum_init },
+#endif
 #ifdef CONFIG_SPICE
     { .name = "spicevmc",  .open = qemu_chr_open_spice },
     { .name = "spiceport", .open = qemu_chr_open_spice_port },
