@@ -262,6 +262,12 @@ int test_run_fd_checked(void)
 
     /* the main loop opens its own fds on first use */
     support_run_for(1);
+    /*
+     * So does GLib's worker context, the first time a child is watched
+     * (g_test_trap_subprocess() does): a process-wide singleton, not a
+     * leak, so bring it up before the first look.
+     */
+    g_source_unref(g_child_watch_source_new(getpid()));
     before = test_fd_snapshot();
     ret = g_test_run();
     support_run_for(1);
