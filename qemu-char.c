@@ -2851,7 +2851,8 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     const char *port = qemu_opt_get(opts, "port");
     const char *prefix = qemu_opt_get_bool(opts, "telnet", 0) ? "telnet"
                                                                : "tcp";
-    int to = qemu_opt_get_number(opts, "to", 0);
+    /* unsigned: "to=-1" must not wrap into a small port number */
+    uint64_t to = qemu_opt_get_number(opts, "to", 0);
     char nhost[INET6_ADDRSTRLEN + 1], nport[33];
     SockAddr bound;
     int pnum, fd, ret;
@@ -2878,8 +2879,8 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
             return -EINVAL;
         }
         if (to < pnum || to > 65535) {
-            qemu_chr_open_error("to", "%d is not a port in %d..65535", to,
-                                pnum);
+            qemu_chr_open_error("to", "%s is not a port in %d..65535",
+                                qemu_opt_get(opts, "to"), pnum);
             return -EINVAL;
         }
     }
@@ -2921,7 +2922,8 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     bool is_listen = qemu_opt_get_bool(opts, "server", 0);
     bool is_wait = qemu_opt_get_bool(opts, "wait", 1);
     bool nodelay = !qemu_opt_get_bool(opts, "delay", 1);
-    int64_t reconnect = qemu_opt_get_number(opts, "reconnect", 0);
+    /* unsigned: "reconnect=-1" must not become a timer in the past */
+    uint64_t reconnect = qemu_opt_get_number(opts, "reconnect", 0);
     SocketCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(&socket_ops, s);
     SockAddr *addrs = NULL;
@@ -2947,8 +2949,8 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         goto fail;
     }
     if (reconnect > 86400 * 365) {
-        qemu_chr_open_error("reconnect", "%" PRId64 " is not a number of "
-                            "seconds (0 = off)", reconnect);
+        qemu_chr_open_error("reconnect", "%s is not a number of seconds "
+                            "(0 = off)", qemu_opt_get(opts, "reconnect"));
         ret = -EINVAL;
         goto fail;
     }

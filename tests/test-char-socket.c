@@ -1273,6 +1273,13 @@ static void test_errors(void)
                    "99999999999"),
           g_strdup("chardev \"e18\": backend \"socket\": reconnect: "
                    "99999999999 is not a number of seconds (0 = off)") },
+        /* negative numbers wrap in the option parser: no busy timer */
+        { g_strdup("socket,id=e20,host=127.0.0.1,port=1,reconnect=-1"),
+          g_strdup("chardev \"e20\": backend \"socket\": reconnect: -1 "
+                   "is not a number of seconds (0 = off)") },
+        { g_strdup("socket,id=e21,host=127.0.0.1,port=5000,to=-1,server"),
+          g_strdup("chardev \"e21\": backend \"socket\": to: -1 is not a "
+                   "port in 5000..65535") },
         { g_strdup("socket,id=e19,path="),
           g_strdup("chardev \"e19\": backend \"socket\": path: empty (a "
                    "unix socket needs path=<socket file>)") },
