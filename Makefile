@@ -225,23 +225,27 @@ demo: all
 	        $(SHELL) $(SRC_PATH)/$$d || exit 1; \
 	done
 
-# "make fuzz [FUZZ_TIME=seconds] [FUZZ_TARGETS=name...]": libFuzzer with
-# ASan+UBSan (clang), each target for FUZZ_TIME seconds, starting from the
-# committed corpus; new inputs go to build-fuzz/corpus/<name>, not the tree.
+# "make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS=name...]":
+# libFuzzer with ASan+UBSan (clang), each target for FUZZ_TIME seconds or
+# FUZZ_RUNS executions, whichever comes first, starting from the committed
+# corpus; new inputs go to build-fuzz/corpus/<name>, not the tree.
 FUZZ_TIME ?= 60
+FUZZ_RUNS ?= -1
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 fuzz:
 	@mkdir -p build-fuzz
 	@cd build-fuzz && $(SRC_PATH)/configure --cc=clang --enable-sanitizers \
 	    --extra-cflags=-fsanitize=fuzzer-no-link >/dev/null
 	+@cd build-fuzz && $(MAKE) --no-print-directory fuzz-run \
-	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)"
+	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) \
+	    FUZZ_TARGETS="$(FUZZ_TARGETS)"
 
 fuzz-run: $(FUZZ_TARGETS:%=tests/fuzz/libfuzzer-%)
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p corpus/$$t; \
-	    echo "# fuzz $$t for $(FUZZ_TIME)s"; \
+	    echo "# fuzz $$t for $(FUZZ_TIME)s or $(FUZZ_RUNS) runs"; \
 	    $(SAN_ENV) ./tests/fuzz/libfuzzer-$$t -max_total_time=$(FUZZ_TIME) \
+	        -runs=$(FUZZ_RUNS) -timeout=10 \
 	        -print_final_stats=1 -max_len=4096 corpus/$$t \
 	        $(SRC_PATH)/tests/fuzz/corpus/$$t > fuzz-$$t.log 2>&1; \
 	    rc=$$?; \
@@ -271,6 +275,7 @@ help:
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
 	@echo "  bench           run tests/bench/bench-*"
 	@echo "  demo            run tests/demo-*"
-	@echo "  fuzz            (not yet)"
+	@echo "  fuzz [FUZZ_TIME=s] [FUZZ_RUNS=n] [FUZZ_TARGETS=...]"
+	@echo "                  libFuzzer runs in build-fuzz/ (clang)"
 	@echo "  clean, distclean"
 	@echo "Set V=1 to show full command lines."
