@@ -696,7 +696,7 @@ static void qemu_chr_qlist_iter(QObject *obj, void *opaque)
     if (qdict_haskey(chr_dict, "dropped") &&
         qdict_get_int(chr_dict, "dropped") > 0) {
         monitor_printf(mon, "    %s: %" PRId64
-                       " bytes dropped (output queue full)\n",
+                       " bytes dropped (output queue full or no peer)\n",
                        label, qdict_get_int(chr_dict, "dropped"));
     }
 }
@@ -2335,10 +2335,15 @@ static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 
     if (s->fd < 0) {
         /*
-         * Without a peer v0.15.0 discards.  A reconnecting client lets the
-         * core queue instead (bounded, drops counted) until it is back.
+         * Without a peer v0.15.0 discards; so do we, but counted.  A
+         * reconnecting client lets the core queue instead (bounded, drops
+         * counted) until it is back.
          */
-        return s->reconnect_ms ? 0 : len;
+        if (s->reconnect_ms) {
+            return 0;
+        }
+        chr->io->dropped += len;
+        return len;
     }
     if (s->is_telnet) {
         return tcp_chr_write_telnet(s, buf, len);

@@ -162,6 +162,8 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr);
  * per-chardev queue that is flushed when the backend becomes writable;
  * what does not fit is dropped and counted (qemu_chr_dropped_bytes(), and
  * "info chardev").  The main loop never blocks or spins on a slow peer.
+ * A socket without a peer discards output, as in v0.15.0, and counts it
+ * the same way (by either call).
  *
  * A frontend that must not lose data uses qemu_chr_write_nb() instead: it
  * takes what the backend accepts now (0..len, or -1 on error) and queues

@@ -450,6 +450,37 @@ static void test_server_nowait_silent(void)
     g_free(path);
 }
 
+/* Output without a peer is discarded, as in v0.15.0, but never silently. */
+static void test_no_peer_counts_drops(void)
+{
+    char *path = tmp_path("nopeer.sock");
+    char *opts = g_strdup_printf("socket,id=np,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    TestFrontend fe;
+    uint8_t buf[8];
+    int peer;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    qemu_chr_write(chr, (const uint8_t *)"lost", 4);
+    g_assert_cmpint(qemu_chr_write_nb(chr, (const uint8_t *)"gone", 4), ==,
+                    4);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 8);
+    g_assert_cmpuint(qemu_chr_queued_bytes(chr), ==, 0);
+    /* once a peer is there, output arrives and the count stays */
+    peer = test_unix_connect(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    qemu_chr_write(chr, (const uint8_t *)"kept", 4);
+    g_assert(test_pump_read(peer, buf, 4, 5000));
+    g_assert_cmpmem(buf, 4, "kept", 4);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 8);
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(opts);
+    g_free(path);
+}
+
 /* ---- one client at a time ---- */
 
 static void test_second_client_waits(void)
@@ -1706,6 +1737,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/wait/unix-socat", test_server_wait_socat);
     g_test_add_func("/char/socket/wait/tcp-thread", test_server_wait_tcp);
     g_test_add_func("/char/socket/nowait", test_server_nowait_silent);
+    g_test_add_func("/char/socket/no-peer-drops", test_no_peer_counts_drops);
     g_test_add_func("/char/socket/second-client-waits",
                     test_second_client_waits);
     g_test_add_func("/char/socket/send-then-close", test_send_then_close);
