@@ -2,22 +2,42 @@
 /* Support layer: guest RAM and the physical memory accessors of hw/hw.h. */
 
 #include <glib.h>
+#include <sys/mman.h>
 #include "hw/hw.h"
 #include "support-virtio.h"
 
 static uint8_t *ram;
 static size_t ram_size;
 
+/*
+ * An anonymous mapping rather than the heap, so that clearing RAM costs
+ * the pages the test touched, not the whole size.
+ */
 void support_guest_ram_init(size_t size)
 {
+    void *p;
+
     support_guest_ram_free();
-    ram = g_malloc0(size);
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    g_assert(p != MAP_FAILED);
+    ram = p;
     ram_size = size;
+}
+
+void support_guest_ram_clear(void)
+{
+    /* private anonymous pages read as zero again after MADV_DONTNEED */
+    if (ram && madvise(ram, ram_size, MADV_DONTNEED) < 0) {
+        memset(ram, 0, ram_size);
+    }
 }
 
 void support_guest_ram_free(void)
 {
-    g_free(ram);
+    if (ram) {
+        munmap(ram, ram_size);
+    }
     ram = NULL;
     ram_size = 0;
 }

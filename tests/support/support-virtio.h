@@ -15,6 +15,8 @@
  */
 void support_guest_ram_init(size_t size);
 void support_guest_ram_free(void);
+/* Zero all of guest RAM again (cheap: only touched pages cost). */
+void support_guest_ram_clear(void);
 uint8_t *support_guest_ram(void);
 size_t support_guest_ram_size(void);
 
