@@ -113,8 +113,8 @@ $(filter-out $(FUZZ_REPLAYS),$(PROGS)): %: %.o $(FRAG_OBJS) \
 	$(call quiet-command,$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
 	    $(spice-client-libs) $(ALL_LIBS),LINK,$@)
 
-# fuzz targets drive the guest-side test library in tests/
-tests/fuzz/fuzz-%.o: QEMU_CFLAGS += -I$(SRC_PATH)/tests
+# fuzz targets and benches drive the guest-side test library in tests/
+tests/fuzz/fuzz-%.o tests/bench/bench-%.o: QEMU_CFLAGS += -I$(SRC_PATH)/tests
 
 tests/fuzz/replay-%.o: tests/fuzz/replay-main.c config-host.mak
 	@mkdir -p $(@D)
@@ -235,7 +235,9 @@ FUZZ_TARGETS ?= $(FUZZ_NAMES)
 fuzz:
 	@mkdir -p build-fuzz
 	@cd build-fuzz && $(SRC_PATH)/configure --cc=clang --enable-sanitizers \
-	    --extra-cflags=-fsanitize=fuzzer-no-link >/dev/null
+	    --extra-cflags="-fsanitize=fuzzer-no-link \
+	    -fsanitize-coverage-ignorelist=$(SRC_PATH)/tests/fuzz/coverage-ignore.txt" \
+	    >/dev/null
 	+@cd build-fuzz && $(MAKE) --no-print-directory fuzz-run \
 	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) \
 	    FUZZ_TARGETS="$(FUZZ_TARGETS)"
