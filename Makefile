@@ -275,7 +275,7 @@ help:
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
 	@echo "  check-valgrind  run the tests under valgrind"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
-	@echo "  bench           run tests/bench/bench-*"
+	@echo "  bench           run tests/bench/bench-* (flood: BENCH_FLOOD_SECONDS=180)"
 	@echo "  demo            run tests/demo-*"
 	@echo "  fuzz [FUZZ_TIME=s] [FUZZ_RUNS=n] [FUZZ_TARGETS=...]"
 	@echo "                  libFuzzer runs in build-fuzz/ (clang)"
