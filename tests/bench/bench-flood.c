@@ -35,21 +35,17 @@
 
 #include <glib.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-timer.h"
-#include "qemu-config.h"
 #include "module.h"
 #include "sysemu.h"
 #include "support-test.h"
 #include "support-virtio.h"
 #include "libvirtio-guest.h"
+#include "char-test-util.h"
 
 #define CHUNK 4096
 #define SLOW_READ_BYTES 4096    /* per SLOW_READ_US: about 400 KB/s */
@@ -106,25 +102,11 @@ typedef struct PeerAddr {
 
 static int peer_connect(const PeerAddr *a)
 {
-    int fd;
+    int fd = a->is_unix ? test_unix_connect(a->path)
+                        : test_tcp_connect("127.0.0.1", a->port);
 
-    if (a->is_unix) {
-        struct sockaddr_un un = { .sun_family = AF_UNIX };
-
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        pstrcpy(un.sun_path, sizeof(un.sun_path), a->path);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            _exit(2);
-        }
-    } else {
-        struct sockaddr_in in = { .sin_family = AF_INET };
-
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        in.sin_port = htons(a->port);
-        in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&in, sizeof(in)) < 0) {
-            _exit(2);
-        }
+    if (fd < 0) {
+        _exit(2);
     }
     return fd;
 }
@@ -245,7 +227,6 @@ static CharDriverState *open_chr(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
 
 static CharDriverState *open_chr(const char *fmt, ...)
 {
-    QemuOpts *opts;
     CharDriverState *chr;
     va_list ap;
     char *s;
@@ -253,13 +234,11 @@ static CharDriverState *open_chr(const char *fmt, ...)
     va_start(ap, fmt);
     s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    opts = qemu_opts_parse(qemu_find_opts("chardev"), s, 1);
-    chr = opts ? qemu_chr_open_opts(opts, NULL) : NULL;
+    chr = test_chr_new(s);
     if (!chr) {
         fprintf(stderr, "bench-flood: cannot open %s\n", s);
         exit(1);
     }
-    qemu_opts_del(opts);
     g_free(s);
     return chr;
 }
@@ -274,20 +253,6 @@ static void attach(Flow *f, CharDriverState *chr)
     }
 }
 
-static int free_tcp_port(void)
-{
-    struct sockaddr_in in = { .sin_family = AF_INET };
-    socklen_t len = sizeof(in);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    g_assert(fd >= 0 && bind(fd, (struct sockaddr *)&in, sizeof(in)) == 0);
-    g_assert(getsockname(fd, (struct sockaddr *)&in, &len) == 0);
-    port = ntohs(in.sin_port);
-    close(fd);
-    return port;
-}
-
 static void unix_addr(PeerAddr *a, const char *name)
 {
     a->is_unix = true;
@@ -299,7 +264,7 @@ static void setup_flows(void)
     PeerAddr a = { 0 };
     Flow *f;
 
-    a.port = free_tcp_port();
+    a.port = test_free_tcp_port();
     f = &flows[IN_TCP];
     attach(f, open_chr("socket,id=%s,host=127.0.0.1,port=%d,server,nowait",
                        f->name, a.port));
@@ -312,7 +277,7 @@ static void setup_flows(void)
     f->peer = peer_flood(&a, false);
 
     memset(&a, 0, sizeof(a));
-    a.port = free_tcp_port();
+    a.port = test_free_tcp_port();
     f = &flows[IN_TELNET];
     attach(f, open_chr("socket,id=%s,host=127.0.0.1,port=%d,server,nowait,"
                        "telnet", f->name, a.port));
