@@ -669,6 +669,11 @@ static void chr_close_finish(CharDriverState *chr)
         chr->bh = NULL;
     }
     if (chr->io) {
+        /*
+         * qemu_chr_write() told the frontend its bytes were taken: give
+         * what still waits one last non-blocking chance to leave.
+         */
+        chr_outq_flush(chr->io);
         chr->io->fd_in = chr->io->fd_out = -1;
         chr_io_update(chr->io);
     }

@@ -481,6 +481,53 @@ static void test_no_peer_counts_drops(void)
     g_free(path);
 }
 
+/*
+ * qemu_chr_write() output still queued when the chardev closes gets a last
+ * chance: a peer that drained its socket meanwhile receives all of it.
+ */
+static void test_close_flushes_queue(void)
+{
+    char *path = tmp_path("closeq.sock");
+    char *opts = g_strdup_printf("socket,id=cq,path=%s,server,nowait",
+                                 path);
+    CharDriverState *chr = test_chr_new(opts);
+    size_t total = 1024 * 1024, got = 0;
+    uint8_t *out = g_malloc(total), *in = g_malloc(total);
+    TestFrontend fe;
+    uint64_t taken;
+    int peer;
+
+    g_assert(chr);
+    test_fill_pattern(out, total, 7);
+    test_fe_attach(&fe, chr);
+    peer = test_unix_connect(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    /* the peer reads nothing yet: the kernel buffer and the queue fill */
+    qemu_chr_write(chr, out, total);
+    g_assert_cmpuint(qemu_chr_queued_bytes(chr), >, 0);
+    taken = total - qemu_chr_dropped_bytes(chr);
+    /* drain the kernel buffer without running the main loop, then close */
+    for (;;) {
+        ssize_t n = recv(peer, in + got, total - got, MSG_DONTWAIT);
+
+        if (n <= 0) {
+            break;
+        }
+        got += n;
+    }
+    g_assert_cmpuint(got, <, taken);
+    chr_close_fe(&fe);
+    g_assert(test_read_full(peer, in + got, taken - got, 5000));
+    /* what was taken is a prefix of what was written, nothing after it */
+    g_assert_cmpmem(in, taken, out, taken);
+    g_assert_cmpint(recv(peer, in, 1, 0), ==, 0);
+    close(peer);
+    g_free(in);
+    g_free(out);
+    g_free(opts);
+    g_free(path);
+}
+
 /* ---- one client at a time ---- */
 
 static void test_second_client_waits(void)
@@ -1738,6 +1785,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/wait/tcp-thread", test_server_wait_tcp);
     g_test_add_func("/char/socket/nowait", test_server_nowait_silent);
     g_test_add_func("/char/socket/no-peer-drops", test_no_peer_counts_drops);
+    g_test_add_func("/char/socket/close-flushes-queue",
+                    test_close_flushes_queue);
     g_test_add_func("/char/socket/second-client-waits",
                     test_second_client_waits);
     g_test_add_func("/char/socket/send-then-close", test_send_then_close);
