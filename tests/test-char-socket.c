@@ -20,6 +20,22 @@ static char *tmp_path(const char *name)
     return g_strdup_printf("%s/%s", tmpdir, name);
 }
 
+/* "socket,id=<id>,path=<tmpdir>/<id>.sock,server,nowait"; *path is set. */
+static CharDriverState *unix_server_new(const char *id, char **path)
+{
+    char *name = g_strdup_printf("%s.sock", id);
+    char *opts;
+    CharDriverState *chr;
+
+    *path = tmp_path(name);
+    opts = g_strdup_printf("socket,id=%s,path=%s,server,nowait", id, *path);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_free(opts);
+    g_free(name);
+    return chr;
+}
+
 /* ---- peers ---- */
 
 static int peer_tcp_listen(const char *host, int port)
@@ -453,15 +469,12 @@ static void test_server_nowait_silent(void)
 /* Output without a peer is discarded, as in v0.15.0, but never silently. */
 static void test_no_peer_counts_drops(void)
 {
-    char *path = tmp_path("nopeer.sock");
-    char *opts = g_strdup_printf("socket,id=np,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = unix_server_new("np", &path);
     TestFrontend fe;
     uint8_t buf[8];
     int peer;
 
-    g_assert(chr);
     test_fe_attach(&fe, chr);
     qemu_chr_write(chr, (const uint8_t *)"lost", 4);
     g_assert_cmpint(qemu_chr_write_nb(chr, (const uint8_t *)"gone", 4), ==,
@@ -477,7 +490,6 @@ static void test_no_peer_counts_drops(void)
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 8);
     close(peer);
     chr_close_fe(&fe);
-    g_free(opts);
     g_free(path);
 }
 
@@ -487,10 +499,8 @@ static void test_no_peer_counts_drops(void)
  */
 static void test_close_flushes_queue(void)
 {
-    char *path = tmp_path("closeq.sock");
-    char *opts = g_strdup_printf("socket,id=cq,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = unix_server_new("cq", &path);
     size_t total = 1024 * 1024, got = 0;
     uint8_t *out = g_malloc(total), *in = g_malloc(total);
     TestFrontend fe;
@@ -524,7 +534,6 @@ static void test_close_flushes_queue(void)
     close(peer);
     g_free(in);
     g_free(out);
-    g_free(opts);
     g_free(path);
 }
 
@@ -532,15 +541,12 @@ static void test_close_flushes_queue(void)
 
 static void test_second_client_waits(void)
 {
-    char *path = tmp_path("two.sock");
-    char *opts = g_strdup_printf("socket,id=two,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = unix_server_new("two", &path);
     TestFrontend fe;
     int a, b;
     uint8_t buf[8];
 
-    g_assert(chr);
     test_fe_attach(&fe, chr);
     a = test_unix_connect(path);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
@@ -580,7 +586,6 @@ static void test_second_client_waits(void)
     ping_pong(&fe, a, 10);
     close(a);
     chr_close_fe(&fe);
-    g_free(opts);
     g_free(path);
 }
 
@@ -1514,10 +1519,8 @@ static bool slow_done(void *opaque)
 
 static void test_slow_reader_64m(void)
 {
-    char *path = tmp_path("slow.sock");
-    char *opts = g_strdup_printf("socket,id=slow,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = unix_server_new("slow", &path);
     NbSource w = { .chr = chr, .chunk_len = 1 << 20, .len = 64 << 20 };
     SlowReader r = { .len = 64 << 20 };
     double cpu0, cpu;
@@ -1565,7 +1568,6 @@ static void test_slow_reader_64m(void)
     g_checksum_free(w.sum);
     g_checksum_free(r.sum);
     g_free(w.chunk);
-    g_free(opts);
     g_free(path);
 }
 
@@ -1580,15 +1582,12 @@ static bool peer_drained(void *opaque)
 
 static void test_stalled_peer(void)
 {
-    char *path = tmp_path("stall.sock");
-    char *opts = g_strdup_printf("socket,id=stall,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = unix_server_new("stall", &path);
     size_t chunk = 65536, accepted = 0, got = 0;
     uint8_t *data = g_malloc(chunk), *buf = g_malloc(chunk);
     int i, peer;
 
-    g_assert(chr);
     peer = test_unix_connect(path);
     support_run_for(10);
     test_fill_pattern(data, chunk, 5);
@@ -1630,7 +1629,6 @@ static void test_stalled_peer(void)
     qemu_chr_close(chr);
     g_free(data);
     g_free(buf);
-    g_free(opts);
     g_free(path);
 }
 
