@@ -75,7 +75,7 @@ int test_fe_count_events(const TestFrontend *fe, int event)
 typedef struct {
     TestFrontend *fe;
     size_t len;
-    int event;
+    int event, count;
 } WaitArgs;
 
 static bool have_input(void *opaque)
@@ -89,7 +89,7 @@ static bool have_event(void *opaque)
 {
     WaitArgs *w = opaque;
 
-    return test_fe_count_events(w->fe, w->event) > 0;
+    return test_fe_count_events(w->fe, w->event) >= w->count;
 }
 
 bool test_fe_wait_input(TestFrontend *fe, size_t len, int timeout_ms)
@@ -99,11 +99,17 @@ bool test_fe_wait_input(TestFrontend *fe, size_t len, int timeout_ms)
     return support_run_until(have_input, &w, timeout_ms);
 }
 
-bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
+bool test_fe_wait_events(TestFrontend *fe, int event, int count,
+                         int timeout_ms)
 {
-    WaitArgs w = { .fe = fe, .event = event };
+    WaitArgs w = { .fe = fe, .event = event, .count = count };
 
     return support_run_until(have_event, &w, timeout_ms);
+}
+
+bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
+{
+    return test_fe_wait_events(fe, event, 1, timeout_ms);
 }
 
 CharDriverState *test_chr_new(const char *optstr)
@@ -117,6 +123,20 @@ CharDriverState *test_chr_new(const char *optstr)
     }
     chr = qemu_chr_open_opts(opts, NULL);
     qemu_opts_del(opts);
+    return chr;
+}
+
+CharDriverState *test_unix_server_new(const char *dir, const char *id,
+                                      char **path)
+{
+    char *opts;
+    CharDriverState *chr;
+
+    *path = g_strdup_printf("%s/%s.sock", dir, id);
+    opts = g_strdup_printf("socket,id=%s,path=%s,server,nowait", id, *path);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_free(opts);
     return chr;
 }
 

@@ -28,9 +28,15 @@ int test_fe_count_events(const TestFrontend *fe, int event);
 /* run the main loop until @fe holds at least @len input bytes */
 bool test_fe_wait_input(TestFrontend *fe, size_t len, int timeout_ms);
 bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms);
+/* ... until @fe has seen @event at least @count times in all */
+bool test_fe_wait_events(TestFrontend *fe, int event, int count,
+                         int timeout_ms);
 
 /* -chardev option string -> chardev (NULL on failure, error recorded) */
 CharDriverState *test_chr_new(const char *optstr);
+/* "socket,id=<id>,path=<dir>/<id>.sock,server,nowait"; sets *path */
+CharDriverState *test_unix_server_new(const char *dir, const char *id,
+                                      char **path);
 /* the error_report text of a failing -chardev option string */
 char *test_chr_open_error(const char *optstr);
 

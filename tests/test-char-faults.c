@@ -1123,10 +1123,8 @@ static bool peer_sees_eof(int fd)
 
 static void test_close_in_write_ready(void)
 {
-    char *path = tmp_path("close-wr.sock");
-    char *opts = g_strdup_printf("socket,id=cwr,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "cwr", &path);
     uint64_t off = 0;
     gint64 end;
     Closer c;
@@ -1162,7 +1160,6 @@ static void test_close_in_write_ready(void)
     close(peer);
     closer_check(&c);
     g_assert(access(path, F_OK) != 0);
-    g_free(opts);
     g_free(path);
 }
 
@@ -1186,10 +1183,8 @@ static void close_in_read_case(CharDriverState *chr, int peer_fd,
 
 static void test_close_in_read_socket(void)
 {
-    char *path = tmp_path("close-rd.sock");
-    char *opts = g_strdup_printf("socket,id=crd,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "crd", &path);
     uint8_t big[32768];
     int peer;
 
@@ -1201,7 +1196,6 @@ static void test_close_in_read_socket(void)
     close_in_read_case(chr, peer, big, sizeof(big), false);
     g_assert(peer_sees_eof(peer));
     close(peer);
-    g_free(opts);
     g_free(path);
 }
 
@@ -1266,10 +1260,8 @@ static void test_close_in_read_pty(void)
 /* A frontend that closes the chardev when it hears the peer left. */
 static void test_close_on_hangup(void)
 {
-    char *path = tmp_path("close-hup.sock");
-    char *opts = g_strdup_printf("socket,id=chup,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "chup", &path);
     uint64_t off = 0;
     Closer c;
     int peer;
@@ -1289,7 +1281,6 @@ static void test_close_on_hangup(void)
     g_assert(support_run_until(closer_done, &c, TIMEOUT_MS));
     support_run_for(10);
     closer_check(&c);
-    g_free(opts);
     g_free(path);
 }
 
@@ -1344,10 +1335,8 @@ static void unplug_peer_step(int peer, uint64_t *got, uint64_t *sent,
 
 static void test_virtio_unplug(void)
 {
-    char *path = tmp_path("unplug.sock");
-    char *opts = g_strdup_printf("socket,id=uplug,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "uplug", &path);
     uint64_t got = 0, sent = 0, iters;
     DeviceState *vser, *port;
     VirtIOSerialPort *vport;
@@ -1422,7 +1411,6 @@ static void test_virtio_unplug(void)
     g_assert_cmpint(guest_closes, ==, 2);
     close(peer);
     qemu_chr_close(chr);
-    g_free(opts);
     g_free(path);
 }
 

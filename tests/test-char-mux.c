@@ -125,26 +125,6 @@ static void assert_input(TestFrontend *fe, const char *expect)
     g_assert(memcmp(fe->input->data, expect, len) == 0);
 }
 
-typedef struct EventCount {
-    TestFrontend *fe;
-    int event, count;
-} EventCount;
-
-static bool have_events(void *opaque)
-{
-    EventCount *e = opaque;
-
-    return test_fe_count_events(e->fe, e->event) >= e->count;
-}
-
-/* Wait until @fe has seen @event @count times in all. */
-static bool wait_events(TestFrontend *fe, int event, int count)
-{
-    EventCount e = { fe, event, count };
-
-    return support_run_until(have_events, &e, 2000);
-}
-
 static int last_event(TestFrontend *fe)
 {
     return fe->nr_events ? fe->events[fe->nr_events - 1] : -1;
@@ -217,8 +197,8 @@ static void test_focus_four(void)
             g_assert(test_fe_wait_input(&f.fe[focus], round + 1, 2000));
             g_assert_cmpint(f.fe[focus].input->data[round], ==, 'a' + i);
             type(&f, ESC "c");
-            g_assert(wait_events(&f.fe[(focus + 1) % 4], CHR_EVENT_MUX_IN,
-                                 round + 1));
+            g_assert(test_fe_wait_events(&f.fe[(focus + 1) % 4],
+                                         CHR_EVENT_MUX_IN, round + 1, 2000));
             g_assert_cmpint(last_event(&f.fe[focus]), ==,
                             CHR_EVENT_MUX_OUT);
         }

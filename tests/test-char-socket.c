@@ -20,22 +20,6 @@ static char *tmp_path(const char *name)
     return g_strdup_printf("%s/%s", tmpdir, name);
 }
 
-/* "socket,id=<id>,path=<tmpdir>/<id>.sock,server,nowait"; *path is set. */
-static CharDriverState *unix_server_new(const char *id, char **path)
-{
-    char *name = g_strdup_printf("%s.sock", id);
-    char *opts;
-    CharDriverState *chr;
-
-    *path = tmp_path(name);
-    opts = g_strdup_printf("socket,id=%s,path=%s,server,nowait", id, *path);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    g_free(opts);
-    g_free(name);
-    return chr;
-}
-
 /* ---- peers ---- */
 
 static int peer_tcp_listen(const char *host, int port)
@@ -470,7 +454,7 @@ static void test_server_nowait_silent(void)
 static void test_no_peer_counts_drops(void)
 {
     char *path;
-    CharDriverState *chr = unix_server_new("np", &path);
+    CharDriverState *chr = test_unix_server_new(tmpdir, "np", &path);
     TestFrontend fe;
     uint8_t buf[8];
     int peer;
@@ -500,7 +484,7 @@ static void test_no_peer_counts_drops(void)
 static void test_close_flushes_queue(void)
 {
     char *path;
-    CharDriverState *chr = unix_server_new("cq", &path);
+    CharDriverState *chr = test_unix_server_new(tmpdir, "cq", &path);
     size_t total = 1024 * 1024, got = 0;
     uint8_t *out = g_malloc(total), *in = g_malloc(total);
     TestFrontend fe;
@@ -542,7 +526,7 @@ static void test_close_flushes_queue(void)
 static void test_second_client_waits(void)
 {
     char *path;
-    CharDriverState *chr = unix_server_new("two", &path);
+    CharDriverState *chr = test_unix_server_new(tmpdir, "two", &path);
     TestFrontend fe;
     int a, b;
     uint8_t buf[8];
@@ -1520,7 +1504,7 @@ static bool slow_done(void *opaque)
 static void test_slow_reader_64m(void)
 {
     char *path;
-    CharDriverState *chr = unix_server_new("slow", &path);
+    CharDriverState *chr = test_unix_server_new(tmpdir, "slow", &path);
     NbSource w = { .chr = chr, .chunk_len = 1 << 20, .len = 64 << 20 };
     SlowReader r = { .len = 64 << 20 };
     double cpu0, cpu;
@@ -1583,7 +1567,7 @@ static bool peer_drained(void *opaque)
 static void test_stalled_peer(void)
 {
     char *path;
-    CharDriverState *chr = unix_server_new("stall", &path);
+    CharDriverState *chr = test_unix_server_new(tmpdir, "stall", &path);
     size_t chunk = 65536, accepted = 0, got = 0;
     uint8_t *data = g_malloc(chunk), *buf = g_malloc(chunk);
     int i, peer;

@@ -82,26 +82,6 @@ static void run_on_terminal(Pty *p, void (*fn)(Pty *p))
     }
 }
 
-typedef struct EventCount {
-    TestFrontend *fe;
-    int event, count;
-} EventCount;
-
-static bool have_events(void *opaque)
-{
-    EventCount *e = opaque;
-
-    return test_fe_count_events(e->fe, e->event) >= e->count;
-}
-
-/* Wait until @fe has seen @event @count times in all. */
-static bool wait_events(TestFrontend *fe, int event, int count)
-{
-    EventCount e = { fe, event, count };
-
-    return support_run_until(have_events, &e, 2000);
-}
-
 /* ---- stdio ---- */
 
 static void stdio_basic_child(Pty *p)
@@ -460,7 +440,7 @@ static void test_pty_reconnect(void)
     test_fe_attach(&fe, chr);
     for (i = 0; i < 3; i++) {
         client = open_client(path);
-        g_assert(wait_events(&fe, CHR_EVENT_OPENED, i + 1));
+        g_assert(test_fe_wait_events(&fe, CHR_EVENT_OPENED, i + 1, 2000));
         g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==,
                         i + 1);
 
@@ -472,7 +452,7 @@ static void test_pty_reconnect(void)
         g_assert(memcmp(buf, "out", 3) == 0);
 
         close(client);
-        g_assert(wait_events(&fe, CHR_EVENT_CLOSED, i + 1));
+        g_assert(test_fe_wait_events(&fe, CHR_EVENT_CLOSED, i + 1, 2000));
         g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==,
                         i + 1);
         /* events alternate: OPENED, CLOSED, OPENED, ... */
