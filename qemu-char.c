@@ -41,6 +41,8 @@ static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
     QTAILQ_HEAD_INITIALIZER(chardevs);
 
 static void qemu_chr_open_bh(void *opaque);
+static bool chr_is_mux(CharDriverState *chr);
+static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
 /*
  * Deliver a pending CHR_EVENT_OPENED now.  Called before data or
@@ -564,6 +566,14 @@ void qemu_chr_send_event(CharDriverState *s, int event)
     }
 }
 
+/* A frontend let go: one more may attach. */
+static void chr_give_back_connection(CharDriverState *s)
+{
+    if (!s->max_connections || s->avail_connections < s->max_connections) {
+        ++s->avail_connections;
+    }
+}
+
 void qemu_chr_add_handlers(CharDriverState *s,
                            IOCanReadHandler *fd_can_read,
                            IOReadHandler *fd_read,
@@ -571,11 +581,7 @@ void qemu_chr_add_handlers(CharDriverState *s,
                            void *opaque)
 {
     if (!opaque && !fd_can_read && !fd_read && !fd_event) {
-        /* the frontend lets go: one more may attach */
-        if (!s->max_connections ||
-            s->avail_connections < s->max_connections) {
-            ++s->avail_connections;
-        }
+        chr_give_back_connection(s);
     }
     s->chr_can_read = fd_can_read;
     s->chr_read = fd_read;
@@ -589,6 +595,25 @@ void qemu_chr_add_handlers(CharDriverState *s,
     if (s->opened && (fd_can_read || fd_read || fd_event)) {
         qemu_chr_generic_open(s);
     }
+}
+
+void qemu_chr_remove_handlers(CharDriverState *s, void *opaque)
+{
+    if (s->chr_write_ready && s->write_ready_opaque == opaque) {
+        qemu_chr_set_write_ready(s, NULL, NULL);
+    }
+    if (chr_is_mux(s)) {
+        if (mux_chr_remove(s, opaque)) {
+            chr_give_back_connection(s);
+        }
+        return;
+    }
+    /* another frontend may have taken the chardev since */
+    if (s->handler_opaque != opaque ||
+        (!opaque && !s->chr_can_read && !s->chr_read && !s->chr_event)) {
+        return;
+    }
+    qemu_chr_add_handlers(s, NULL, NULL, NULL, NULL);
 }
 
 void qemu_chr_set_echo(struct CharDriverState *chr, bool echo)
@@ -1614,18 +1639,26 @@ fail:
 /* Input held per frontend while it cannot take it (power of two). */
 #define MUX_BUFFER_SIZE 256
 
+/* One frontend of a mux: its handlers, what it has seen, its input. */
+typedef struct MuxFrontend {
+    bool in_use;
+    bool opened;                /* has had OPENED and no CLOSED since */
+    unsigned int attach_seq;    /* attach order, for the v0.15.0 release */
+    IOCanReadHandler *can_read;
+    IOReadHandler *read;
+    IOEventHandler *event;
+    void *opaque;
+    /* escapes act at once; data waits here for its frontend */
+    uint8_t buffer[MUX_BUFFER_SIZE];
+    unsigned int prod, cons;
+} MuxFrontend;
+
 typedef struct MuxDriver {
     CharDriverState *drv;       /* the shared backend */
-    IOCanReadHandler *chr_can_read[MAX_MUX];
-    IOReadHandler *chr_read[MAX_MUX];
-    IOEventHandler *chr_event[MAX_MUX];
-    void *ext_opaque[MAX_MUX];
-    int focus;                  /* -1 until a frontend attaches */
-    int mux_cnt;
+    MuxFrontend fe[MAX_MUX];
+    int focus;                  /* -1 while no frontend is attached */
+    unsigned int attach_seq;
     bool term_got_escape;
-    /* escapes act at once; data waits here for its frontend */
-    uint8_t buffer[MAX_MUX][MUX_BUFFER_SIZE];
-    unsigned int prod[MAX_MUX], cons[MAX_MUX];
     /* bytes that arrived behind a focus switch, not yet placed */
     uint8_t carry[MUX_BUFFER_SIZE];
     int carry_len;
@@ -1712,8 +1745,10 @@ static void mux_print_help(CharDriverState *chr)
 
 static void mux_chr_send_event(MuxDriver *d, int mux_nr, int event)
 {
-    if (mux_nr >= 0 && d->chr_event[mux_nr]) {
-        d->chr_event[mux_nr](d->ext_opaque[mux_nr], event);
+    MuxFrontend *fe = mux_nr >= 0 ? &d->fe[mux_nr] : NULL;
+
+    if (fe && fe->in_use && fe->event) {
+        fe->event(fe->opaque, event);
     }
 }
 
@@ -1722,6 +1757,21 @@ static void mux_set_focus(MuxDriver *d, int focus)
     mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_OUT);
     d->focus = focus;
     mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
+}
+
+/* The attached frontend after slot @m in C-a c order (@m itself last). */
+static int mux_next_frontend(MuxDriver *d, int m)
+{
+    int i;
+
+    for (i = 1; i <= MAX_MUX; i++) {
+        int n = (m + i) % MAX_MUX;
+
+        if (d->fe[n].in_use) {
+            return n;
+        }
+    }
+    return -1;
 }
 
 /* Returns true if @ch is data for the focused frontend. */
@@ -1753,8 +1803,8 @@ static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
         mux_chr_send_event(d, d->focus, CHR_EVENT_BREAK);
         break;
     case 'c':
-        if (d->mux_cnt > 0) {
-            mux_set_focus(d, (d->focus + 1) % d->mux_cnt);
+        if (d->focus >= 0) {
+            mux_set_focus(d, mux_next_frontend(d, d->focus));
         }
         break;
     case 't':
@@ -1769,25 +1819,30 @@ static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
 /*
  * Hand buffered input to its frontends, as much as each takes.  Not only
  * the focused one: bytes typed before a switch in the same chunk belong
- * to the frontend that had the focus then.
+ * to the frontend that had the focus then.  A frontend may attach or
+ * leave from its read handler, so each step looks at the slot afresh.
  */
-static void mux_drain(MuxDriver *d)
+static void mux_drain(CharDriverState *chr, MuxDriver *d)
 {
     int m;
 
-    for (m = 0; m < d->mux_cnt; m++) {
-        while (d->prod[m] != d->cons[m] && d->chr_can_read[m]) {
-            unsigned int idx = d->cons[m] % MUX_BUFFER_SIZE;
-            int avail = d->prod[m] - d->cons[m];
+    /* a frontend that attached to the open mux hears OPENED first */
+    chr_flush_open_event(chr);
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        while (fe->in_use && fe->prod != fe->cons && fe->can_read) {
+            unsigned int idx = fe->cons % MUX_BUFFER_SIZE;
+            int avail = fe->prod - fe->cons;
             int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
-            int room = d->chr_can_read[m](d->ext_opaque[m]);
+            int room = fe->can_read(fe->opaque);
 
             if (room <= 0) {
                 break;
             }
             n = MIN(n, room);
-            d->cons[m] += n;
-            d->chr_read[m](d->ext_opaque[m], &d->buffer[m][idx], n);
+            fe->cons += n;
+            fe->read(fe->opaque, &fe->buffer[idx], n);
         }
     }
 }
@@ -1799,24 +1854,21 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
     int i;
 
     for (i = 0; i < size; i++) {
-        int m = d->focus;
+        MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
 
         /*
          * Stop before the byte, not after mux_proc_byte() has seen it: a
          * second escape char would otherwise be taken as a new escape
          * when it is processed again.
          */
-        if (m >= 0 && d->prod[m] - d->cons[m] >= MUX_BUFFER_SIZE) {
+        if (fe && fe->prod - fe->cons >= MUX_BUFFER_SIZE) {
             return i;
         }
-        if (!mux_proc_byte(chr, d, buf[i])) {
+        if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
             continue;
         }
-        m = d->focus;
-        if (m < 0) {
-            continue;
-        }
-        d->buffer[m][d->prod[m]++ % MUX_BUFFER_SIZE] = buf[i];
+        fe = &d->fe[d->focus];
+        fe->buffer[fe->prod++ % MUX_BUFFER_SIZE] = buf[i];
     }
     return size;
 }
@@ -1831,7 +1883,7 @@ static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
         }
         memmove(d->carry, d->carry + n, d->carry_len - n);
         d->carry_len -= n;
-        mux_drain(d);
+        mux_drain(chr, d);
     }
 }
 
@@ -1839,21 +1891,24 @@ static void mux_chr_accept_input(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
 
-    mux_drain(d);
+    mux_drain(chr, d);
     mux_process_carry(chr, d);
     qemu_chr_accept_input(d->drv);
 }
+
+/* The mux as the base's frontend: input, and the base's events. */
 
 static int mux_chr_can_read(void *opaque)
 {
     CharDriverState *chr = opaque;
     MuxDriver *d = chr->opaque;
-    int m = d->focus;
+    MuxFrontend *fe;
 
-    if (m < 0 || d->carry_len > 0) {
+    if (d->focus < 0 || d->carry_len > 0) {
         return 0;
     }
-    return MUX_BUFFER_SIZE - (d->prod[m] - d->cons[m]);
+    fe = &d->fe[d->focus];
+    return MUX_BUFFER_SIZE - (fe->prod - fe->cons);
 }
 
 static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
@@ -1862,7 +1917,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     MuxDriver *d = chr->opaque;
     int n;
 
-    mux_drain(d);
+    mux_drain(chr, d);
     n = mux_input(chr, d, buf, size);
     if (n < size) {
         /* only after a focus switch: can_read bounded the chunk */
@@ -1871,54 +1926,178 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
         memcpy(d->carry + d->carry_len, buf + n, keep);
         d->carry_len += keep;
     }
-    mux_drain(d);
+    mux_drain(chr, d);
 }
 
+/* The base's open state becomes the mux's (see mux_fe_event()). */
 static void mux_chr_event(void *opaque, int event)
+{
+    qemu_chr_be_event(opaque, event);
+}
+
+/*
+ * The mux's own handlers (chr_can_read, chr_read, chr_event): what the
+ * core or a backend raises on the mux itself.  OPENED and CLOSED reach
+ * each frontend once per change of the base, so one that attaches to an
+ * open mux gets its own OPENED (scheduled by qemu_chr_add_handlers());
+ * anything else goes to the focused frontend.
+ */
+static void mux_fe_event(void *opaque, int event)
 {
     CharDriverState *chr = opaque;
     MuxDriver *d = chr->opaque;
-    int i;
+    bool open = event == CHR_EVENT_OPENED;
+    int m;
 
-    for (i = 0; i < d->mux_cnt; i++) {
-        mux_chr_send_event(d, i, event);
+    if (event != CHR_EVENT_OPENED && event != CHR_EVENT_CLOSED) {
+        mux_chr_send_event(d, d->focus, event);
+        return;
+    }
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        if (fe->in_use && fe->opened != open) {
+            fe->opened = open;
+            mux_chr_send_event(d, m, event);
+        }
     }
 }
 
-static void mux_chr_update_read_handler(CharDriverState *chr)
+static int mux_fe_can_read(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+    /* nothing may overtake input still held for it */
+    if (!fe || !fe->can_read || fe->prod != fe->cons) {
+        return 0;
+    }
+    return fe->can_read(fe->opaque);
+}
+
+static void mux_fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+    if (fe && fe->read) {
+        fe->read(fe->opaque, buf, size);
+    }
+}
+
+static void mux_set_own_handlers(CharDriverState *chr)
+{
+    chr->chr_can_read = mux_fe_can_read;
+    chr->chr_read = mux_fe_read;
+    chr->chr_event = mux_fe_event;
+    chr->handler_opaque = chr;
+}
+
+/*
+ * Frontends attached to a mux count against avail_connections whether or
+ * not they claimed one (the qdev chardev property does; the monitor and
+ * board code do not), so that a claim fails once every slot is taken.
+ */
+static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
+{
+    int m, used = 0;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        used += d->fe[m].in_use;
+    }
+    chr->avail_connections = MIN(chr->avail_connections, MAX_MUX - used);
+}
+
+/* Slot @m is free again; the frontend hears nothing more. */
+static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
+{
+    memset(&d->fe[m], 0, sizeof(d->fe[m]));
+    if (d->focus == m) {
+        d->focus = -1;
+        mux_set_focus(d, mux_next_frontend(d, m));
+    }
+    mux_update_avail(chr, d);
+}
+
+/* qemu_chr_remove_handlers() on a mux: false if @opaque had no slot. */
+static bool mux_chr_remove(CharDriverState *chr, void *opaque)
 {
     MuxDriver *d = chr->opaque;
     int m;
 
-    if (!chr->chr_can_read && !chr->chr_read && !chr->chr_event &&
-        !chr->handler_opaque) {
-        /* a release carries no identity; keep the slots as they are */
+    for (m = 0; m < MAX_MUX; m++) {
+        if (d->fe[m].in_use && d->fe[m].opaque == opaque) {
+            mux_release(chr, d, m);
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * qemu_chr_add_handlers() on the mux: attach a frontend, update one that
+ * sets its handlers again, or (all NULL) the v0.15.0 release, which names
+ * nobody and takes the frontend that attached last (see qemu-char.h).
+ */
+static void mux_chr_update_read_handler(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+    IOCanReadHandler *can_read = chr->chr_can_read;
+    IOReadHandler *read = chr->chr_read;
+    IOEventHandler *event = chr->chr_event;
+    void *opaque = chr->handler_opaque;
+    MuxFrontend *fe;
+    int m, free_slot = -1, last = -1;
+
+    mux_set_own_handlers(chr);
+    for (m = 0; m < MAX_MUX; m++) {
+        fe = &d->fe[m];
+        if (!fe->in_use) {
+            free_slot = free_slot < 0 ? m : free_slot;
+        } else if (last < 0 || fe->attach_seq > d->fe[last].attach_seq) {
+            last = m;
+        }
+    }
+    if (!can_read && !read && !event && !opaque) {
+        if (last >= 0) {
+            mux_release(chr, d, last);
+        }
+        mux_update_avail(chr, d);
         return;
     }
     /* a frontend that sets its handlers again keeps its slot */
-    for (m = 0; m < d->mux_cnt; m++) {
-        if (d->ext_opaque[m] == chr->handler_opaque) {
-            d->chr_can_read[m] = chr->chr_can_read;
-            d->chr_read[m] = chr->chr_read;
-            d->chr_event[m] = chr->chr_event;
+    for (m = 0; m < MAX_MUX; m++) {
+        fe = &d->fe[m];
+        if (fe->in_use && fe->opaque == opaque) {
+            fe->can_read = can_read;
+            fe->read = read;
+            fe->event = event;
             return;
         }
     }
-    if (m >= MAX_MUX) {
-        error_report("chardev \"%s\": mux already has %d frontends",
+    if (free_slot < 0) {
+        error_report("chardev \"%s\": mux already has %d frontends: "
+                     "frontend not connected",
                      chr->label ? chr->label : "?", MAX_MUX);
         return;
     }
-    d->ext_opaque[m] = chr->handler_opaque;
-    d->chr_can_read[m] = chr->chr_can_read;
-    d->chr_read[m] = chr->chr_read;
-    d->chr_event[m] = chr->chr_event;
-    if (m == 0) {
-        qemu_chr_add_handlers(d->drv, mux_chr_can_read, mux_chr_read,
-                              mux_chr_event, chr);
-    }
-    d->mux_cnt++;
-    mux_set_focus(d, m);
+    fe = &d->fe[free_slot];
+    fe->in_use = true;
+    fe->attach_seq = ++d->attach_seq;
+    fe->can_read = can_read;
+    fe->read = read;
+    fe->event = event;
+    fe->opaque = opaque;
+    mux_update_avail(chr, d);
+    /* the newest frontend takes the focus, as in v0.15.0 */
+    mux_set_focus(d, free_slot);
+}
+
+static bool chr_is_mux(CharDriverState *chr)
+{
+    return chr->chr_update_read_handler == mux_chr_update_read_handler;
 }
 
 static void mux_chr_set_echo(CharDriverState *chr, bool echo)
@@ -1950,6 +2129,11 @@ static const CharDriverOps mux_ops = {
     .chr_close = mux_chr_close,
 };
 
+/*
+ * The mux is the base's frontend from the start and open exactly while
+ * the base is: OPENED reaches the frontends when the base opens (a pipe
+ * at once, a socket server when a client connects), not before.
+ */
 static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 {
     MuxDriver *d = qemu_mallocz(sizeof(*d));
@@ -1958,8 +2142,9 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
     d->drv = drv;
     d->focus = -1;
     d->timestamps_start = -1;
-    /* a mux is open from the start: the monitor prints its banner */
-    qemu_chr_generic_open(chr);
+    mux_set_own_handlers(chr);
+    qemu_chr_add_handlers(drv, mux_chr_can_read, mux_chr_read,
+                          mux_chr_event, chr);
     return chr;
 }
 

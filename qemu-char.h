@@ -198,6 +198,33 @@ void qemu_chr_be_event(CharDriverState *s, int event);
 void qemu_chr_open_error(const char *option, const char *fmt, ...)
     GCC_FMT_ATTR(2, 3);
 
+/*
+ * Addition: a frontend lets go of a chardev by naming itself.  @opaque is
+ * what the frontend passed to qemu_chr_add_handlers().  Afterwards no
+ * input or event reaches it, its connection is given back
+ * (avail_connections) and a write-ready callback it set with the same
+ * opaque is removed.  Nothing happens if @opaque is not attached (another
+ * frontend has taken the chardev since).  Frontends that can go away while
+ * others stay (hot-unplug) use this rather than the v0.15.0 release below.
+ *
+ * Mux (mux=on) frontends:
+ * - qemu_chr_remove_handlers() frees the frontend's slot for another one
+ *   and moves the focus on to a remaining frontend.
+ * - The v0.15.0 release, qemu_chr_add_handlers(s, NULL, NULL, NULL, NULL),
+ *   cannot say who leaves.  On a mux it releases the frontend that
+ *   attached last: the monitor and the -serial devices attach at startup,
+ *   before the devices that can be unplugged.  On other chardevs it
+ *   releases the one frontend, as in v0.15.0.
+ * - Each frontend gets CHR_EVENT_OPENED once the shared backend is open
+ *   (at once if it attaches to an open one) and CHR_EVENT_CLOSED when the
+ *   backend closes, paired and in order; a released frontend gets nothing.
+ *   Other events raised on the mux (BREAK) go to the focused frontend.
+ * - At most MAX_MUX frontends: every attached one counts against
+ *   avail_connections, so the qdev chardev property refuses a fifth; one
+ *   attaching by other means is not connected, with an error line.
+ */
+void qemu_chr_remove_handlers(CharDriverState *s, void *opaque);
+
 /* fd handlers of the main loop (implemented by the main loop, not here) */
 int qemu_set_fd_handler2(int fd,
                          IOCanReadHandler *fd_read_poll,

@@ -82,7 +82,9 @@ static void mux_close(MuxFixture *f)
     char *name;
     int i;
 
-    qemu_chr_close(f->mux);
+    if (f->mux) {
+        qemu_chr_close(f->mux);
+    }
     /* the base goes with its mux */
     g_assert(qemu_chr_find("mx-base") == NULL);
     for (i = 0; i < f->nr_fe; i++) {
@@ -167,6 +169,7 @@ static void test_focus_two(void)
 
     /* setting handlers again keeps the slot: still two frontends */
     qemu_chr_add_handlers(f.mux, NULL, NULL, NULL, b);
+    b->chr = NULL;
     test_fe_detach(b);
     test_fe_attach(b, f.mux);
     type(&f, ESC "c" "5" ESC "c" "6");
@@ -224,6 +227,241 @@ static void test_focus_four(void)
     g_assert_cmpint(extra.input->len, ==, 0);
     extra.chr = NULL;
     test_fe_detach(&extra);
+    mux_close(&f);
+}
+
+/* ---- frontends that leave ---- */
+
+/* The frontend lets go by name (hot-unplug). */
+static void fe_release(TestFrontend *fe)
+{
+    qemu_chr_remove_handlers(fe->chr, fe);
+    fe->chr = NULL;
+}
+
+static void test_release(void)
+{
+    MuxFixture f;
+    TestFrontend *a = &f.fe[0], *b = &f.fe[1], *c = &f.fe[2];
+    TestFrontend d, e, fourth, fifth;
+    int a_events, b_events;
+
+    mux_open(&f, 3);
+    g_assert(test_fe_wait_event(c, CHR_EVENT_OPENED, 2000));
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX - 3);
+
+    /* an unfocused frontend leaves, with input held for it */
+    a->can_read = 0;
+    type(&f, ESC "c" "held" ESC "c");
+    g_assert(test_fe_wait_events(b, CHR_EVENT_MUX_IN, 2, 2000));
+    settle();
+    g_assert_cmpint(test_fe_count_events(a, CHR_EVENT_MUX_IN), ==, 2);
+    fe_release(a);
+    a_events = a->nr_events;
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX - 2);
+    /* it is out of the C-a c round: b, c, b, c */
+    type(&f, "1" ESC "c" "2" ESC "c" "3" ESC "b" ESC "c" "4");
+    assert_input(b, "13");
+    assert_input(c, "24");
+    g_assert_cmpint(test_fe_count_events(b, CHR_EVENT_BREAK), ==, 1);
+    a->can_read = -1;
+    qemu_chr_accept_input(f.mux);
+    settle();
+    g_assert_cmpint(a->input->len, ==, 0);
+    g_assert_cmpint(a->nr_events, ==, a_events);
+
+    /* the focused one (c) leaves: the focus moves to b */
+    b_events = test_fe_count_events(b, CHR_EVENT_MUX_IN);
+    fe_release(c);
+    g_assert_cmpint(test_fe_count_events(b, CHR_EVENT_MUX_IN), ==,
+                    b_events + 1);
+    type(&f, "5" ESC "c" "6" ESC "b");
+    assert_input(b, "1356");
+    assert_input(c, "24");
+    g_assert_cmpint(test_fe_count_events(b, CHR_EVENT_BREAK), ==, 2);
+    g_assert_cmpint(test_fe_count_events(c, CHR_EVENT_BREAK), ==, 0);
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX - 1);
+
+    /* the slots are free again: three more fit, and get OPENED once */
+    test_fe_attach(&d, f.mux);
+    test_fe_attach(&e, f.mux);
+    g_assert(test_fe_wait_event(&d, CHR_EVENT_OPENED, 2000));
+    g_assert(test_fe_wait_event(&e, CHR_EVENT_OPENED, 2000));
+    type(&f, "7");
+    g_assert(test_fe_wait_input(&e, 1, 2000));
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX - 3);
+
+    /* the v0.15.0 release takes the frontend that attached last */
+    qemu_chr_add_handlers(f.mux, NULL, NULL, NULL, NULL);
+    e.chr = NULL;
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX - 2);
+    type(&f, "8");
+    g_assert(test_fe_wait_input(&d, 1, 2000));
+    g_assert_cmpint(e.input->len, ==, 1);
+    test_fe_detach(&e);
+
+    /* full: a fifth is refused, and a claim sees it */
+    test_fe_attach(&e, f.mux);
+    test_fe_attach(&fourth, f.mux);
+    g_assert_cmpint(f.mux->avail_connections, ==, 0);
+    support_error_clear();
+    support_error_quiet(true);
+    test_fe_attach(&fifth, f.mux);
+    support_error_quiet(false);
+    g_assert(support_error_seen("chardev \"mx\": mux already has 4 "
+                                "frontends: frontend not connected"));
+    g_assert_cmpint(f.mux->avail_connections, ==, 0);
+    type(&f, ESC "c" ESC "c" ESC "c" ESC "c" "9");
+    settle();
+    g_assert_cmpint(fifth.input->len, ==, 0);
+
+    /* the mux closes: those still attached hear CLOSED, the others not */
+    qemu_chr_close(f.mux);
+    f.mux = NULL;
+    g_assert_cmpint(test_fe_count_events(b, CHR_EVENT_CLOSED), ==, 1);
+    g_assert_cmpint(test_fe_count_events(&d, CHR_EVENT_CLOSED), ==, 1);
+    g_assert_cmpint(test_fe_count_events(c, CHR_EVENT_CLOSED), ==, 0);
+    g_assert_cmpint(a->nr_events, ==, a_events);
+    g_assert_cmpint(test_fe_count_events(&fourth, CHR_EVENT_CLOSED), ==, 1);
+    g_assert_cmpint(fifth.nr_events, ==, 0);
+    f.fe[1].chr = NULL;
+    d.chr = e.chr = fourth.chr = fifth.chr = NULL;
+    test_fe_detach(&d);
+    test_fe_detach(&e);
+    test_fe_detach(&fourth);
+    test_fe_detach(&fifth);
+    f.nr_fe = 3;
+    mux_close(&f);
+}
+
+/* ---- each frontend's OPENED/CLOSED follows the shared backend ---- */
+
+/* The OPENED/CLOSED events @fe saw, as a string of O and C. */
+static char *open_close_log(const TestFrontend *fe)
+{
+    GString *s = g_string_new("");
+    int i;
+
+    for (i = 0; i < fe->nr_events; i++) {
+        if (fe->events[i] == CHR_EVENT_OPENED) {
+            g_string_append_c(s, 'O');
+        } else if (fe->events[i] == CHR_EVENT_CLOSED) {
+            g_string_append_c(s, 'C');
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void assert_open_close(const TestFrontend *fe, const char *expect)
+{
+    char *log = open_close_log(fe);
+
+    g_assert_cmpstr(log, ==, expect);
+    g_free(log);
+}
+
+/* A null backend never opens: no OPENED, and so no CLOSED either. */
+static void test_open_close_null(void)
+{
+    CharDriverState *mux = test_chr_new("null,id=nmx,mux=on");
+    TestFrontend a, b;
+
+    g_assert(mux);
+    test_fe_attach(&a, mux);
+    test_fe_attach(&b, mux);
+    settle();
+    assert_open_close(&a, "");
+    assert_open_close(&b, "");
+    qemu_chr_close(mux);
+    assert_open_close(&a, "");
+    assert_open_close(&b, "");
+    a.chr = b.chr = NULL;
+    test_fe_detach(&a);
+    test_fe_detach(&b);
+}
+
+/* A pipe is open at once: OPENED once each, also for a late frontend. */
+static void test_open_close_pipe(void)
+{
+    MuxFixture f;
+    TestFrontend late;
+
+    mux_open(&f, 2);
+    settle();
+    assert_open_close(&f.fe[0], "O");
+    assert_open_close(&f.fe[1], "O");
+    test_fe_attach(&late, f.mux);
+    g_assert(test_fe_wait_event(&late, CHR_EVENT_OPENED, 2000));
+    settle();
+    assert_open_close(&f.fe[0], "O");
+    assert_open_close(&f.fe[1], "O");
+    assert_open_close(&late, "O");
+    /* OPENED comes before the first input */
+    type(&f, "x");
+    g_assert(test_fe_wait_input(&late, 1, 2000));
+    qemu_chr_close(f.mux);
+    f.mux = NULL;
+    assert_open_close(&f.fe[0], "OC");
+    assert_open_close(&f.fe[1], "OC");
+    assert_open_close(&late, "OC");
+    late.chr = NULL;
+    test_fe_detach(&late);
+    mux_close(&f);
+}
+
+/* A socket server opens when a client connects, each time. */
+static void test_open_close_socket(void)
+{
+    char *path = g_strdup_printf("%s/mxsock", tmpdir);
+    char *opts = g_strdup_printf("socket,id=smx,path=%s,server,nowait,"
+                                 "mux=on", path);
+    CharDriverState *mux = test_chr_new(opts);
+    TestFrontend a, b;
+    int client, round;
+
+    g_assert(mux);
+    test_fe_attach(&a, mux);
+    test_fe_attach(&b, mux);
+    settle();
+    assert_open_close(&a, "");
+    assert_open_close(&b, "");
+    for (round = 1; round <= 2; round++) {
+        client = test_unix_connect(path);
+        g_assert_cmpint(client, >=, 0);
+        g_assert(test_fe_wait_events(&a, CHR_EVENT_OPENED, round, 2000));
+        g_assert(test_fe_wait_events(&b, CHR_EVENT_OPENED, round, 2000));
+        g_assert(test_write_full(client, "s", 1, 2000));
+        g_assert(test_fe_wait_input(&b, round, 2000));
+        close(client);
+        g_assert(test_fe_wait_events(&a, CHR_EVENT_CLOSED, round, 2000));
+        g_assert(test_fe_wait_events(&b, CHR_EVENT_CLOSED, round, 2000));
+    }
+    settle();
+    assert_open_close(&a, "OCOC");
+    assert_open_close(&b, "OCOC");
+    qemu_chr_close(mux);
+    assert_open_close(&a, "OCOC");
+    assert_open_close(&b, "OCOC");
+    a.chr = b.chr = NULL;
+    test_fe_detach(&a);
+    test_fe_detach(&b);
+    unlink(path);
+    g_free(path);
+    g_free(opts);
+}
+
+/* A break raised on the mux or its backend goes to the focused frontend. */
+static void test_event_to_focus(void)
+{
+    MuxFixture f;
+
+    mux_open(&f, 2);
+    type(&f, ESC "c");
+    g_assert(test_fe_wait_events(&f.fe[0], CHR_EVENT_MUX_IN, 2, 2000));
+    qemu_chr_be_event(f.mux, CHR_EVENT_BREAK);
+    qemu_chr_be_event(f.base, CHR_EVENT_BREAK);
+    g_assert_cmpint(test_fe_count_events(&f.fe[0], CHR_EVENT_BREAK), ==, 2);
+    g_assert_cmpint(test_fe_count_events(&f.fe[1], CHR_EVENT_BREAK), ==, 0);
     mux_close(&f);
 }
 
@@ -789,6 +1027,11 @@ int main(int argc, char **argv)
 
     g_test_add_func("/char/mux/focus/two", test_focus_two);
     g_test_add_func("/char/mux/focus/four", test_focus_four);
+    g_test_add_func("/char/mux/release", test_release);
+    g_test_add_func("/char/mux/open-close/null", test_open_close_null);
+    g_test_add_func("/char/mux/open-close/pipe", test_open_close_pipe);
+    g_test_add_func("/char/mux/open-close/socket", test_open_close_socket);
+    g_test_add_func("/char/mux/event-to-focus", test_event_to_focus);
     g_test_add_func("/char/mux/escape/help", test_help);
     g_test_add_func("/char/mux/escape/configurable",
                     test_escape_char_configurable);
