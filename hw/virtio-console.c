@@ -143,9 +143,11 @@ static int virtconsole_exitfn(VirtIOSerialPort *port)
     VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
 
     if (vcon->chr) {
-        /* let go of the chardev so another frontend may take it */
-        qemu_chr_set_write_ready(vcon->chr, NULL, NULL);
-        qemu_chr_add_handlers(vcon->chr, NULL, NULL, NULL, NULL);
+        /*
+         * Let go of the chardev so another frontend may take it; by name,
+         * since on a mux others stay attached and must keep their slots.
+         */
+        qemu_chr_remove_handlers(vcon->chr, vcon);
     }
     return 0;
 }

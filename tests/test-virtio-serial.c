@@ -1646,6 +1646,97 @@ static void test_set_echo(void)
     rec_free(r);
 }
 
+/* ---- a virtconsole that leaves a mux it shares ---- */
+
+static bool cond_gone(VGuest *g, void *opaque)
+{
+    PortCond *c = opaque;
+
+    return !vg_port(g, c->id)->present;
+}
+
+/*
+ * A virtconsole shares a mux with a monitor and is unplugged, typed at and
+ * plugged again: once gone, it gets nothing (the old mux kept the freed
+ * port in its slot), and the monitor gets the focus and the escapes.
+ */
+static void test_mux_unplug(void)
+{
+    TestFrontend mon;
+    CharDriverState *mux;
+    char *base = tmp_path("muxunplug"), *path, *opts;
+    int fd_in, fd_out, round, avail, breaks;
+    Machine m;
+    VGuest *g;
+
+    path = g_strdup_printf("%s.in", base);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    g_free(path);
+    path = g_strdup_printf("%s.out", base);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    g_free(path);
+    opts = g_strdup_printf("pipe,id=mxu,path=%s,mux=on", base);
+    mux = test_chr_new(opts);
+    g_free(opts);
+    g_assert(mux);
+    path = g_strdup_printf("%s.in", base);
+    fd_in = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    g_free(path);
+    path = g_strdup_printf("%s.out", base);
+    fd_out = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_free(path);
+    g_assert_cmpint(fd_in, >=, 0);
+    g_assert_cmpint(fd_out, >=, 0);
+
+    machine_start(&m, 4);
+    g = m.g;
+    /* the monitor attaches at startup, before any device */
+    test_fe_attach(&mon, mux);
+    vg_init(g, WANT_FEATURES);
+    vg_run_for(g, 5);
+    avail = mux->avail_connections;
+
+    for (round = 0; round < 3; round++) {
+        DeviceState *d;
+        PortCond c;
+        size_t mon_len;
+        uint64_t rx;
+
+        d = support_device_add("virtconsole,id=muxcon,chardev=mxu");
+        g_assert(d);
+        c.id = port_of(d)->id;
+        g_assert_cmpint(mux->avail_connections, ==, avail - 1);
+        wait_port(g, c.id, cond_host_connected);
+        vg_run_for(g, 5);
+        g_assert(vg_port(g, c.id)->guest_open);
+
+        /* the new frontend has the focus */
+        rx = vg_port(g, c.id)->rx_total;
+        g_assert(test_write_full(fd_in, "con", 3, TIMEOUT_MS));
+        wait_rx(g, c.id, rx + 3);
+
+        g_assert_cmpint(support_device_del("muxcon"), ==, 0);
+        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+        g_assert_cmpint(mux->avail_connections, ==, avail);
+
+        /* input, C-a b and C-a c now reach the monitor alone */
+        mon_len = mon.input->len;
+        breaks = test_fe_count_events(&mon, CHR_EVENT_BREAK);
+        g_assert(test_write_full(fd_in, "mon\001b\001cx", 8, TIMEOUT_MS));
+        g_assert(test_fe_wait_input(&mon, mon_len + 4, TIMEOUT_MS));
+        g_assert_cmpmem(mon.input->data + mon_len, 4, "monx", 4);
+        g_assert_cmpint(test_fe_count_events(&mon, CHR_EVENT_BREAK), ==,
+                        breaks + 1);
+    }
+
+    machine_stop(&m);
+    test_fe_detach(&mon);
+    qemu_chr_close(mux);
+    close(fd_in);
+    close(fd_out);
+    fifo_remove(base);
+}
+
 /* ---- a guest that does not play by the rules ---- */
 
 /* Bring port 1 (on @r) up and open, as a well-behaved guest would. */
@@ -2054,6 +2145,7 @@ int main(int argc, char **argv)
                     test_flow_host_to_guest);
     g_test_add_func("/virtio-serial/hotplug", test_hotplug);
     g_test_add_func("/virtio-serial/set-echo", test_set_echo);
+    g_test_add_func("/virtio-serial/mux-unplug", test_mux_unplug);
     g_test_add_func("/virtio-serial/untrusted/control",
                     test_untrusted_control);
     g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
