@@ -456,6 +456,78 @@ static void test_pipe_single(void)
     g_free(opts);
 }
 
+/*
+ * The peer comes and goes at other times than the chardev: output written
+ * before a reader opens <path>.out waits in the fifo for it, and input
+ * whose writer closed <path>.in before the loop ran still arrives (and
+ * the writer leaving is no hangup: the next one is read too).
+ */
+static void test_pipe_peer_timing(void)
+{
+    char *base = tmp_path("pt");
+    char *in = g_strdup_printf("%s.in", base);
+    char *out = g_strdup_printf("%s.out", base);
+    char *opts = g_strdup_printf("pipe,id=pt,path=%s", base);
+    CharDriverState *chr;
+    TestFrontend fe;
+    int peer;
+    uint8_t buf[16];
+
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"early", 5), ==, 5);
+    support_run_for(10);
+    peer = open(out, O_RDONLY | O_CLOEXEC);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert(test_read_full(peer, buf, 5, 2000));
+    g_assert_cmpmem(buf, 5, "early", 5);
+    close(peer);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+
+    peer = open(in, O_WRONLY | O_CLOEXEC);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert(test_write_full(peer, "gone", 4, 1000));
+    close(peer);
+    g_assert(test_fe_wait_input(&fe, 4, 2000));
+    g_assert_cmpmem(fe.input->data, 4, "gone", 4);
+    peer = open(in, O_WRONLY | O_CLOEXEC);
+    g_assert(test_write_full(peer, "next", 4, 1000));
+    close(peer);
+    g_assert(test_fe_wait_input(&fe, 8, 2000));
+    g_assert_cmpmem(fe.input->data + 4, 4, "next", 4);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==, 0);
+
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    unlink(in);
+    unlink(out);
+    g_free(in);
+    g_free(out);
+    g_free(base);
+    g_free(opts);
+}
+
+/* A write to the null backend takes everything, by either call. */
+static void test_null_write(void)
+{
+    CharDriverState *chr = test_chr_new("null,id=nw");
+    uint8_t buf[100000];
+
+    g_assert(chr);
+    memset(buf, 'n', sizeof(buf));
+    g_assert_cmpint(qemu_chr_write(chr, buf, sizeof(buf)), ==, sizeof(buf));
+    g_assert_cmpint(qemu_chr_write_nb(chr, buf, sizeof(buf)), ==,
+                    sizeof(buf));
+    g_assert_cmpint(qemu_chr_write(chr, buf, 1), ==, 1);
+    g_assert_cmpuint(qemu_chr_queued_bytes(chr), ==, 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
+    qemu_chr_close(chr);
+}
+
 /* ---- the write model ---- */
 
 #define FIFO_CAP (1024 * 1024)
@@ -705,6 +777,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/file/write", test_file_write);
     g_test_add_func("/char/pipe/pair", test_pipe_pair);
     g_test_add_func("/char/pipe/single", test_pipe_single);
+    g_test_add_func("/char/pipe/peer-timing", test_pipe_peer_timing);
+    g_test_add_func("/char/null/write", test_null_write);
     g_test_add_func("/char/pipe/write-queue-drops", test_write_queue_drops);
     g_test_add_func("/char/pipe/write-nb-backpressure",
                     test_write_nb_backpressure);

@@ -1746,6 +1746,40 @@ static void test_udp_legacy(void)
     g_free(name);
 }
 
+/*
+ * The legacy form without a local address (udp:host:port): the chardev
+ * sends from a port the system picks, and a peer that replies to the
+ * source of what it got reaches the frontend.
+ */
+static void test_udp_no_local_address(void)
+{
+    int rport;
+    int peer = udp_peer(&rport);
+    char *name = g_strdup_printf("udp:127.0.0.1:%d", rport);
+    CharDriverState *chr = qemu_chr_open("udp-nolocal", name, NULL);
+    struct sockaddr_in from;
+    socklen_t flen = sizeof(from);
+    uint8_t buf[8];
+    TestFrontend fe;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"ask", 3), ==, 3);
+    g_assert(!peer_quiet(peer, 1000));
+    g_assert_cmpint(recvfrom(peer, buf, sizeof(buf), 0,
+                             (struct sockaddr *)&from, &flen), ==, 3);
+    g_assert_cmpmem(buf, 3, "ask", 3);
+    g_assert_cmpint(ntohs(from.sin_port), !=, 0);
+    g_assert_cmpint(sendto(peer, "answer", 6, 0, (struct sockaddr *)&from,
+                           flen), ==, 6);
+    g_assert(test_fe_wait_input(&fe, 6, 5000));
+    g_assert_cmpmem(fe.input->data, 6, "answer", 6);
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(name);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1793,6 +1827,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/udp/round-trip", test_udp_round_trip);
     g_test_add_func("/char/udp/socat", test_udp_socat);
     g_test_add_func("/char/udp/legacy", test_udp_legacy);
+    g_test_add_func("/char/udp/no-local-address", test_udp_no_local_address);
 
     /* test_run_fd_checked() fails the run if an fd is left open */
     ret = test_run_fd_checked();

@@ -633,6 +633,52 @@ static void test_tty_data(void)
     g_free(opts);
 }
 
+/*
+ * A tty backend on something that is no terminal (/dev/null) opens as in
+ * v0.15.0: output is written, and the serial ioctls fail with ENOTTY
+ * instead of acting on it.
+ */
+static void test_tty_not_a_terminal(void)
+{
+    CharDriverState *chr = test_chr_new("tty,id=tnul,path=/dev/null");
+    QEMUSerialSetParams ssp = { .speed = 9600, .parity = 'E',
+                                .data_bits = 7, .stop_bits = 2 };
+    uint8_t buf[4096];
+    TestFrontend fe;
+    int arg;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    memset(buf, 't', sizeof(buf));
+    g_assert_cmpint(qemu_chr_write(chr, buf, sizeof(buf)), ==, sizeof(buf));
+    g_assert_cmpint(qemu_chr_write_nb(chr, buf, sizeof(buf)), ==,
+                    sizeof(buf));
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_PARAMS, &ssp),
+                    ==, -ENOTTY);
+    arg = 1;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_BREAK, &arg),
+                    ==, -ENOTTY);
+    arg = 0;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_BREAK, &arg),
+                    ==, -ENOTTY);
+    arg = -1;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_GET_TIOCM, &arg),
+                    ==, -ENOTTY);
+    arg = CHR_TIOCM_DTR | CHR_TIOCM_RTS;
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_SERIAL_SET_TIOCM, &arg),
+                    ==, -ENOTTY);
+    g_assert_cmpint(qemu_chr_ioctl(chr, CHR_IOCTL_PP_READ_DATA, &arg), ==,
+                    -ENOTSUP);
+    support_run_for(20);
+    g_assert_cmpint(fe.input->len, ==, 0);
+    /* still writable after the loop saw the empty read side */
+    g_assert_cmpint(qemu_chr_write(chr, buf, 10), ==, 10);
+    g_assert_cmpuint(qemu_chr_queued_bytes(chr), ==, 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+}
+
 static void test_tty_errors(void)
 {
     int fds = support_count_open_fds();
@@ -700,6 +746,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/tty/params", test_tty_params);
     g_test_add_func("/char/tty/data", test_tty_data);
     g_test_add_func("/char/tty/errors", test_tty_errors);
+    g_test_add_func("/char/tty/not-a-terminal", test_tty_not_a_terminal);
     g_test_add_func("/char/parport/errors", test_parport_errors);
 
     /* test_run_fd_checked() fails the run if an fd is left open */

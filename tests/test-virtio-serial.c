@@ -1646,7 +1646,7 @@ static void test_set_echo(void)
     rec_free(r);
 }
 
-/* ---- a virtconsole that leaves a mux it shares ---- */
+/* ---- ports without a chardev ---- */
 
 static bool cond_gone(VGuest *g, void *opaque)
 {
@@ -1654,6 +1654,60 @@ static bool cond_gone(VGuest *g, void *opaque)
 
     return !vg_port(g, c->id)->present;
 }
+
+/*
+ * virtconsole and virtserialport with no chardev= are plugged and
+ * unplugged at runtime: the guest sees them, its output is consumed
+ * (there is nobody to give it to) and nothing reaches it.
+ */
+static void test_no_chardev(void)
+{
+    DeviceState *con, *ser;
+    uint32_t cid, sid;
+    Machine m;
+    VGuest *g;
+    PortCond c;
+    int round;
+
+    machine_start(&m, 4);
+    g = m.g;
+    vg_init(g, WANT_FEATURES);
+    vg_run_for(g, 5);
+    for (round = 0; round < 2; round++) {
+        con = support_device_add("virtconsole,id=ncon");
+        g_assert(con);
+        ser = support_device_add("virtserialport,id=nser,name=org.test.nc");
+        g_assert(ser);
+        cid = port_of(con)->id;
+        sid = port_of(ser)->id;
+        wait_port(g, cid, cond_present);
+        wait_port(g, sid, cond_present);
+        vg_run_for(g, 5);
+        g_assert(vg_port(g, cid)->is_console);
+        g_assert_cmpstr(vg_port(g, sid)->name, ==, "org.test.nc");
+        /* a console is connected anyway, a serial port has no peer */
+        g_assert(vg_port(g, cid)->host_connected);
+        g_assert(!vg_port(g, sid)->host_connected);
+
+        vg_port_open(g, sid);
+        g_assert_cmpuint(vg_port_write(g, cid, "to nobody", 9), ==, 9);
+        g_assert_cmpuint(vg_port_write(g, sid, "to nobody", 9), ==, 9);
+        wait_port(g, cid, cond_tx_done);
+        wait_port(g, sid, cond_tx_done);
+        g_assert_cmpuint(vg_port(g, cid)->rx_total, ==, 0);
+        g_assert_cmpuint(vg_port(g, sid)->rx_total, ==, 0);
+
+        g_assert_cmpint(support_device_del("ncon"), ==, 0);
+        g_assert_cmpint(support_device_del("nser"), ==, 0);
+        c.id = cid;
+        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+        c.id = sid;
+        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+    }
+    machine_stop(&m);
+}
+
+/* ---- a virtconsole that leaves a mux it shares ---- */
 
 /*
  * A virtconsole shares a mux with a monitor and is unplugged, typed at and
@@ -2146,6 +2200,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/hotplug", test_hotplug);
     g_test_add_func("/virtio-serial/set-echo", test_set_echo);
     g_test_add_func("/virtio-serial/mux-unplug", test_mux_unplug);
+    g_test_add_func("/virtio-serial/no-chardev", test_no_chardev);
     g_test_add_func("/virtio-serial/untrusted/control",
                     test_untrusted_control);
     g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
