@@ -1791,6 +1791,42 @@ static void test_mux_unplug(void)
     fifo_remove(base);
 }
 
+/*
+ * A mux takes MAX_MUX frontends, the monitor included: the chardev
+ * property refuses a port that would be the fifth, and takes one again
+ * once a port is unplugged.
+ */
+static void test_mux_fifth(void)
+{
+    CharDriverState *mux = test_chr_new("null,id=mx5,mux=on");
+    TestFrontend mon;
+    char opts[64];
+    Machine m;
+    int i;
+
+    g_assert(mux);
+    machine_start(&m, 8);
+    test_fe_attach(&mon, mux);
+    for (i = 1; i < MAX_MUX; i++) {
+        snprintf(opts, sizeof(opts), "virtserialport,id=p5-%d,chardev=mx5",
+                 i);
+        g_assert(support_device_add(opts));
+    }
+    g_assert_cmpint(mux->avail_connections, ==, 0);
+    expect_add_error("virtconsole,id=p5-x,chardev=mx5",
+                     "Property 'virtconsole.chardev' can't take value "
+                     "'mx5', it's in use");
+    g_assert_cmpint(support_device_del("p5-2"), ==, 0);
+    g_assert_cmpint(mux->avail_connections, ==, 1);
+    g_assert(support_device_add("virtconsole,id=p5-x,chardev=mx5"));
+    g_assert_cmpint(mux->avail_connections, ==, 0);
+    machine_stop(&m);
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 1);
+    test_fe_detach(&mon);
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX);
+    qemu_chr_close(mux);
+}
+
 /* ---- a guest that does not play by the rules ---- */
 
 /* Bring port 1 (on @r) up and open, as a well-behaved guest would. */
@@ -2201,6 +2237,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/set-echo", test_set_echo);
     g_test_add_func("/virtio-serial/mux-unplug", test_mux_unplug);
     g_test_add_func("/virtio-serial/no-chardev", test_no_chardev);
+    g_test_add_func("/virtio-serial/mux-fifth", test_mux_fifth);
     g_test_add_func("/virtio-serial/untrusted/control",
                     test_untrusted_control);
     g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
