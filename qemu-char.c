@@ -1154,7 +1154,14 @@ static void pty_check_client(CharDriverState *chr)
 
 static void pty_chr_bh(void *opaque)
 {
-    pty_check_client(opaque);
+    CharDriverState *chr = opaque;
+    PtyCharDriver *s = chr->opaque;
+
+    pty_check_client(chr);
+    /* the fallback poll starts here: open is too early to arm a timer */
+    if (s->timer && !qemu_timer_pending(s->timer)) {
+        qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + PTY_POLL_MS);
+    }
 }
 
 static void pty_chr_timer(void *opaque)
@@ -1284,7 +1291,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
         qemu_set_fd_handler(s->notify_fd, pty_notify_read, NULL, chr);
     } else {
         s->timer = qemu_new_timer_ms(rt_clock, pty_chr_timer, chr);
-        qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + PTY_POLL_MS);
+        qemu_bh_schedule(s->bh);
     }
     /* a client quicker than the watch would go unnoticed until it left */
     pty_check_client(chr);
@@ -2450,6 +2457,9 @@ typedef struct SocketCharDriver {
     int msgfd;                  /* last fd received, not yet taken */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
+    QEMUBH *timer_bh;           /* arms timer for a wait chosen in open */
+    int64_t timer_bh_ms;
+    bool opening;
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
@@ -2697,7 +2707,24 @@ static void tcp_chr_drop_output(CharDriverState *chr)
 
 static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
 {
+    /*
+     * vl.c opens chardevs before the alarm timer exists, and v0.15.0
+     * crashes if a timer is armed then: during open the wait starts from
+     * a bottom half, i.e. in the first main-loop iteration.
+     */
+    if (s->opening) {
+        s->timer_bh_ms = ms;
+        qemu_bh_schedule(s->timer_bh);
+        return;
+    }
     qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
+}
+
+static void tcp_chr_timer_bh(void *opaque)
+{
+    SocketCharDriver *s = opaque;
+
+    tcp_chr_schedule(s, s->timer_bh_ms);
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -2755,6 +2782,7 @@ static int tcp_chr_add_client(CharDriverState *chr, int fd)
     }
     if (s->timer && s->reconnect_ms) {
         qemu_del_timer(s->timer);
+        qemu_bh_cancel(s->timer_bh);
     }
     tcp_chr_set_connected(chr, fd);
     return 0;
@@ -2885,6 +2913,7 @@ static void tcp_chr_close(CharDriverState *chr)
     if (s->timer) {
         qemu_del_timer(s->timer);
         qemu_free_timer(s->timer);
+        qemu_bh_delete(s->timer_bh);
     }
     if (s->connect_fd >= 0) {
         qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
@@ -3152,7 +3181,9 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->reconnect_ms = reconnect * 1000;
     if (s->reconnect_ms || is_listen) {
         s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
+        s->timer_bh = qemu_bh_new(tcp_chr_timer_bh, s);
     }
+    s->opening = true;
 
     if (s->is_unix) {
         ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
@@ -3194,12 +3225,14 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         }
         tcp_chr_set_connected(chr, fd);
     }
+    s->opening = false;
     g_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
+    s->opening = false;
     g_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */

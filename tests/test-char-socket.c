@@ -6,6 +6,9 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "qemu-timer.h"
+#include "monitor.h"
+#include "support-monitor.h"
 #include "support-test.h"
 #include "char-test-util.h"
 
@@ -685,6 +688,83 @@ static void test_reconnect_unix_first_attempt(void)
     chr_close_fe(&fe);
     unlink(path);
     g_free(opts);
+    g_free(path);
+}
+
+static bool fd_readable(void *opaque)
+{
+    struct pollfd pfd = { .fd = *(int *)opaque, .events = POLLIN };
+
+    return poll(&pfd, 1, 0) == 1;
+}
+
+/* Accept on lfd once the chardev, run by the main loop, has connected. */
+static int peer_accept_looping(int lfd)
+{
+    if (!support_run_until(fd_readable, &lfd, 5000)) {
+        return -1;
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/*
+ * vl.c's order with "-monitor unix:PATH,reconnect=1" and "-chardev
+ * socket,...,reconnect=1" while nothing listens: both chardevs open in the
+ * startup phase (no alarm timer yet; v0.15.0 crashed there), the monitor
+ * attaches after init_timer_alarm(), the main loop runs; once servers
+ * appear both connect, and the monitor greets its peer.
+ */
+static void test_reconnect_at_startup(void)
+{
+    char *path = tmp_path("startup-mon.sock");
+    char *legacy = g_strdup_printf("unix:%s,reconnect=1", path);
+    int port = test_free_tcp_port();
+    char *opts = g_strdup_printf("socket,id=rst,host=127.0.0.1,port=%d,"
+                                 "reconnect=1", port);
+    QemuOpts *mon_opts = qemu_chr_parse_compat("compat_monitor0", legacy);
+    CharDriverState *mon_chr, *chr;
+    Monitor *mon;
+    TestFrontend fe;
+    char banner[16];
+    int ulfd, tlfd, upeer, tpeer;
+
+    g_assert_false(support_timers_started());
+    g_assert(mon_opts);
+    mon_chr = qemu_chr_open_opts(mon_opts, NULL);
+    chr = test_chr_new(opts);
+    g_assert(mon_chr);
+    g_assert(chr);
+
+    init_timer_alarm();
+    monitor_init(mon_chr, MONITOR_USE_READLINE);
+    mon = support_monitor_last();
+    test_fe_attach(&fe, chr);
+    support_run_for(50);
+    g_assert_cmpint(fe.nr_events, ==, 0);
+    g_assert_cmpint(support_monitor_event_count(mon), ==, 0);
+
+    ulfd = peer_unix_listen(path);
+    tlfd = peer_tcp_listen("127.0.0.1", port);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    tpeer = peer_accept(tlfd);
+    g_assert_cmpint(tpeer, >=, 0);
+    ping_pong(&fe, tpeer, 64);
+    upeer = peer_accept_looping(ulfd);
+    g_assert_cmpint(upeer, >=, 0);
+    g_assert(test_pump_read(upeer, banner, 4, 5000));
+    g_assert(memcmp(banner, "QEMU", 4) == 0);
+
+    support_monitor_free(mon);
+    qemu_chr_close(mon_chr);
+    chr_close_fe(&fe);
+    close(upeer);
+    close(tpeer);
+    close(ulfd);
+    close(tlfd);
+    unlink(path);
+    qemu_opts_del(mon_opts);
+    g_free(opts);
+    g_free(legacy);
     g_free(path);
 }
 
@@ -1809,6 +1889,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/reconnect/tcp", test_reconnect);
     g_test_add_func("/char/socket/reconnect/unix-first",
                     test_reconnect_unix_first_attempt);
+    g_test_add_func("/char/socket/reconnect-at-startup",
+                    test_reconnect_at_startup);
     g_test_add_func("/char/socket/reconnect/in-progress",
                     test_reconnect_in_progress);
     g_test_add_func("/char/socket/fd-passing", test_fd_passing);

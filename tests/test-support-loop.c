@@ -368,6 +368,8 @@ static void test_timers(void)
     int64_t now;
     int i;
 
+    /* past vl.c's startup phase, where timers may be armed */
+    init_timer_alarm();
     for (i = 0; i < 5; i++) {
         c[i].log = &log;
         c[i].id = i;
@@ -419,6 +421,7 @@ static void test_timer_ns_scale(void)
     QEMUTimer *t = qemu_new_timer_ns(vm_clock, timer_cb, &c);
     int64_t t0 = qemu_get_clock_ns(vm_clock);
 
+    init_timer_alarm();
     qemu_mod_timer(t, t0 + 15 * 1000000LL);
     g_assert_true(support_run_until(int_positive, &log.n, 1000));
     g_assert_cmpint(qemu_get_clock_ns(vm_clock) - t0, >=, 15 * 1000000LL);
@@ -433,6 +436,7 @@ static void test_vm_clock_stops(void)
     QEMUTimer *t = qemu_new_timer_ms(vm_clock, timer_cb, &c);
     int64_t v0;
 
+    init_timer_alarm();
     vm_stop(VMSTOP_USER);
     g_assert_cmpint(vm_running, ==, 0);
     v0 = qemu_get_clock_ns(vm_clock);
@@ -877,6 +881,82 @@ static void test_cutils(void)
     qemu_free(end);
 }
 
+static void count_cb(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/*
+ * vl.c's phases: a test case starts where vl.c opens chardevs, with fd
+ * handlers and bottom halves usable and the alarm timer missing; the
+ * first main-loop iteration is past init_timer_alarm().
+ */
+static void test_startup_phases(void)
+{
+    int fds[2], bh_runs = 0, timer_runs = 0;
+    QEMUBH *bh = qemu_bh_new(count_cb, &bh_runs);
+    QEMUTimer *t = qemu_new_timer_ms(rt_clock, count_cb, &timer_runs);
+
+    g_assert_false(support_timers_started());
+    g_assert_cmpint(pipe2(fds, O_CLOEXEC), ==, 0);
+    qemu_set_fd_handler(fds[0], count_cb, NULL, &bh_runs);
+    qemu_bh_schedule(bh);
+    qemu_del_timer(t);
+    g_assert_false(qemu_timer_pending(t));
+    qemu_notify_event();
+    g_assert_false(support_timers_started());
+
+    main_loop_wait(1);
+    g_assert_true(support_timers_started());
+    g_assert_cmpint(bh_runs, ==, 1);
+    qemu_mod_timer(t, qemu_get_clock_ms(rt_clock));
+    main_loop_wait(1);
+    g_assert_cmpint(timer_runs, ==, 1);
+
+    /* a fresh run starts over; init_timer_alarm() ends it by hand */
+    support_startup_begin();
+    g_assert_false(support_timers_started());
+    g_assert_cmpint(init_timer_alarm(), ==, 0);
+    g_assert_true(support_timers_started());
+
+    qemu_set_fd_handler(fds[0], NULL, NULL, NULL);
+    qemu_free_timer(t);
+    qemu_bh_delete(bh);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void test_startup_arm_aborts(void)
+{
+    if (g_test_subprocess()) {
+        QEMUTimer *t = qemu_new_timer_ms(rt_clock, count_cb, NULL);
+
+        qemu_mod_timer(t, qemu_get_clock_ms(rt_clock) + 1000);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*armed during startup, before "
+                              "init_timer_alarm()*");
+}
+
+static void test_quit_arm_aborts(void)
+{
+    if (g_test_subprocess()) {
+        QEMUTimer *t = qemu_new_timer_ms(rt_clock, count_cb, NULL);
+
+        main_loop_wait(1);
+        qemu_mod_timer(t, qemu_get_clock_ms(rt_clock) + 1000);
+        qemu_del_timer(t);
+        quit_timers();
+        qemu_mod_timer(t, qemu_get_clock_ms(rt_clock) + 1000);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*armed after quit_timers()*");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -890,6 +970,11 @@ int main(int argc, char **argv)
     g_test_add_func("/support/loop/one-record-per-fd", test_one_record_per_fd);
     g_test_add_func("/support/loop/closed-fd", test_closed_fd);
     g_test_add_func("/support/loop/no-busy-loop", test_no_busy_loop);
+    g_test_add_func("/support/loop/startup/phases", test_startup_phases);
+    g_test_add_func("/support/loop/startup/arm-aborts",
+                    test_startup_arm_aborts);
+    g_test_add_func("/support/loop/startup/arm-after-quit-aborts",
+                    test_quit_arm_aborts);
     g_test_add_func("/support/loop/timers", test_timers);
     g_test_add_func("/support/loop/timer-ns-scale", test_timer_ns_scale);
     g_test_add_func("/support/loop/vm-clock-stops", test_vm_clock_stops);

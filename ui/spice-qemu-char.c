@@ -30,6 +30,7 @@ typedef struct SpiceCharDriver {
      * (spice_cb_depth > 0).
      */
     bool want_registered;
+    bool register_if_spice;     /* spiceport: decide once spice is set up */
     bool registered;
     bool want_port_open;        /* spiceport: guest has the port open */
     bool port_open;             /* spiceport: last event sent was OPENED */
@@ -231,6 +232,11 @@ static int scd_apply_state(SpiceCharDriver *scd)
 static void scd_state_bh(void *opaque)
 {
     SpiceCharDriver *scd = opaque;
+
+    if (scd->register_if_spice) {
+        scd->register_if_spice = false;
+        scd->want_registered |= using_spice;
+    }
 
     if (scd_apply_state(scd) < 0) {
         error_report("spice chardev %s: spice-server refused the interface",
@@ -468,23 +474,14 @@ int qemu_chr_open_spice_port(QemuOpts *opts, CharDriverState **_chr)
     scd->portname = qemu_strdup(name);
     scd->sin.portname = scd->portname;
     /*
-     * Without a running server the port would only be reachable by a
-     * local one; wait for the guest then.  With one, clients see the
-     * port from now on, closed until the guest opens it.
+     * With a running server clients see the port from the start, closed
+     * until the guest opens it; without one it would only be reachable by
+     * a local server, so it waits for the guest.  Whether spice runs is
+     * only known later: vl.c opens chardevs before qemu_spice_init().
      */
-    if (using_spice) {
-        scd->want_registered = true;
-        if (scd_apply_state(scd) < 0) {
-            qemu_chr_open_error("name", "spice-server refused port \"%s\"",
-                                name);
-            goto fail;
-        }
-    }
+    scd->register_if_spice = true;
+    qemu_bh_schedule(scd->state_bh);
     qemu_chr_generic_open(scd->chr);
     *_chr = scd->chr;
     return 0;
-
-fail:
-    qemu_chr_close(scd->chr);
-    return -EINVAL;
 }

@@ -289,6 +289,7 @@ static void loop_iterate(int cap_ms)
     int timeout;
     int ret;
 
+    support_int_main_loop_started();
     loop_depth++;
     stat_iterations++;
 

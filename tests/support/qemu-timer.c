@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Support layer: the three QEMU clocks and their sorted timer lists. */
 
+#include <glib.h>
+#include <execinfo.h>
 #include "qemu-common.h"
 #include "qemu-timer.h"
 #include "support-int.h"
+#include "support-test.h"
 
 enum {
     CLOCK_TYPE_REALTIME,
@@ -56,6 +59,96 @@ void support_int_vm_clock_set_running(bool running)
 void init_clocks(void)
 {
     /* Nothing to do: the clocks are static objects. */
+}
+
+/*
+ * vl.c's order: every -chardev (and the monitor's chardev) is opened before
+ * init_timer_alarm(), and v0.15.0's qemu_mod_timer() dereferences the alarm
+ * timer, which does not exist yet then (nor after quit_timers()): arming a
+ * timer in that window crashes QEMU.  Fd handlers and bottom halves are
+ * fine then.  The support layer keeps the same phases and aborts on such a
+ * timer.  Each GTest case counts as one QEMU run, so every test opens its
+ * chardevs in the startup phase; outside a test case the process is one
+ * run.  The phase ends with init_timer_alarm() or the first main-loop
+ * iteration.
+ */
+typedef enum {
+    ALARM_NOT_YET,
+    ALARM_RUNNING,
+    ALARM_QUIT,
+} AlarmState;
+
+static AlarmState alarm_state;
+static char *alarm_run;         /* the test case alarm_state belongs to */
+
+static const char *current_run(void)
+{
+    const char *path = g_test_get_path();
+
+    return path ? path : "";
+}
+
+static AlarmState alarm_get(void)
+{
+    if (g_strcmp0(alarm_run, current_run()) != 0) {
+        return ALARM_NOT_YET;
+    }
+    return alarm_state;
+}
+
+static void alarm_set(AlarmState state)
+{
+    if (g_strcmp0(alarm_run, current_run()) != 0) {
+        g_free(alarm_run);
+        alarm_run = g_strdup(current_run());
+    }
+    alarm_state = state;
+}
+
+int init_timer_alarm(void)
+{
+    if (alarm_get() == ALARM_NOT_YET) {
+        alarm_set(ALARM_RUNNING);
+    }
+    return 0;
+}
+
+void quit_timers(void)
+{
+    alarm_set(ALARM_QUIT);
+}
+
+bool support_timers_started(void)
+{
+    return alarm_get() == ALARM_RUNNING;
+}
+
+void support_startup_begin(void)
+{
+    alarm_set(ALARM_NOT_YET);
+}
+
+void support_int_main_loop_started(void)
+{
+    init_timer_alarm();
+}
+
+static void check_armable(QEMUTimer *ts)
+{
+    AlarmState state = alarm_get();
+    void *frames[16];
+
+    if (state == ALARM_RUNNING) {
+        return;
+    }
+    fprintf(stderr, "qemu_mod_timer() called from:\n");
+    backtrace_symbols_fd(frames, backtrace(frames, ARRAY_SIZE(frames)), 2);
+    g_error("a timer (callback %p) was armed %s: QEMU v0.15.0 has no alarm "
+            "timer then and crashes; open and close paths must defer timers "
+            "to a bottom half or the main loop", (void *)ts->cb,
+            state == ALARM_QUIT ? "after quit_timers(), at exit" :
+            "during startup, before init_timer_alarm() (where vl.c opens "
+            "chardevs)");
 }
 
 int64_t qemu_get_clock_ns(QEMUClock *clock)
@@ -122,6 +215,7 @@ void qemu_mod_timer(QEMUTimer *ts, int64_t expire_time)
     QEMUTimer **link;
     int64_t expire_ns = expire_time * ts->scale;
 
+    check_armable(ts);
     qemu_del_timer(ts);
     /* Insert after every timer expiring no later: equal deadlines fire in
      * the order they were armed. */

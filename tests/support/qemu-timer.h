@@ -40,6 +40,8 @@ int qemu_timer_expired(QEMUTimer *timer_head, int64_t current_time);
 void qemu_run_all_timers(void);
 int qemu_calculate_timeout(void);
 void init_clocks(void);
+int init_timer_alarm(void);
+void quit_timers(void);
 
 static inline QEMUTimer *qemu_new_timer_ns(QEMUClock *clock, QEMUTimerCB *cb,
                                            void *opaque)

@@ -13,6 +13,7 @@
 #include "sysemu.h"
 #include "ui/qemu-spice.h"
 #include "support-spice.h"
+#include "support-test.h"
 
 static SpiceServer *spice_server;
 static VMChangeStateEntry *spice_vm_state;
@@ -340,6 +341,16 @@ int support_spice_watch_count(void)
 
 int qemu_spice_add_interface(SpiceBaseInstance *sin)
 {
+    /*
+     * vl.c runs qemu_spice_init() (a device_init hook) long after the
+     * chardevs are opened: an interface added then goes to a server that
+     * is replaced, or makes v0.15.0 exit if -spice was given.
+     */
+    if (!support_timers_started()) {
+        g_error("qemu_spice_add_interface() during startup, before "
+                "init_timer_alarm() (where vl.c opens chardevs): spice is "
+                "not initialised yet then; add the interface later");
+    }
     if (!spice_server) {
         /*
          * Nothing configured: as in v0.15.0, a server that does not

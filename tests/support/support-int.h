@@ -16,6 +16,9 @@ void support_int_cb_end(int64_t begin_ns);
 /* Nearest timer deadline in ns from now (0 if due), or -1 if none. */
 int64_t support_int_timer_deadline_ns(void);
 
+/* The first main-loop iteration ends vl.c's startup phase (qemu-timer.c). */
+void support_int_main_loop_started(void);
+
 /* vm_clock freezes while the VM is stopped; sysemu.c drives this. */
 void support_int_vm_clock_set_running(bool running);
 

@@ -29,6 +29,15 @@ bool support_run_until(bool (*cond)(void *opaque), void *opaque,
 /* Run main loop iterations for ms milliseconds (at least one iteration). */
 void support_run_for(int ms);
 
+/*
+ * vl.c's startup phase (qemu-timer.c): chardevs open before
+ * init_timer_alarm(), when arming a timer aborts the test.  Each GTest case
+ * starts in it; init_timer_alarm() or the first main-loop iteration ends
+ * it.  support_startup_begin() enters it again (a fresh QEMU run).
+ */
+bool support_timers_started(void);
+void support_startup_begin(void);
+
 /* fd handlers currently registered (not counting ones being removed). */
 int support_fd_handler_count(void);
 bool support_fd_has_handler(int fd);
