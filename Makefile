@@ -133,6 +133,17 @@ $(FUZZ_LIBFUZZER): tests/fuzz/libfuzzer-%: tests/fuzz/fuzz-%.o \
 
 -include $(wildcard $(ALL_OBJS:.o=.d))
 
+# trace.h: the trace points of trace-events with a stderr backend (QEMU
+# generates its own trace.h from the same lines).  It lives in the build
+# dir, found first through -I.; every object waits for it, the .d files
+# then name the objects that include it.
+TRACE_EVENTS := $(SRC_PATH)/trace-events
+TRACE_GEN := $(SRC_PATH)/tests/support/gen-trace
+trace.h: $(TRACE_EVENTS) $(TRACE_GEN)
+	$(call quiet-command,$(SHELL) $(TRACE_GEN) $(TRACE_EVENTS) > $@.tmp \
+	    && mv $@.tmp $@,GEN,$@)
+$(ALL_OBJS): | trace.h
+
 # The spice client of the guest tests (tests/guest/run-guest-tests finds
 # it in the build dir).  It is a plain spice-client-glib program: neither
 # the fragment nor the support layer go into it.
@@ -263,6 +274,7 @@ clean:
 	rm -f $(patsubst %.c,%,$(ALL_TEST_SRCS) $(BENCH_SRCS) $(DEMO_SRCS))
 	rm -f $(FUZZ_REPLAYS) $(FUZZ_LIBFUZZER)
 	rm -f tests/guest/spice-agent-probe
+	rm -f trace.h trace.h.tmp
 	rm -rf build-sanitize build-fuzz
 
 distclean: clean

@@ -11,6 +11,7 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu_socket.h"
+#include "trace.h"
 #include "hw/msmouse.h"
 #ifdef CONFIG_BRLAPI
 #include "hw/baum.h"
@@ -44,6 +45,12 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
+/* A chardev's name in trace lines; backends may trace before it has one. */
+static const char *chr_trace_label(const CharDriverState *chr)
+{
+    return chr->label ? chr->label : "?";
+}
+
 /*
  * Deliver a pending CHR_EVENT_OPENED now.  Called before data or
  * CHR_EVENT_CLOSED reach the frontend, so it always sees OPENED first.
@@ -57,6 +64,7 @@ static void chr_flush_open_event(CharDriverState *s)
 
 static void qemu_chr_event(CharDriverState *s, int event)
 {
+    trace_qemu_chr_event(chr_trace_label(s), event);
     switch (event) {
     case CHR_EVENT_OPENED:
         s->opened = 1;
@@ -247,6 +255,8 @@ static bool chr_outq_flush(CharBackendIO *io)
         if (n < 0) {
             /* nobody left to deliver it to: account for it, never hide it */
             io->dropped += io->oq_len;
+            trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+                                   io->dropped);
             io->oq_head = io->oq_len = 0;
             return false;
         }
@@ -255,6 +265,9 @@ static bool chr_outq_flush(CharBackendIO *io)
         }
         io->oq_head += n;
         io->oq_len -= n;
+        if (io->oq_len == 0) {
+            trace_qemu_chr_outq_drained(chr_trace_label(chr));
+        }
     }
     if (io->oq_len == 0) {
         io->oq_head = 0;
@@ -277,6 +290,7 @@ static void chr_io_write_ready(void *opaque)
     io->want_write_ready = false;
     chr_io_update(io);
     if (notify && chr->chr_write_ready) {
+        trace_qemu_chr_write_ready(chr_trace_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 out:
@@ -304,6 +318,12 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
         }
         memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
         io->oq_len += n;
+        trace_qemu_chr_outq_push(chr_trace_label(io->chr), n, io->oq_len);
+    }
+    if (n < (size_t)len) {
+        trace_qemu_chr_outq_full(chr_trace_label(io->chr), io->oq_len);
+        trace_qemu_chr_dropped(chr_trace_label(io->chr), len - n,
+                               io->dropped + len - n);
     }
     io->dropped += len - n;
     chr_io_update(io);
@@ -476,6 +496,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
         /* earlier output goes first */
         chr_outq_flush(io);
         if (io->oq_len > 0) {
+            trace_qemu_chr_write_blocked(chr_trace_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
             return 0;
@@ -483,6 +504,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     }
     done = s->chr_write(s, buf, len);
     if (io && done >= 0 && done < len) {
+        trace_qemu_chr_write_blocked(chr_trace_label(s), done, len);
         io->want_write_ready = true;
         chr_io_update(io);
     }
@@ -630,6 +652,7 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 1;
+    trace_qemu_chr_guest_open(chr_trace_label(chr));
     if (chr->chr_guest_open) {
         chr->chr_guest_open(chr);
     }
@@ -641,6 +664,7 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 0;
+    trace_qemu_chr_guest_close(chr_trace_label(chr));
     if (chr->chr_guest_close) {
         chr->chr_guest_close(chr);
     }
@@ -651,6 +675,7 @@ void qemu_chr_close(CharDriverState *chr)
     if (chr->io && chr->io->close_pending) {
         return;
     }
+    trace_qemu_chr_close(chr_trace_label(chr));
     if (chr_is_registered(chr)) {
         QTAILQ_REMOVE(&chardevs, chr, next);
     }
@@ -2697,10 +2722,15 @@ static void tcp_chr_drop_output(CharDriverState *chr)
     bool notify = io->want_write_ready;
 
     io->dropped += io->oq_len;
+    if (io->oq_len) {
+        trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+                               io->dropped);
+    }
     io->oq_head = io->oq_len = 0;
     io->want_write_ready = false;
     /* a back-pressured writer must not wait for a peer that left */
     if (notify && chr->chr_write_ready) {
+        trace_qemu_chr_write_ready(chr_trace_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 }
@@ -2732,6 +2762,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
+    trace_qemu_chr_socket_disconnect(chr_trace_label(chr));
     chr_io_set_fds(chr, -1, -1);
     close(s->fd);
     s->fd = -1;
@@ -2746,6 +2777,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     }
     if (s->reconnect_ms) {
         s->next_peer = 0;
+        trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
         tcp_chr_schedule(s, s->reconnect_ms);
     }
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
@@ -2765,6 +2797,7 @@ static void tcp_chr_set_connected(CharDriverState *chr, int fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     }
     s->fd = fd;
+    trace_qemu_chr_socket_connected(chr_trace_label(chr), fd);
     if (s->listen_fd >= 0) {
         /* one client at a time; the next waits in the backlog */
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
@@ -2826,6 +2859,7 @@ static int tcp_chr_accept_one(CharDriverState *chr)
         tcp_chr_schedule(s, 1000);
         return -err;
     }
+    trace_qemu_chr_socket_accept(chr_trace_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
@@ -2861,6 +2895,7 @@ static void tcp_chr_connect_done(void *opaque)
         tcp_chr_set_connected(chr, fd);
         return;
     }
+    trace_qemu_chr_socket_connect_failed(chr_trace_label(chr), err);
     close(fd);
     tcp_chr_try_connect(chr);
 }
@@ -2886,6 +2921,7 @@ static void tcp_chr_try_connect(CharDriverState *chr)
         return;
     }
     s->next_peer = 0;
+    trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
     tcp_chr_schedule(s, s->reconnect_ms);
 }
 
@@ -3760,6 +3796,7 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
     }
 
     chr_open_error_clear();
+    trace_qemu_chr_open(id, name);
     ret = be->open(opts, &chr);
     if (ret < 0 || chr == NULL) {
         chr_report_open_failure(id, name, ret);

@@ -5,6 +5,7 @@
 #include "qemu-char.h"
 #include "qemu-common.h"
 #include "qemu-error.h"
+#include "trace.h"
 #include "virtio-serial.h"
 
 typedef struct VirtConsole {
@@ -30,6 +31,7 @@ static ssize_t flush_buf(VirtIOSerialPort *port, const uint8_t *buf,
         return len;
     }
     ret = qemu_chr_write_nb(vcon->chr, buf, MIN(len, (size_t)INT_MAX));
+    trace_virtio_console_flush_buf(port->id, len, ret);
     if (ret < 0) {
         /* the peer is gone for good: do not let the guest stall on it */
         return len;
@@ -83,8 +85,10 @@ static int chr_can_read(void *opaque)
 static void chr_read(void *opaque, const uint8_t *buf, int size)
 {
     VirtConsole *vcon = opaque;
-    ssize_t done = virtio_serial_write(&vcon->port, buf, size);
+    ssize_t done;
 
+    trace_virtio_console_chr_read(vcon->port.id, size);
+    done = virtio_serial_write(&vcon->port, buf, size);
     if (done < size) {
         if (!vcon->dropped) {
             error_report("virtconsole: port %u: guest had no room, %zd "
@@ -92,6 +96,8 @@ static void chr_read(void *opaque, const uint8_t *buf, int size)
                          size - done);
         }
         vcon->dropped += size - done;
+        trace_virtio_console_chr_dropped(vcon->port.id, size - done,
+                                         vcon->dropped);
     }
 }
 
@@ -99,6 +105,7 @@ static void chr_event(void *opaque, int event)
 {
     VirtConsole *vcon = opaque;
 
+    trace_virtio_console_chr_event(vcon->port.id, event);
     /* a console stays connected: see virtconsole_initfn() */
     if (vcon->is_console) {
         return;

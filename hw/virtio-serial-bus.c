@@ -6,6 +6,7 @@
 #include "qemu-error.h"
 #include "qemu-queue.h"
 #include "qemu-timer.h"
+#include "trace.h"
 #include "virtio-serial.h"
 
 /* Queue sizes offered to the guest. */
@@ -258,6 +259,7 @@ static void send_control_msg(VirtIOSerialPort *port, uint16_t event,
 static void send_control_event(VirtIOSerialPort *port, uint16_t event,
                                uint16_t value)
 {
+    trace_virtio_serial_send_control_event(port->id, event, value);
     send_control_msg(port, event, value, NULL, 0);
 }
 
@@ -271,6 +273,7 @@ static void set_guest_connected(VirtIOSerialPort *port, bool connected)
         return;
     }
     port->guest_connected = connected;
+    trace_virtio_serial_set_guest_connected(port->id, connected);
     if (connected && info->guest_open) {
         info->guest_open(port);
     } else if (!connected && info->guest_close) {
@@ -284,6 +287,7 @@ int virtio_serial_open(VirtIOSerialPort *port)
         return 0;
     }
     port->host_connected = true;
+    trace_virtio_serial_set_host_connected(port->id, true);
     send_control_event(port, VIRTIO_CONSOLE_PORT_OPEN, 1);
     return 0;
 }
@@ -292,6 +296,7 @@ int virtio_serial_close(VirtIOSerialPort *port)
 {
     bool was_connected = port->host_connected;
 
+    trace_virtio_serial_set_host_connected(port->id, false);
     port->host_connected = false;
     /* nobody will read what the guest sent: give its buffers back */
     port->throttled = false;
@@ -392,6 +397,7 @@ void virtio_serial_throttle_port(VirtIOSerialPort *port, bool throttle)
     if (!port) {
         return;
     }
+    trace_virtio_serial_throttle_port(port->id, throttle);
     port->throttled = throttle;
     if (!throttle) {
         qemu_bh_schedule(port->bh);
@@ -441,6 +447,7 @@ static void flush_queued_data(VirtIOSerialPort *port)
                 ret = left;
             }
             if ((size_t)ret < left) {
+                trace_virtio_serial_flush_short(port->id, ret, left);
                 port->iov_offset += ret;
                 port->throttled = true;
                 break;
@@ -479,6 +486,7 @@ static void handle_control_message(VirtIOSerial *vser, const uint8_t *buf,
     id = ldl_p(&gcpkt->id);
     event = lduw_p(&gcpkt->event);
     value = lduw_p(&gcpkt->value);
+    trace_virtio_serial_handle_control_message(event, value);
 
     if (event == VIRTIO_CONSOLE_DEVICE_READY) {
         if (!value) {
@@ -500,6 +508,7 @@ static void handle_control_message(VirtIOSerial *vser, const uint8_t *buf,
         guest_error(vser, "control event %u for unknown port %u", event, id);
         return;
     }
+    trace_virtio_serial_handle_control_message_port(port->id);
     info = port_info(port);
 
     switch (event) {

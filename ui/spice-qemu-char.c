@@ -5,6 +5,7 @@
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-error.h"
+#include "trace.h"
 #include "ui/qemu-spice.h"
 
 #include <spice/protocol.h>
@@ -111,6 +112,7 @@ static void scd_discard_output(SpiceCharDriver *scd)
 {
     if (scd->len > 0) {
         scd_debug(scd, 1, "dropping %zu unread bytes", scd->len);
+        trace_spice_vmc_dropped(scd, scd->len);
     }
     scd->head = scd->len = 0;
     if (scd->write_blocked) {
@@ -146,6 +148,7 @@ static int vmc_write(SpiceCharDeviceInstance *sin, const uint8_t *buf, int len)
      * takes more: see spice_chr_accept_input().
      */
     scd_debug(scd, 3, "client->guest %d/%d bytes", done, len);
+    trace_spice_vmc_write(done, len);
     return done;
 }
 
@@ -164,6 +167,7 @@ static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
     }
     spice_cb_depth--;
     scd_debug(scd, 3, "guest->client %zu/%d bytes", n, len);
+    trace_spice_vmc_read(n, len);
     return n;
 }
 
@@ -172,6 +176,7 @@ static void vmc_state(SpiceCharDeviceInstance *sin, int connected)
     SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
 
     scd_debug(scd, 1, "client %s", connected ? "connected" : "disconnected");
+    trace_spice_vmc_state(scd, connected);
 }
 
 static void vmc_event(SpiceCharDeviceInstance *sin, uint8_t event)
@@ -179,6 +184,7 @@ static void vmc_event(SpiceCharDeviceInstance *sin, uint8_t event)
     SpiceCharDriver *scd = container_of(sin, SpiceCharDriver, sin);
 
     scd_debug(scd, 1, "port event %u from the client", event);
+    trace_spice_vmc_event(scd, event);
 }
 
 static const SpiceCharDeviceInterface vmc_interface = {
@@ -209,11 +215,13 @@ static int scd_apply_state(SpiceCharDriver *scd)
         }
         scd->registered = true;
         scd_debug(scd, 1, "interface added");
+        trace_spice_vmc_register_interface(scd);
     } else if (!scd->want_registered && scd->registered) {
         spice_server_remove_interface(&scd->sin.base);
         scd->registered = false;
         scd->port_open = false;
         scd_debug(scd, 1, "interface removed");
+        trace_spice_vmc_unregister_interface(scd);
     }
     if (scd->is_port && scd->registered &&
         scd->want_port_open != scd->port_open) {
@@ -222,6 +230,9 @@ static int scd_apply_state(SpiceCharDriver *scd)
                                 SPICE_PORT_EVENT_OPENED :
                                 SPICE_PORT_EVENT_CLOSED);
         scd_debug(scd, 1, "port %s", scd->port_open ? "opened" : "closed");
+        trace_spice_vmc_port_event(scd, scd->port_open ?
+                                   SPICE_PORT_EVENT_OPENED :
+                                   SPICE_PORT_EVENT_CLOSED);
     }
     if (scd->registered && scd->len > 0) {
         qemu_bh_schedule(scd->wakeup_bh);
@@ -281,6 +292,7 @@ static int spice_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     if (!scd->want_registered) {
         /* no interface, so no reader: nothing to keep it for */
         scd_debug(scd, 2, "no interface, %d bytes dropped", len);
+        trace_spice_vmc_dropped(scd, len);
         return len;
     }
     n = ring_push(scd, buf, len);
@@ -356,6 +368,7 @@ static void spice_chr_close(CharDriverState *chr)
     if (scd->registered) {
         spice_server_remove_interface(&scd->sin.base);
         scd->registered = false;
+        trace_spice_vmc_unregister_interface(scd);
     }
     qemu_bh_delete(scd->wakeup_bh);
     qemu_bh_delete(scd->state_bh);
