@@ -28,6 +28,9 @@
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
 
+/* Most bytes one read callback hands to a frontend before it yields. */
+#define CHR_READ_BUDGET (256 * 1024)
+
 /*
  * Default bound of the output queue of one chardev: enough to ride out a
  * peer that is briefly slow, small enough that a dead peer costs little.
@@ -191,7 +194,11 @@ static void chr_io_hangup(CharBackendIO *io)
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
 }
 
-static void chr_io_read_one(CharBackendIO *io)
+/*
+ * Read once and hand it to the frontend.  Returns the bytes delivered if
+ * they filled the buffer (more may be waiting), else 0.
+ */
+static int chr_io_read_one(CharBackendIO *io)
 {
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
@@ -211,7 +218,7 @@ static void chr_io_read_one(CharBackendIO *io)
         len = MIN(io->max_size, (int)io->read_max);
     }
     if (len <= 0 || io->fd_in < 0) {
-        return;
+        return 0;
     }
     if (io->recv) {
         n = io->recv(io->chr, buf, len);
@@ -220,17 +227,29 @@ static void chr_io_read_one(CharBackendIO *io)
     }
     if (n > 0) {
         qemu_chr_read(io->chr, buf, n);
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        return n == len ? n : 0;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
     }
+    return 0;
 }
 
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
+    int done = 0, n;
 
     chr_io_enter(io);
-    chr_io_read_one(io);
+    /*
+     * While the buffer comes back full and the frontend has room, read
+     * again: one wakeup then moves what the peer queued, instead of one
+     * buffer per main loop turn (poll and read-poll calls included).
+     */
+    do {
+        n = chr_io_read_one(io);
+        done += n;
+    } while (n > 0 && done < CHR_READ_BUDGET && !io->close_pending);
     chr_io_leave(io);
 }
 
@@ -2263,6 +2282,7 @@ typedef struct SocketCharDriver {
     int telnet_state;
     bool iac_owed;              /* the second IAC of a pair is not sent */
     int msgfd;                  /* last fd received, not yet taken */
+    size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
     SockAddr *peers;            /* reconnect: where to connect */
@@ -2458,21 +2478,30 @@ static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
         msg.msg_controllen = sizeof(control);
     }
     /*
-     * Take what is queued now, no more: a large read would otherwise
-     * chase a peer that keeps writing tiny pieces, one per kernel buffer,
-     * and hold the main loop for milliseconds.
+     * Take what is known to be queued, no more: a large read would
+     * otherwise chase a peer that keeps writing tiny pieces, one per
+     * kernel buffer, and hold the main loop for milliseconds.  The kernel
+     * is asked again only once an earlier answer is used up: a syscall
+     * costs as much as copying a good part of a large read.
      */
     if (len > READ_BUF_LEN) {
         int avail;
 
-        if (ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0 &&
-            (size_t)avail < len) {
-            iov.iov_len = avail;
+        if (s->rx_queued < len && ioctl(s->fd, FIONREAD, &avail) == 0 &&
+            avail > 0) {
+            s->rx_queued = avail;
+        }
+        if (s->rx_queued > 0 && s->rx_queued < len) {
+            iov.iov_len = s->rx_queued;
         }
     }
     do {
         n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        /* nobody else reads the socket: the rest is still there */
+        s->rx_queued -= MIN((size_t)n, s->rx_queued);
+    }
     if (n > 0 && s->is_unix) {
         tcp_chr_take_msgfds(s, &msg);
     }
@@ -2523,6 +2552,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     chr_io_set_fds(chr, -1, -1);
     close(s->fd);
     s->fd = -1;
+    s->rx_queued = 0;
     s->telnet_state = TN_STATE_DATA;
     s->iac_owed = false;
     if (s->msgfd >= 0) {
