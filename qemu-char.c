@@ -461,6 +461,24 @@ static void chr_open_error_clear(void)
     chr_open_errmsg = NULL;
 }
 
+/*
+ * v0.15.0's main loop select()s: it cannot watch an fd at or above
+ * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
+ * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
+ * fd (< 0) passes through with errno untouched.
+ */
+static int chr_fd_watchable(int fd)
+{
+    if (fd < FD_SETSIZE) {
+        return fd;
+    }
+    qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so the "
+                        "main loop could not watch it", fd, FD_SETSIZE);
+    close(fd);
+    errno = EMFILE;
+    return -EMFILE;
+}
+
 /***********************************************************/
 /* Frontend API */
 
@@ -889,7 +907,8 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
         qemu_chr_open_error("path", "missing (file needs path=<file>)");
         return -EINVAL;
     }
-    TFR(fd = qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_BINARY, 0666));
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
+                                        O_BINARY, 0666)));
     if (fd < 0) {
         int err = errno;
 
@@ -917,8 +936,8 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     }
     name_in = g_strdup_printf("%s.in", path);
     name_out = g_strdup_printf("%s.out", path);
-    TFR(fd_in = qemu_open(name_in, O_RDWR | O_BINARY));
-    TFR(fd_out = qemu_open(name_out, O_RDWR | O_BINARY));
+    TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
+    TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
     g_free(name_in);
     g_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
@@ -931,7 +950,7 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     if (fd_out >= 0) {
         close(fd_out);
     }
-    TFR(fd_in = qemu_open(path, O_RDWR | O_BINARY));
+    TFR(fd_in = chr_fd_watchable(qemu_open(path, O_RDWR | O_BINARY)));
     if (fd_in < 0) {
         err = errno;
         qemu_chr_open_error("path", "cannot open \"%s\" (nor \"%s.in\" and "
@@ -1232,7 +1251,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     char name[PATH_MAX];
     int master, slave = -1, err;
 
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    master = chr_fd_watchable(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (master < 0) {
         err = errno;
         qemu_chr_open_error(NULL, "cannot allocate a pseudo terminal: %s",
@@ -1267,8 +1286,11 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
 
-    /* watch only after our own open/close of the slave above */
-    s->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    /*
+     * Watch only after our own open/close of the slave above.  Without
+     * inotify (or with an fd the main loop cannot watch) a timer polls.
+     */
+    s->notify_fd = chr_fd_watchable(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (s->notify_fd >= 0 &&
         inotify_add_watch(s->notify_fd, name, IN_OPEN | IN_CLOSE) < 0) {
         close(s->notify_fd);
@@ -1473,7 +1495,8 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
         return -EINVAL;
     }
     /* non-blocking: a serial port without carrier would hang open() */
-    TFR(fd = qemu_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY));
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_RDWR | O_NONBLOCK |
+                                        O_NOCTTY)));
     if (fd < 0) {
         int err = errno;
 
@@ -2152,6 +2175,7 @@ static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
                 fd = err;
             }
         }
+        fd = chr_fd_watchable(fd);
         if (fd >= 0) {
             return fd;
         }
@@ -2167,7 +2191,7 @@ static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
 static int sock_bind_listen(const SockAddr *a)
 {
     static const int on = 1, off;
-    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int fd = chr_fd_watchable(qemu_socket(a->family, SOCK_STREAM, 0));
     int err;
 
     if (fd < 0) {
@@ -2632,7 +2656,7 @@ static int tcp_chr_accept_one(CharDriverState *chr)
     int fd, err;
 
     do {
-        fd = qemu_accept(s->listen_fd, NULL, NULL);
+        fd = chr_fd_watchable(qemu_accept(s->listen_fd, NULL, NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         err = errno;
@@ -2689,7 +2713,8 @@ static void tcp_chr_try_connect(CharDriverState *chr)
 
     while (s->next_peer < s->nr_peers) {
         bool in_progress;
-        int fd = sock_connect_nb(&s->peers[s->next_peer++], &in_progress);
+        int fd = chr_fd_watchable(sock_connect_nb(&s->peers[s->next_peer++],
+                                                  &in_progress));
 
         if (fd < 0) {
             continue;
@@ -2792,7 +2817,7 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         }
         unlink(path);
     }
-    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    fd = chr_fd_watchable(qemu_socket(AF_UNIX, SOCK_STREAM, 0));
     if (fd < 0) {
         err = errno;
         qemu_chr_open_error("path", "socket: %s", strerror(err));
@@ -3181,7 +3206,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     if (ret < 0) {
         goto fail;
     }
-    s->fd = qemu_socket(peer[0].family, SOCK_DGRAM, 0);
+    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
     if (s->fd < 0) {
         ret = -errno;
         qemu_chr_open_error("host", "socket: %s", strerror(-ret));
