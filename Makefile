@@ -93,7 +93,7 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
 .PHONY: all check check-all check-sanitize check-valgrind check-guest \
-    bench demo fuzz fuzz-run clean distclean help
+    bench bench-table demo fuzz fuzz-run clean distclean help
 
 all: $(PROGS)
 
@@ -213,14 +213,26 @@ check-guest:
 	SRC_PATH=$(SRC_PATH) BUILD_DIR=$(CURDIR) \
 	    "$(GUEST_RUNNER)" --qemu "$(QEMU)"
 
+# Every benchmark's figures go to bench-results.txt too; the last line
+# totals the goals of all of them ("make bench-table" turns the file into
+# README's table).
+BENCH_TABLE := $(SHELL) $(SRC_PATH)/tests/bench/bench-table
 bench: all
-	@if [ -z "$(BENCHES)" ]; then \
-	    echo "bench: no benchmarks yet (tests/bench/bench-*.c)" >&2; \
-	    exit 1; \
-	fi; \
+	@rm -f bench-results.txt; \
 	for b in $(BENCHES); do \
-	    echo "# $$b"; ./$$b || exit 1; \
-	done
+	    echo "# $$b"; \
+	    { ./$$b; echo $$? > bench-results.rc; } | tee -a bench-results.txt; \
+	    [ "$$(cat bench-results.rc)" = 0 ] || exit 1; \
+	done; \
+	rm -f bench-results.rc; \
+	echo "# all benchmarks:"; \
+	$(BENCH_TABLE) --summary bench-results.txt
+
+bench-table:
+	@if [ ! -f bench-results.txt ]; then \
+	    echo "bench-table: run make bench first" >&2; exit 1; \
+	fi; \
+	$(BENCH_TABLE) bench-results.txt
 
 demo: all
 	@if [ -z "$(DEMOS)$(DEMO_SCRIPTS)" ]; then \
@@ -276,6 +288,7 @@ clean:
 	rm -f tests/guest/spice-agent-probe
 	rm -f trace.h trace.h.tmp
 	rm -rf build-sanitize build-fuzz
+	rm -f bench-results.txt bench-results.rc
 
 distclean: clean
 	rm -f config-host.mak config-host.h config.log
@@ -288,6 +301,7 @@ help:
 	@echo "  check-valgrind  run the tests under valgrind"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
 	@echo "  bench           run tests/bench/bench-* (flood: BENCH_FLOOD_SECONDS=180)"
+	@echo "  bench-table     README's benchmark table from the last make bench"
 	@echo "  demo            run tests/demo-*"
 	@echo "  fuzz [FUZZ_TIME=s] [FUZZ_RUNS=n] [FUZZ_TARGETS=...]"
 	@echo "                  libFuzzer runs in build-fuzz/ (clang)"

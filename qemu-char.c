@@ -29,6 +29,9 @@
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
 
+/* Most bytes one read callback hands to a frontend before it yields. */
+#define CHR_READ_BUDGET (256 * 1024)
+
 /*
  * Default bound of the output queue of one chardev: enough to ride out a
  * peer that is briefly slow, small enough that a dead peer costs little.
@@ -201,7 +204,11 @@ static void chr_io_hangup(CharBackendIO *io)
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
 }
 
-static void chr_io_read_one(CharBackendIO *io)
+/*
+ * Read once and hand it to the frontend.  Returns the bytes delivered if
+ * they filled the buffer (more may be waiting), else 0.
+ */
+static int chr_io_read_one(CharBackendIO *io)
 {
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
@@ -221,7 +228,7 @@ static void chr_io_read_one(CharBackendIO *io)
         len = MIN(io->max_size, (int)io->read_max);
     }
     if (len <= 0 || io->fd_in < 0) {
-        return;
+        return 0;
     }
     if (io->recv) {
         n = io->recv(io->chr, buf, len);
@@ -230,17 +237,29 @@ static void chr_io_read_one(CharBackendIO *io)
     }
     if (n > 0) {
         qemu_chr_read(io->chr, buf, n);
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        return n == len ? n : 0;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
     }
+    return 0;
 }
 
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
+    int done = 0, n;
 
     chr_io_enter(io);
-    chr_io_read_one(io);
+    /*
+     * While the buffer comes back full and the frontend has room, read
+     * again: one wakeup then moves what the peer queued, instead of one
+     * buffer per main loop turn (poll and read-poll calls included).
+     */
+    do {
+        n = chr_io_read_one(io);
+        done += n;
+    } while (n > 0 && done < CHR_READ_BUDGET && !io->close_pending);
     chr_io_leave(io);
 }
 
@@ -462,6 +481,24 @@ static void chr_open_error_clear(void)
 {
     g_free(chr_open_errmsg);
     chr_open_errmsg = NULL;
+}
+
+/*
+ * v0.15.0's main loop select()s: it cannot watch an fd at or above
+ * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
+ * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
+ * fd (< 0) passes through with errno untouched.
+ */
+static int chr_fd_watchable(int fd)
+{
+    if (fd < FD_SETSIZE) {
+        return fd;
+    }
+    qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so the "
+                        "main loop could not watch it", fd, FD_SETSIZE);
+    close(fd);
+    errno = EMFILE;
+    return -EMFILE;
 }
 
 /***********************************************************/
@@ -920,7 +957,8 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
         qemu_chr_open_error("path", "missing (file needs path=<file>)");
         return -EINVAL;
     }
-    TFR(fd = qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_BINARY, 0666));
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
+                                        O_BINARY, 0666)));
     if (fd < 0) {
         int err = errno;
 
@@ -948,8 +986,8 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     }
     name_in = g_strdup_printf("%s.in", path);
     name_out = g_strdup_printf("%s.out", path);
-    TFR(fd_in = qemu_open(name_in, O_RDWR | O_BINARY));
-    TFR(fd_out = qemu_open(name_out, O_RDWR | O_BINARY));
+    TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
+    TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
     g_free(name_in);
     g_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
@@ -962,7 +1000,7 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     if (fd_out >= 0) {
         close(fd_out);
     }
-    TFR(fd_in = qemu_open(path, O_RDWR | O_BINARY));
+    TFR(fd_in = chr_fd_watchable(qemu_open(path, O_RDWR | O_BINARY)));
     if (fd_in < 0) {
         err = errno;
         qemu_chr_open_error("path", "cannot open \"%s\" (nor \"%s.in\" and "
@@ -1270,7 +1308,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     char name[PATH_MAX];
     int master, slave = -1, err;
 
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    master = chr_fd_watchable(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (master < 0) {
         err = errno;
         qemu_chr_open_error(NULL, "cannot allocate a pseudo terminal: %s",
@@ -1305,8 +1343,11 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
 
-    /* watch only after our own open/close of the slave above */
-    s->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    /*
+     * Watch only after our own open/close of the slave above.  Without
+     * inotify (or with an fd the main loop cannot watch) a timer polls.
+     */
+    s->notify_fd = chr_fd_watchable(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (s->notify_fd >= 0 &&
         inotify_add_watch(s->notify_fd, name, IN_OPEN | IN_CLOSE) < 0) {
         close(s->notify_fd);
@@ -1511,7 +1552,8 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
         return -EINVAL;
     }
     /* non-blocking: a serial port without carrier would hang open() */
-    TFR(fd = qemu_open(path, O_RDWR | O_NONBLOCK | O_NOCTTY));
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_RDWR | O_NONBLOCK |
+                                        O_NOCTTY)));
     if (fd < 0) {
         int err = errno;
 
@@ -2350,6 +2392,7 @@ static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
                 fd = err;
             }
         }
+        fd = chr_fd_watchable(fd);
         if (fd >= 0) {
             return fd;
         }
@@ -2365,7 +2408,7 @@ static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
 static int sock_bind_listen(const SockAddr *a)
 {
     static const int on = 1, off;
-    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int fd = chr_fd_watchable(qemu_socket(a->family, SOCK_STREAM, 0));
     int err;
 
     if (fd < 0) {
@@ -2480,6 +2523,7 @@ typedef struct SocketCharDriver {
     int telnet_state;
     bool iac_owed;              /* the second IAC of a pair is not sent */
     int msgfd;                  /* last fd received, not yet taken */
+    size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
     QEMUBH *timer_bh;           /* arms timer for a wait chosen in open */
@@ -2678,21 +2722,30 @@ static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
         msg.msg_controllen = sizeof(control);
     }
     /*
-     * Take what is queued now, no more: a large read would otherwise
-     * chase a peer that keeps writing tiny pieces, one per kernel buffer,
-     * and hold the main loop for milliseconds.
+     * Take what is known to be queued, no more: a large read would
+     * otherwise chase a peer that keeps writing tiny pieces, one per
+     * kernel buffer, and hold the main loop for milliseconds.  The kernel
+     * is asked again only once an earlier answer is used up: a syscall
+     * costs as much as copying a good part of a large read.
      */
     if (len > READ_BUF_LEN) {
         int avail;
 
-        if (ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0 &&
-            (size_t)avail < len) {
-            iov.iov_len = avail;
+        if (s->rx_queued < len && ioctl(s->fd, FIONREAD, &avail) == 0 &&
+            avail > 0) {
+            s->rx_queued = avail;
+        }
+        if (s->rx_queued > 0 && s->rx_queued < len) {
+            iov.iov_len = s->rx_queued;
         }
     }
     do {
         n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        /* nobody else reads the socket: the rest is still there */
+        s->rx_queued -= MIN((size_t)n, s->rx_queued);
+    }
     if (n > 0 && s->is_unix) {
         tcp_chr_take_msgfds(s, &msg);
     }
@@ -2766,6 +2819,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     chr_io_set_fds(chr, -1, -1);
     close(s->fd);
     s->fd = -1;
+    s->rx_queued = 0;
     s->telnet_state = TN_STATE_DATA;
     s->iac_owed = false;
     if (s->msgfd >= 0) {
@@ -2848,7 +2902,7 @@ static int tcp_chr_accept_one(CharDriverState *chr)
     int fd, err;
 
     do {
-        fd = qemu_accept(s->listen_fd, NULL, NULL);
+        fd = chr_fd_watchable(qemu_accept(s->listen_fd, NULL, NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         err = errno;
@@ -2907,7 +2961,8 @@ static void tcp_chr_try_connect(CharDriverState *chr)
 
     while (s->next_peer < s->nr_peers) {
         bool in_progress;
-        int fd = sock_connect_nb(&s->peers[s->next_peer++], &in_progress);
+        int fd = chr_fd_watchable(sock_connect_nb(&s->peers[s->next_peer++],
+                                                  &in_progress));
 
         if (fd < 0) {
             continue;
@@ -3012,7 +3067,7 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         }
         unlink(path);
     }
-    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    fd = chr_fd_watchable(qemu_socket(AF_UNIX, SOCK_STREAM, 0));
     if (fd < 0) {
         err = errno;
         qemu_chr_open_error("path", "socket: %s", strerror(err));
@@ -3405,7 +3460,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     if (ret < 0) {
         goto fail;
     }
-    s->fd = qemu_socket(peer[0].family, SOCK_DGRAM, 0);
+    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
     if (s->fd < 0) {
         ret = -errno;
         qemu_chr_open_error("host", "socket: %s", strerror(-ret));

@@ -8,8 +8,13 @@
 #include "support-test.h"
 
 #include <pty.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 static char *tmpdir;
 
@@ -129,6 +134,194 @@ static void test_all_backends_cloexec(void)
     g_free(fifo);
 }
 
+/* ---- fds the main loop could not watch ---- */
+
+typedef struct LowFds {
+    struct rlimit saved;
+    GArray *held;
+} LowFds;
+
+/*
+ * Take every free fd below FD_SETSIZE (the soft limit raised above it),
+ * so that whatever opens next gets an fd of FD_SETSIZE or more.  False
+ * (test skipped) if the hard limit does not allow it.
+ */
+static bool low_fds_take(LowFds *l)
+{
+    struct rlimit rl;
+    int null_fd, fd;
+
+    g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &l->saved), ==, 0);
+    rl = l->saved;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur < FD_SETSIZE + 64) {
+        rl.rlim_cur = FD_SETSIZE + 64;
+    }
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur) {
+        g_test_skip("RLIMIT_NOFILE hard limit below FD_SETSIZE + 64");
+        return false;
+    }
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &rl), ==, 0);
+    l->held = g_array_new(FALSE, FALSE, sizeof(int));
+    null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    g_assert_cmpint(null_fd, >=, 0);
+    g_array_append_val(l->held, null_fd);
+    while ((fd = fcntl(null_fd, F_DUPFD_CLOEXEC, 0)) < FD_SETSIZE) {
+        g_assert_cmpint(fd, >=, 0);
+        g_array_append_val(l->held, fd);
+    }
+    close(fd);
+    return true;
+}
+
+static void low_fds_give_back(LowFds *l)
+{
+    guint i;
+
+    for (i = 0; i < l->held->len; i++) {
+        close(g_array_index(l->held, int, i));
+    }
+    g_array_free(l->held, TRUE);
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &l->saved), ==, 0);
+}
+
+/*
+ * Every backend that needs an fd fails to open with one error line when
+ * that fd would be FD_SETSIZE or more, and keeps nothing open.
+ */
+static void test_above_fd_setsize_open(void)
+{
+    char *unix_srv = g_strdup_printf("%s/fdset-srv", tmpdir);
+    char *fifo = g_strdup_printf("%s/fdset-fifo", tmpdir);
+    int listen_fd, tcp_listen_fd, master, slave, tcp_port, i;
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t sin_len = sizeof(sin);
+    char slave_name[64];
+    GPtrArray *opts = g_ptr_array_new_with_free_func(g_free);
+    LowFds low;
+
+    /* peers for the client sockets, and a terminal for tty */
+    g_assert_cmpint(openpty(&master, &slave, slave_name, NULL, NULL), ==, 0);
+    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    {
+        struct sockaddr_un un = { .sun_family = AF_UNIX };
+
+        pstrcpy(un.sun_path, sizeof(un.sun_path), unix_srv);
+        g_assert_cmpint(bind(listen_fd, (struct sockaddr *)&un,
+                             sizeof(un)), ==, 0);
+        g_assert_cmpint(listen(listen_fd, 4), ==, 0);
+    }
+    tcp_listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(bind(tcp_listen_fd, (struct sockaddr *)&sin,
+                         sizeof(sin)), ==, 0);
+    g_assert_cmpint(listen(tcp_listen_fd, 4), ==, 0);
+    g_assert_cmpint(getsockname(tcp_listen_fd, (struct sockaddr *)&sin,
+                                &sin_len), ==, 0);
+    tcp_port = ntohs(sin.sin_port);
+    g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+
+    g_ptr_array_add(opts, g_strdup_printf("file,id=f,path=%s/fdset-file",
+                                          tmpdir));
+    g_ptr_array_add(opts, g_strdup_printf("pipe,id=p,path=%s", fifo));
+    g_ptr_array_add(opts, g_strdup("pty,id=pt"));
+    g_ptr_array_add(opts, g_strdup_printf("tty,id=t,path=%s", slave_name));
+    g_ptr_array_add(opts, g_strdup_printf("socket,id=us,path=%s/fdset-us,"
+                                          "server,nowait", tmpdir));
+    g_ptr_array_add(opts, g_strdup("socket,id=ts,host=127.0.0.1,port=0,"
+                                   "server,nowait"));
+    g_ptr_array_add(opts, g_strdup_printf("socket,id=uc,path=%s", unix_srv));
+    g_ptr_array_add(opts, g_strdup_printf("socket,id=tc,host=127.0.0.1,"
+                                          "port=%d", tcp_port));
+    g_ptr_array_add(opts, g_strdup("udp,id=u,host=127.0.0.1,port=9,"
+                                   "localaddr=127.0.0.1,localport=0"));
+
+    if (!low_fds_take(&low)) {
+        goto out;
+    }
+    for (i = 0; i < (int)opts->len; i++) {
+        const char *opt = g_ptr_array_index(opts, i);
+        int fds = support_count_open_fds();
+        int handlers = support_fd_handler_count();
+        char *err = test_chr_open_error(opt);
+        char *id = g_strndup(opt + strcspn(opt, ",") + 4,
+                             strcspn(opt + strcspn(opt, ",") + 4, ","));
+        char *head = g_strdup_printf("chardev \"%s\": backend \"%.*s\": ", id,
+                                     (int)strcspn(opt, ","), opt);
+
+        g_test_message("%s -> %s", opt, err);
+        g_assert(g_str_has_prefix(err, head));
+        g_assert(strstr(err, "is not below FD_SETSIZE"));
+        g_assert_null(strchr(err, '\n'));
+        g_assert_cmpint(support_count_open_fds(), ==, fds);
+        g_assert_cmpint(support_fd_handler_count(), ==, handlers);
+        g_free(head);
+        g_free(id);
+        g_free(err);
+    }
+    low_fds_give_back(&low);
+
+out:
+    g_ptr_array_free(opts, TRUE);
+    close(listen_fd);
+    close(tcp_listen_fd);
+    close(master);
+    close(slave);
+    unlink(unix_srv);
+    unlink(fifo);
+    g_free(unix_srv);
+    g_free(fifo);
+}
+
+static bool error_reported(void *opaque)
+{
+    return support_error_count() > 0;
+}
+
+/*
+ * A server whose accepted socket would be FD_SETSIZE or more turns the
+ * client away (and says so), then takes the next client once fds are free.
+ */
+static void test_above_fd_setsize_accept(void)
+{
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "fdset-acc", &path);
+    TestFrontend fe;
+    LowFds low;
+    char byte;
+    int client, fds;
+
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    if (!low_fds_take(&low)) {
+        goto out;
+    }
+    fds = support_count_open_fds();
+    support_error_clear();
+    support_error_quiet(true);
+    client = test_unix_connect(path);
+    g_assert_cmpint(client, >=, FD_SETSIZE);
+    /* refused: the client sees the end of the connection, nothing opens */
+    g_assert(support_run_until(error_reported, NULL, 10000));
+    g_assert(support_error_seen("accept: Too many open files"));
+    g_assert_cmpint(read(client, &byte, 1), ==, 0);
+    support_error_quiet(false);
+    g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 0);
+    close(client);
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    low_fds_give_back(&low);
+
+    client = test_unix_connect(path);
+    g_assert_cmpint(client, >=, 0);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 10000));
+    close(client);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 10000));
+
+out:
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -137,6 +330,10 @@ int main(int argc, char **argv)
     tmpdir = support_make_tmpdir();
     g_test_add_func("/char/fds/all-backends-cloexec",
                     test_all_backends_cloexec);
+    g_test_add_func("/char/fds/above-fd-setsize/open",
+                    test_above_fd_setsize_open);
+    g_test_add_func("/char/fds/above-fd-setsize/accept",
+                    test_above_fd_setsize_accept);
     ret = test_run_fd_checked();
     support_rm_tmpdir(tmpdir);
     g_free(tmpdir);

@@ -2,39 +2,44 @@
 /* Benchmark: socket chardev throughput, CPU with a slow peer, loop latency. */
 
 /*
- * Output: one line per figure, "bench <name> <value> <unit> x<ratio>".
+ * Output: one line per figure (format in tests/bench-report.h), each the
+ * median of BENCH_REPS rounds (default 7) in which the reference and the
+ * measured runs alternate, then "N goals met, N missed".
  *
  *   raw-unix-C        reference: a thread write()s C-byte chunks into a
  *                     unix socketpair, another reads it (64 KiB reads)
  *   fe-to-unix-C      the frontend writes C-byte chunks through a socket
- *                     chardev (unix, server) to a peer thread that reads
+ *                     chardev (unix, server) to a peer thread that reads;
+ *                     goal: at least 0.9x raw-unix-C
  *   unix-to-fe-C      a peer thread writes C-byte chunks, the chardev
- *                     delivers them to the frontend from the main loop
- *   *-ns-C            the same runs as time per C-byte call
+ *                     delivers them to the frontend from the main loop;
+ *                     goal: at least 0.9x raw-unix-C
  *   raw-slow-cpu,     CPU time per MiB (ms) spent by the writer while
- *   fe-slow-cpu       the reader drains 100x slower than raw writing goes
- *   max-iteration     longest single main-loop callback (chardev code)
- *                     during the chardev runs (wall time: a callback
- *                     preempted by another process counts in full)
- *   avg-iteration     average main-loop callback in the same runs (us)
- *
- * Throughput runs are repeated (BENCH_REPS) interleaved with their
- * reference and the best of each kept; the slow-reader runs keep the
- * least CPU.  The two iteration figures have the 1 ms goal as their
- * reference; every other ratio is to the raw reference at the same chunk
- * size (for MB/s higher is better, for ns and ms/MiB lower is better).
+ *   fe-slow-cpu       the reader drains 100x slower than raw writing
+ *                     goes; goal: at most 2x raw
+ *   callback-max      longest single main-loop callback in a round of
+ *                     chardev runs (wall time: preemption by another
+ *                     process counts in full); goal: at most 1 ms
+ *   bare-callback-avg reference: average callback of a bare
+ *                     qemu_set_fd_handler() reader taking 4 KiB per main
+ *                     loop turn from a socket a peer keeps full
+ *   callback-avg      the same through a socket chardev whose frontend
+ *                     takes 4 KiB per turn; goal: at most 1.1x bare
+ *   bare-iteration,   the whole main-loop turn (thread CPU time) of the
+ *   iteration         same two runs; goal: at most 1.1x bare
  *
  * Only the v0.15.0 qemu-char.h API (qemu_chr_open, qemu_chr_add_handlers,
  * qemu_chr_write) and main_loop_wait() are needed, so any implementation
  * of that API links.  The optional additions of this tree (back-pressure,
  * loop instrumentation) sit in the shim below; build with
- * -DBENCH_V015_ONLY to leave them out.
+ * -DBENCH_V015_ONLY to leave them out (the callback figures then too).
  */
 
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-timer.h"
 #include "sysemu.h"
+#include "bench-report.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -84,11 +89,17 @@ static int64_t bench_shim_max_cb_ns(void)
     return support_cb_max_ns();
 }
 
-/* Add the callbacks since the last reset to the totals. */
-static void bench_shim_cb_totals(uint64_t *count, int64_t *total_ns)
+/* Average callback since the last reset, in ns. */
+static double bench_shim_cb_avg_ns(void)
 {
-    *count += support_cb_count();
-    *total_ns += support_cb_total_ns();
+    uint64_t n = support_cb_count();
+
+    return n ? (double)support_cb_total_ns() / n : 0;
+}
+
+static bool bench_shim_has_stats(void)
+{
+    return true;
 }
 #else
 static void bench_shim_attach(CharDriverState *chr)
@@ -117,8 +128,14 @@ static int64_t bench_shim_max_cb_ns(void)
     return -1;
 }
 
-static void bench_shim_cb_totals(uint64_t *count, int64_t *total_ns)
+static double bench_shim_cb_avg_ns(void)
 {
+    return 0;
+}
+
+static bool bench_shim_has_stats(void)
+{
+    return false;
 }
 #endif
 
@@ -128,10 +145,12 @@ static void bench_shim_cb_totals(uint64_t *count, int64_t *total_ns)
 
 #define MiB (1024 * 1024)
 #define PEER_READ_BUF 65536
-/* repetitions of each throughput run; the best one counts */
-#define BENCH_REPS 5
-/* repetitions of the slow-reader CPU runs; the least CPU counts */
-#define BENCH_SLOW_REPS 3
+/* rounds of each figure (BENCH_REPS overrides) */
+#define BENCH_REPS 7
+/* the frontend of the callback runs takes this much per main loop turn */
+#define FIFO_SIZE 4096
+/* main loop turns of one callback run */
+#define FIFO_TURNS 20000
 
 static const int chunk_sizes[] = { 1, 64, 4096, 65536 };
 
@@ -156,9 +175,9 @@ static size_t total_for(int chunk)
 {
     switch (chunk) {
     case 1:
-        return MiB;
+        return 64 * 1024;
     case 64:
-        return 16 * MiB;
+        return 4 * MiB;
     default:
         return 256 * MiB;
     }
@@ -254,21 +273,6 @@ static void peer_start(Peer *p, void *(*fn)(void *))
         perror("bench: pthread_create");
         exit(1);
     }
-}
-
-static void report(const char *name, int chunk, double value,
-                   const char *unit, double ref)
-{
-    char full[64];
-
-    if (chunk > 0) {
-        snprintf(full, sizeof(full), "%s-%d", name, chunk);
-    } else {
-        snprintf(full, sizeof(full), "%s", name);
-    }
-    printf("bench %s %.*f %s x%.2f\n", full, value < 10 ? 3 : 0, value, unit,
-           ref > 0 ? value / ref : 0.0);
-    fflush(stdout);
 }
 
 /* ---- raw reference ---- */
@@ -395,14 +399,10 @@ static CharDriverState *chardev_open(Frontend *fe, int *peer_fd)
 
 /* Longest callback of the last chardev run (-1: not known). */
 static int64_t run_cb_ns;
-/* Callbacks and their time over all chardev runs. */
-static uint64_t cb_count;
-static int64_t cb_total_ns;
 
 static void chardev_close(CharDriverState *chr, int peer_fd)
 {
     run_cb_ns = bench_shim_max_cb_ns();
-    bench_shim_cb_totals(&cb_count, &cb_total_ns);
     qemu_chr_add_handlers(chr, NULL, NULL, NULL, NULL);
     qemu_chr_close(chr);
     close(peer_fd);
@@ -473,15 +473,135 @@ static void unix_to_fe(int chunk, size_t total, double *mbs, double *ns_call)
     chardev_close(chr, w.fd);
 }
 
+/* ---- callback cost: a frontend that takes 4 KiB per main loop turn ---- */
+
+static volatile int fill_stop;
+
+/* Keep the socket full until told to stop or the other end goes away. */
+static void *peer_filler(void *opaque)
+{
+    Peer *p = opaque;
+
+    while (!fill_stop) {
+        if (write(p->fd, pattern, sizeof(pattern)) < 0 && errno != EINTR) {
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int fifo_used;
+static uint8_t bare_buf[FIFO_SIZE];
+
+static void bare_read(void *opaque)
+{
+    int fd = (intptr_t)opaque;
+
+    if (read(fd, bare_buf, sizeof(bare_buf)) <= 0) {
+        fprintf(stderr, "bench: bare reader: no data\n");
+        exit(1);
+    }
+}
+
+static int fifo_can_read(void *opaque)
+{
+    return FIFO_SIZE - fifo_used;
+}
+
+static void fifo_read(void *opaque, const uint8_t *buf, int size)
+{
+    fifo_used += size;
+}
+
+typedef struct LoopCost {
+    double cb_avg_us;        /* average callback, wall time */
+    double iter_us;          /* main loop turn, thread CPU time */
+} LoopCost;
+
+/* FIFO_TURNS main loop turns, each one FIFO_SIZE read. */
+static LoopCost loop_turns(void)
+{
+    LoopCost c;
+    double cpu0;
+    int i;
+
+    bench_shim_stats_reset();
+    cpu0 = thread_cpu_s();
+    for (i = 0; i < FIFO_TURNS; i++) {
+        fifo_used = 0;
+        main_loop_wait(0);
+    }
+    c.iter_us = (thread_cpu_s() - cpu0) * 1e6 / FIFO_TURNS;
+    c.cb_avg_us = bench_shim_cb_avg_ns() / 1e3;
+    return c;
+}
+
+static LoopCost bare_loop(void)
+{
+    int sv[2];
+    Peer w = { 0 };
+    LoopCost c;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        perror("bench: socketpair");
+        exit(1);
+    }
+    w.fd = sv[0];
+    fill_stop = 0;
+    peer_start(&w, peer_filler);
+    qemu_set_fd_handler(sv[1], bare_read, NULL, (void *)(intptr_t)sv[1]);
+    c = loop_turns();
+    qemu_set_fd_handler(sv[1], NULL, NULL, NULL);
+    fill_stop = 1;
+    shutdown(sv[1], SHUT_RDWR);
+    pthread_join(w.tid, NULL);
+    close(sv[0]);
+    close(sv[1]);
+    return c;
+}
+
+static LoopCost chardev_loop(void)
+{
+    Frontend fe;
+    Peer w = { 0 };
+    CharDriverState *chr = chardev_open(&fe, &w.fd);
+    LoopCost c;
+
+    qemu_chr_add_handlers(chr, fifo_can_read, fifo_read, fe_event, &fe);
+    fill_stop = 0;
+    peer_start(&w, peer_filler);
+    c = loop_turns();
+    fill_stop = 1;
+    shutdown(w.fd, SHUT_RDWR);
+    pthread_join(w.tid, NULL);
+    chardev_close(chr, w.fd);
+    return c;
+}
+
+/* ---- the rounds ---- */
+
+enum { RAW, FE_TO_UNIX, UNIX_TO_FE, NR_KINDS };
+
 int main(int argc, char **argv)
 {
-    RawResult raw[ARRAY_SIZE(chunk_sizes)];
+    static const char *const kind_names[NR_KINDS] = {
+        "raw-unix", "fe-to-unix", "unix-to-fe"
+    };
+    BenchFigure *tp[ARRAY_SIZE(chunk_sizes)][NR_KINDS];
+    BenchFigure *slow_raw, *slow_fe, *cb_max, *cb_bare, *cb_fe, *it_bare,
+                *it_fe;
     const char *tmp = getenv("TMPDIR");
-    double mbs, ns, cpu, raw_cpu, fe_cpu, slow_rate;
+    const char *reps_env = getenv("BENCH_REPS");
+    int reps = reps_env ? atoi(reps_env) : BENCH_REPS;
     size_t slow_total = 16 * MiB;
-    int64_t max_cb_ns = -1;
-    unsigned i, rep;
+    double raw_64k_mbs = 0;
+    unsigned i, k;
+    int rep;
 
+    if (reps < 1) {
+        fprintf(stderr, "bench: BENCH_REPS must be at least 1\n");
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     init_clocks();
     snprintf(sock_path, sizeof(sock_path), "%s/bench-char-%d.sock",
@@ -490,73 +610,89 @@ int main(int argc, char **argv)
         pattern[i] = i * 131 + 7;
     }
 
-    /*
-     * 1. and 2.: the reference and both chardev directions, interleaved
-     * and repeated; the best of each is kept, since other processes on
-     * the machine can only make a run slower.  The longest callback is
-     * taken from the least disturbed repetition of each run for the same
-     * reason: the instrumentation counts wall time, preemption included.
-     */
     for (i = 0; i < ARRAY_SIZE(chunk_sizes); i++) {
-        int c = chunk_sizes[i];
-        double fe_mbs = 0, fe_ns = 0, in_mbs = 0, in_ns = 0;
-        int64_t fe_cb = INT64_MAX, in_cb = INT64_MAX;
+        for (k = 0; k < NR_KINDS; k++) {
+            char name[64], ref[64];
 
-        raw[i].mbs = 0;
-        for (rep = 0; rep < BENCH_REPS; rep++) {
-            RawResult r = raw_run(c);
-
-            if (r.mbs > raw[i].mbs) {
-                raw[i] = r;
-            }
-            fe_to_unix(c, total_for(c), 0, &mbs, &ns, &cpu);
-            if (mbs > fe_mbs) {
-                fe_mbs = mbs;
-                fe_ns = ns;
-            }
-            fe_cb = MIN(fe_cb, run_cb_ns);
-            unix_to_fe(c, total_for(c), &mbs, &ns);
-            if (mbs > in_mbs) {
-                in_mbs = mbs;
-                in_ns = ns;
-            }
-            in_cb = MIN(in_cb, run_cb_ns);
+            snprintf(name, sizeof(name), "%s-%d", kind_names[k],
+                     chunk_sizes[i]);
+            snprintf(ref, sizeof(ref), "raw-unix-%d", chunk_sizes[i]);
+            tp[i][k] = bench_figure_new(name, "MB/s", true,
+                                        k == RAW ? NULL : ref,
+                                        k == RAW ? 0 : 0.9);
         }
-        max_cb_ns = MAX(max_cb_ns, MAX(fe_cb, in_cb));
-        report("raw-unix", c, raw[i].mbs, "MB/s", raw[i].mbs);
-        report("fe-to-unix", c, fe_mbs, "MB/s", raw[i].mbs);
-        report("unix-to-fe", c, in_mbs, "MB/s", raw[i].mbs);
-        report("raw-unix-ns", c, raw[i].ns_per_call, "ns",
-               raw[i].ns_per_call);
-        report("fe-to-unix-ns", c, fe_ns, "ns", raw[i].ns_per_call);
-        report("unix-to-fe-ns", c, in_ns, "ns", raw[i].ns_per_call);
     }
-
-    /* 3. a reader 100x slower than raw writing (least CPU of a few) */
-    slow_rate = raw[ARRAY_SIZE(chunk_sizes) - 1].mbs * 1e6 / 100;
-    raw_cpu = fe_cpu = 1e9;
-    for (rep = 0; rep < BENCH_SLOW_REPS; rep++) {
-        raw_cpu = MIN(raw_cpu, raw_slow_cpu(slow_total, slow_rate));
-        fe_to_unix(65536, slow_total, slow_rate, &mbs, &ns, &cpu);
-        fe_cpu = MIN(fe_cpu, cpu);
-        max_cb_ns = MAX(max_cb_ns, run_cb_ns);
-    }
-    report("raw-slow-cpu", 0, raw_cpu * 1e3, "ms/MiB", raw_cpu * 1e3);
-    report("fe-slow-cpu", 0, fe_cpu * 1e3, "ms/MiB", raw_cpu * 1e3);
+    slow_raw = bench_figure_new("raw-slow-cpu", "ms/MiB", false, NULL, 0);
+    slow_fe = bench_figure_new("fe-slow-cpu", "ms/MiB", false,
+                               "raw-slow-cpu", 2.0);
+    cb_max = bench_figure_new("callback-max", "ms", false, "1ms", 1.0);
+    cb_bare = bench_figure_new("bare-callback-avg", "us", false, NULL, 0);
+    cb_fe = bench_figure_new("callback-avg", "us", false,
+                             "bare-callback-avg", 1.1);
+    it_bare = bench_figure_new("bare-iteration", "us", false, NULL, 0);
+    it_fe = bench_figure_new("iteration", "us", false, "bare-iteration",
+                             1.1);
 
     /*
-     * 4. the longest main-loop callback seen in the chardev runs, and for
-     * scale the average one (both against the 1 ms goal)
+     * Every round runs each reference next to what it is compared with,
+     * so that a machine busy with other work, or a reference that is
+     * fast in one process and slow in the next, moves both together.
      */
-    if (max_cb_ns >= 0) {
-        report("max-iteration", 0, max_cb_ns / 1e6, "ms", 1.0);
-    } else {
-        printf("bench max-iteration unknown ms x0\n");
+    for (rep = 0; rep < reps; rep++) {
+        int64_t round_cb_max = 0;
+        double raw_cpu, mbs, ns, cpu;
+        LoopCost bare, fe;
+
+        for (i = 0; i < ARRAY_SIZE(chunk_sizes); i++) {
+            int c = chunk_sizes[i];
+            RawResult raw = raw_run(c);
+
+            bench_figure_add(tp[i][RAW], raw.mbs, 0);
+            fe_to_unix(c, total_for(c), 0, &mbs, &ns, &cpu);
+            bench_figure_add(tp[i][FE_TO_UNIX], mbs, raw.mbs);
+            round_cb_max = MAX(round_cb_max, run_cb_ns);
+            unix_to_fe(c, total_for(c), &mbs, &ns);
+            bench_figure_add(tp[i][UNIX_TO_FE], mbs, raw.mbs);
+            round_cb_max = MAX(round_cb_max, run_cb_ns);
+            if (c == 65536 && raw_64k_mbs == 0) {
+                raw_64k_mbs = raw.mbs;
+            }
+        }
+
+        /* a reader 100x slower than raw writing at 64 KiB */
+        raw_cpu = raw_slow_cpu(slow_total, raw_64k_mbs * 1e6 / 100);
+        bench_figure_add(slow_raw, raw_cpu * 1e3, 0);
+        fe_to_unix(65536, slow_total, raw_64k_mbs * 1e6 / 100, &mbs, &ns,
+                   &cpu);
+        bench_figure_add(slow_fe, cpu * 1e3, raw_cpu * 1e3);
+        round_cb_max = MAX(round_cb_max, run_cb_ns);
+
+        if (round_cb_max >= 0 && bench_shim_has_stats()) {
+            bench_figure_add(cb_max, round_cb_max / 1e6, 1.0);
+        }
+        bare = bare_loop();
+        fe = chardev_loop();
+        if (bench_shim_has_stats()) {
+            bench_figure_add(cb_bare, bare.cb_avg_us, 0);
+            bench_figure_add(cb_fe, fe.cb_avg_us, bare.cb_avg_us);
+        }
+        bench_figure_add(it_bare, bare.iter_us, 0);
+        bench_figure_add(it_fe, fe.iter_us, bare.iter_us);
     }
-    if (cb_count > 0) {
-        report("avg-iteration", 0, cb_total_ns / 1e3 / cb_count, "us",
-               1000.0);
+
+    for (i = 0; i < ARRAY_SIZE(chunk_sizes); i++) {
+        for (k = 0; k < NR_KINDS; k++) {
+            bench_figure_report(tp[i][k]);
+        }
     }
+    bench_figure_report(slow_raw);
+    bench_figure_report(slow_fe);
+    bench_figure_report(cb_max);
+    bench_figure_report(cb_bare);
+    bench_figure_report(cb_fe);
+    bench_figure_report(it_bare);
+    bench_figure_report(it_fe);
     unlink(sock_path);
+    bench_summary();
     return 0;
 }

@@ -9,10 +9,14 @@
  *
  *   flood-rss-warm    RSS once every flow is running (the reference,
  *                     taken after a quarter of the run, at most 20 s)
- *   flood-rss-peak    the largest RSS seen after that
- *   flood-rss-end     RSS at the end of the run
+ *   flood-rss-peak    the largest RSS seen after that; goal: at most
+ *                     1.1x the reference
+ *   flood-rss-end     RSS at the end of the run; goal: the same
  *   *-queue-max       the largest output queue seen on a flow that drops,
- *                     against the bound documented in qemu-char.h
+ *                     against the bound documented in qemu-char.h (goal:
+ *                     within it)
+ *
+ * (format in tests/bench-report.h; lower is better for all of them)
  *
  * Flows:
  *   in-tcp        a peer writes as fast as it can into a tcp server
@@ -46,6 +50,7 @@
 #include "support-virtio.h"
 #include "libvirtio-guest.h"
 #include "char-test-util.h"
+#include "bench-report.h"
 
 #define CHUNK 4096
 #define SLOW_READ_BYTES 4096    /* per SLOW_READ_US: about 400 KB/s */
@@ -412,11 +417,14 @@ static long rss_kib(void)
     return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* One measurement: a figure of one round (format: bench-report.h). */
 static void report(const char *name, double value, const char *unit,
-                   double ref)
+                   const char *ref_name, double ref, double goal)
 {
-    printf("bench %s %.0f %s x%.2f\n", name, value, unit,
-           ref > 0 ? value / ref : 0);
+    BenchFigure *f = bench_figure_new(name, unit, false, ref_name, goal);
+
+    bench_figure_add(f, value, ref_name ? ref : 0);
+    bench_figure_report(f);
 }
 
 static uint64_t read_report(Flow *f)
@@ -515,13 +523,15 @@ int main(int argc, char **argv)
     rss = rss_kib();
     print_progress(seconds, rss);
 
-    report("flood-rss-warm", rss_warm, "KiB", rss_warm);
-    report("flood-rss-peak", MAX(rss_peak, rss), "KiB", rss_warm);
-    report("flood-rss-end", rss, "KiB", rss_warm);
+    /* memory must not grow with the traffic; queues stay in bounds */
+    report("flood-rss-warm", rss_warm, "KiB", NULL, 0, 0);
+    report("flood-rss-peak", MAX(rss_peak, rss), "KiB", "flood-rss-warm",
+           rss_warm, 1.1);
+    report("flood-rss-end", rss, "KiB", "flood-rss-warm", rss_warm, 1.1);
     report("flood-out-drop-queue-max", flows[OUT_DROP].queue_max, "B",
-           OUTQ_BOUND);
+           "64KiB-bound", OUTQ_BOUND, 1.0);
     report("flood-out-pty-queue-max", flows[OUT_PTY].queue_max, "B",
-           PTY_OUTQ_BOUND);
+           "1MiB-bound", PTY_OUTQ_BOUND, 1.0);
 
     /* the peers that flood are killed; the readers drain and report */
     for (i = 0; i < NR_FLOWS; i++) {
@@ -560,5 +570,6 @@ int main(int argc, char **argv)
         }
     }
     support_guest_ram_free();
+    bench_summary();
     return ok ? 0 : 1;
 }

@@ -2,6 +2,7 @@
 /* Support layer: main loop with fd handlers, timers and bottom halves. */
 
 #include <glib.h>
+#include <sys/select.h>
 #include "qemu-common.h"
 #include "qemu-queue.h"
 #include "qemu-char.h"
@@ -62,8 +63,18 @@ int qemu_set_fd_handler2(int fd,
                          IOHandler *fd_write,
                          void *opaque)
 {
-    IOHandlerRecord *rec = find_record(fd);
+    IOHandlerRecord *rec;
 
+    /*
+     * v0.15.0's main loop select()s: an fd outside an fd_set would be
+     * written past its end there.  Stop here so that tests see it.
+     */
+    if ((fd_read || fd_write) && (fd < 0 || fd >= FD_SETSIZE)) {
+        error_report("main loop: cannot watch fd %d: not in [0, %d) "
+                     "(FD_SETSIZE)", fd, FD_SETSIZE);
+        abort();
+    }
+    rec = find_record(fd);
     if (!fd_read && !fd_write) {
         if (!rec) {
             return 0;
