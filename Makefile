@@ -93,7 +93,7 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
 .PHONY: all check check-all check-sanitize check-valgrind check-guest \
-    bench bench-table demo fuzz fuzz-run clean distclean help
+    bench bench-table demo fuzz fuzz-run series clean distclean help
 
 all: $(PROGS)
 
@@ -278,6 +278,17 @@ fuzz-run: $(FUZZ_TARGETS:%=tests/fuzz/libfuzzer-%)
 	    [ $$rc -eq 0 ] || { echo "fuzz $$t failed; see build-fuzz/fuzz-$$t.log"; exit 1; }; \
 	done
 
+# "make series QEMU_SRC=/path/to/qemu [SIGNOFF=1]": regenerate patches/
+# from the fragment and patches/series.plan (see patches/README).  The
+# QEMU checkout must be at the base named in the plan; it is only read.
+series:
+	@if [ -z "$(QEMU_SRC)" ]; then \
+	    echo "series: give QEMU_SRC=<QEMU checkout at the base named" \
+	        "in patches/series.plan>" >&2; \
+	    exit 1; \
+	fi
+	$(SRC_PATH)/patches/mkseries $(if $(SIGNOFF),--signoff) "$(QEMU_SRC)"
+
 # Only names derived from sources are removed: in-tree, tests/ also holds
 # the sources themselves.
 CLEAN_DIRS := . hw ui tests tests/support tests/bench tests/fuzz
@@ -300,6 +311,7 @@ help:
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
 	@echo "  check-valgrind  run the tests under valgrind"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
+	@echo "  series QEMU_SRC=path [SIGNOFF=1]  regenerate patches/"
 	@echo "  bench           run tests/bench/bench-* (flood: BENCH_FLOOD_SECONDS=180)"
 	@echo "  bench-table     README's benchmark table from the last make bench"
 	@echo "  demo            run tests/demo-*"

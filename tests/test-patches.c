@@ -2,6 +2,7 @@
 /* Checks that patches/ creates exactly the fragment files of this tree and touches nothing undeclared. */
 #include <glib.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,11 +128,15 @@ static FileState *file_state(const char *path)
     return f;
 }
 
-/* Apply one hunk's lines to @f; the preimage must match exactly. */
-static void apply_hunk(FileState *f, const char *patch, int old_start,
+/*
+ * Apply one hunk's lines to @f; the preimage must match exactly.  Hunks
+ * are applied in order, so the file already has the earlier hunks of the
+ * same diff: the position is the hunk's start in the postimage.
+ */
+static void apply_hunk(FileState *f, const char *patch, int new_start,
                        GPtrArray *hunk)
 {
-    int pos = old_start > 0 ? old_start - 1 : 0;
+    int pos = new_start > 0 ? new_start - 1 : 0;
     guint i;
 
     for (i = 0; i < hunk->len; i++) {
@@ -224,7 +229,7 @@ static void parse_patch(const char *name)
     int i;
     DiffHeader h = { 0 };
     GPtrArray *hunk = NULL;
-    int old_start = 0;
+    int hunk_start = 0;          /* start of the current hunk, postimage */
     FileState *target = NULL;
 
     g_assert(g_file_get_contents(name, &text, NULL, NULL));
@@ -236,7 +241,7 @@ static void parse_patch(const char *name)
             char **w = g_strsplit(l + strlen("diff --git "), " ", 2);
 
             if (hunk && target) {
-                apply_hunk(target, name, old_start, hunk);
+                apply_hunk(target, name, hunk_start, hunk);
             }
             g_clear_pointer(&hunk, g_ptr_array_unref);
             finish_diff(&h);
@@ -264,7 +269,7 @@ static void parse_patch(const char *name)
                 continue;
             }
             if (target) {
-                apply_hunk(target, name, old_start, hunk);
+                apply_hunk(target, name, hunk_start, hunk);
             }
             g_clear_pointer(&hunk, g_ptr_array_unref);
         }
@@ -281,8 +286,17 @@ static void parse_patch(const char *name)
             h.is_binary = true;
         } else if (g_str_has_prefix(l, "@@ -")) {
             ManifestEntry *e = manifest_find(h.path);
+            int new_lines = 1;
 
-            old_start = atoi(l + 4);
+            /* "@@ -a[,b] +c[,d] @@"; "+c,0" names the line before */
+            if (sscanf(l, "@@ -%*d,%*d +%d,%d", &hunk_start,
+                       &new_lines) < 1 &&
+                sscanf(l, "@@ -%*d +%d,%d", &hunk_start, &new_lines) < 1) {
+                g_error("%s: cannot parse hunk header: %s", name, l);
+            }
+            if (new_lines == 0) {
+                hunk_start++;
+            }
             hunk = g_ptr_array_new_with_free_func(g_free);
             target = NULL;
             if (e && strcmp(e->kind, "fragment") == 0) {
@@ -295,7 +309,7 @@ static void parse_patch(const char *name)
         }
     }
     if (hunk && target) {
-        apply_hunk(target, name, old_start, hunk);
+        apply_hunk(target, name, hunk_start, hunk);
     }
     g_clear_pointer(&hunk, g_ptr_array_unref);
     finish_diff(&h);
@@ -398,6 +412,51 @@ static void test_fragment_declared(void)
     }
 }
 
+/*
+ * What patches/ holds is published as is: no path of one machine, no
+ * made-up address, and no sign-off that nobody gave (mkseries --signoff
+ * adds the sender's own to the copy that is sent).
+ */
+static void scan_dir_for_forbidden(const char *rel)
+{
+    static const char *const forbidden[] = {
+        "/work/", "/home/", "/root/", "example.org", "example.com",
+        "example.net", "Signed-off-by",
+    };
+    char *dirname = src_path(rel);
+    GDir *dir = g_dir_open(dirname, 0, NULL);
+    const char *n;
+
+    g_assert(dir);
+    while ((n = g_dir_read_name(dir))) {
+        char *sub = g_build_filename(rel, n, NULL);
+        char *path = src_path(sub);
+        char *text;
+        guint i;
+
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            scan_dir_for_forbidden(sub);
+        } else {
+            g_assert(g_file_get_contents(path, &text, NULL, NULL));
+            for (i = 0; i < G_N_ELEMENTS(forbidden); i++) {
+                if (strstr(text, forbidden[i])) {
+                    g_error("%s contains \"%s\"", sub, forbidden[i]);
+                }
+            }
+            g_free(text);
+        }
+        g_free(path);
+        g_free(sub);
+    }
+    g_dir_close(dir);
+    g_free(dirname);
+}
+
+static void test_nothing_forbidden(void)
+{
+    scan_dir_for_forbidden("patches");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -415,5 +474,6 @@ int main(int argc, char **argv)
     load_patch_list();
     g_test_add_func("/patches/series-matches-fragment", test_series);
     g_test_add_func("/patches/fragment-declared", test_fragment_declared);
+    g_test_add_func("/patches/nothing-forbidden", test_nothing_forbidden);
     return g_test_run();
 }
