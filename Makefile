@@ -136,7 +136,9 @@ $(FUZZ_LIBFUZZER): tests/fuzz/libfuzzer-%: tests/fuzz/fuzz-%.o \
 # trace.h: the trace points of trace-events with a stderr backend (QEMU
 # generates its own trace.h from the same lines).  It lives in the build
 # dir, found first through -I.; every object waits for it, the .d files
-# then name the objects that include it.
+# then name the objects that include it.  A build dir inside an in-tree
+# build (build-sanitize/) may use the in-tree copy while that one is up to
+# date: same input, same header.
 TRACE_EVENTS := $(SRC_PATH)/trace-events
 TRACE_GEN := $(SRC_PATH)/tests/support/gen-trace
 trace.h: $(TRACE_EVENTS) $(TRACE_GEN)

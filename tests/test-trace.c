@@ -9,6 +9,9 @@
 #include "support-virtio.h"
 #include "char-test-util.h"
 #include "libvirtio-guest.h"
+#ifdef CONFIG_SPICE
+#include "support-spice.h"
+#endif
 
 #include <sys/socket.h>
 
@@ -188,6 +191,31 @@ static void scenario_virtio(void)
     g_free(path);
 }
 
+#ifdef CONFIG_SPICE
+/*
+ * spicevmc "tvmc", no client: the guest opens it (interface added),
+ * writes what nobody reads, closes it (unread bytes dropped, interface
+ * removed) and writes again (dropped: no interface).
+ */
+static void scenario_spicevmc(void)
+{
+    CharDriverState *chr;
+    TestFrontend fe;
+
+    g_assert_cmpint(support_spice_init("127.0.0.1", 0), ==, 0);
+    chr = test_chr_new("spicevmc,id=tvmc,name=vdagent");
+    g_assert(chr);
+    test_fe_attach(&fe, chr);
+    qemu_chr_guest_open(chr);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"hello", 5), ==, 5);
+    qemu_chr_guest_close(chr);
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"bye", 3), ==, 3);
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    support_spice_destroy();
+}
+#endif
+
 /* ---- checks in the parent ---- */
 
 /* Run the test at @path in a child with QEMU_TRACE=@trace (NULL: unset). */
@@ -309,6 +337,29 @@ static void test_virtio_serial(void)
     g_test_trap_assert_stderr("");
 }
 
+#ifdef CONFIG_SPICE
+static void test_spicevmc(void)
+{
+    static const char *const lines[] = {
+        "qemu_chr_guest_open chr tvmc",
+        "spice_vmc_register_interface spice vmc registered interface *",
+        "qemu_chr_guest_close chr tvmc",
+        "spice_vmc_dropped scd * dropped 5 bytes",
+        "spice_vmc_unregister_interface spice vmc unregistered interface *",
+        "spice_vmc_dropped scd * dropped 3 bytes",
+        "qemu_chr_close chr tvmc",
+        NULL
+    };
+
+    if (g_test_subprocess()) {
+        scenario_spicevmc();
+        return;
+    }
+    run_child(NULL, "spice_vmc_*,qemu_chr_guest_*,qemu_chr_close");
+    assert_lines_in_order(lines);
+}
+#endif
+
 /* QEMU_TRACE=all enables every event, the v0.15.0 ones among them. */
 static void test_all(void)
 {
@@ -346,6 +397,9 @@ int main(int argc, char **argv)
 
     g_test_add_func("/char/trace/socket", test_socket);
     g_test_add_func("/char/trace/virtio-serial", test_virtio_serial);
+#ifdef CONFIG_SPICE
+    g_test_add_func("/char/trace/spicevmc", test_spicevmc);
+#endif
     g_test_add_func("/char/trace/all", test_all);
     g_test_add_func("/char/trace/unknown-name", test_unknown_name);
 
