@@ -2049,15 +2049,21 @@ static void test_port_name_unique(void)
 
 /*
  * query-chardev "frontend-open" of a port's chardev is whether the guest
- * has the port open, not whether the port is attached.
+ * has the port open, not whether the port is attached; next to it, a
+ * frontend that never reports guest state (a UART) is open while
+ * attached.
  */
 static void test_frontend_open(void)
 {
     CharDriverState *chr = test_chr_new("null,id=fo-port");
+    CharDriverState *uart = test_chr_new("null,id=fo-uart");
+    TestFrontend fe;
     Machine m;
     VGuest *g;
 
-    g_assert(chr);
+    g_assert(chr && uart);
+    test_fe_attach(&fe, uart);
+    g_assert(test_chr_info_frontend_open("fo-uart"));
     machine_start(&m, 4);
     g = m.g;
     add_port(&m, "virtserialport", "p1", chr, 1, "org.test.fo");
@@ -2074,10 +2080,14 @@ static void test_frontend_open(void)
     vg_port_open(g, 1);
     vg_run_for(g, 5);
     g_assert(test_chr_info_frontend_open("fo-port"));
+    g_assert(test_chr_info_frontend_open("fo-uart"));
     machine_stop(&m);
     /* the port went with its device */
     g_assert(!test_chr_info_frontend_open("fo-port"));
     qemu_chr_close(chr);
+    test_fe_detach(&fe);
+    g_assert(!test_chr_info_frontend_open("fo-uart"));
+    qemu_chr_close(uart);
 }
 
 int main(int argc, char **argv)
