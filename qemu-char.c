@@ -641,6 +641,7 @@ void qemu_chr_add_handlers(CharDriverState *s,
 {
     if (!opaque && !fd_can_read && !fd_read && !fd_event) {
         chr_give_back_connection(s);
+        s->explicit_fe_open = 0;
     }
     s->chr_can_read = fd_can_read;
     s->chr_read = fd_read;
@@ -684,6 +685,7 @@ void qemu_chr_set_echo(struct CharDriverState *chr, bool echo)
 
 void qemu_chr_guest_open(struct CharDriverState *chr)
 {
+    chr->explicit_fe_open = 1;
     /* the backend hears about each transition once */
     if (chr->fe_open) {
         return;
@@ -697,6 +699,7 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
 
 void qemu_chr_guest_close(struct CharDriverState *chr)
 {
+    chr->explicit_fe_open = 1;
     if (!chr->fe_open) {
         return;
     }
@@ -798,6 +801,16 @@ void qemu_chr_info_print(Monitor *mon, const QObject *ret_data)
     qlist_iter(qobject_to_qlist(ret_data), qemu_chr_qlist_iter, mon);
 }
 
+/* See qemu-char.h for the two kinds of frontend. */
+static bool chr_frontend_open(const CharDriverState *chr)
+{
+    if (chr->explicit_fe_open) {
+        return chr->fe_open;
+    }
+    return chr->chr_can_read || chr->chr_read || chr->chr_event ||
+           chr->handler_opaque;
+}
+
 void qemu_chr_info(Monitor *mon, QObject **ret_data)
 {
     QList *chr_list = qlist_new();
@@ -808,7 +821,7 @@ void qemu_chr_info(Monitor *mon, QObject **ret_data)
 
         qdict_put(d, "label", qstring_from_str(chr->label));
         qdict_put(d, "filename", qstring_from_str(chr->filename));
-        qdict_put(d, "frontend-open", qbool_from_int(chr->fe_open));
+        qdict_put(d, "frontend-open", qbool_from_int(chr_frontend_open(chr)));
         qdict_put(d, "dropped",
                   qint_from_int((int64_t)qemu_chr_dropped_bytes(chr)));
         qlist_append_obj(chr_list, QOBJECT(d));
@@ -948,13 +961,25 @@ static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
                                   fd_in, fd_out);
 }
 
-static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
+/* The path= a backend cannot do without; NULL, reported, if none. */
+static const char *chr_opt_path(QemuOpts *opts, const char *hint)
 {
     const char *path = qemu_opt_get(opts, "path");
+
+    if (!path || !*path) {
+        qemu_chr_open_error("path", "%s (%s)", path ? "empty" : "missing",
+                            hint);
+        return NULL;
+    }
+    return path;
+}
+
+static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = chr_opt_path(opts, "file needs path=<file>");
     int fd;
 
     if (!path) {
-        qemu_chr_open_error("path", "missing (file needs path=<file>)");
         return -EINVAL;
     }
     TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
@@ -976,12 +1001,11 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
  */
 static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
 {
-    const char *path = qemu_opt_get(opts, "path");
+    const char *path = chr_opt_path(opts, "pipe needs path=<fifo>");
     char *name_in, *name_out;
     int fd_in, fd_out, err;
 
     if (!path) {
-        qemu_chr_open_error("path", "missing (pipe needs path=<fifo>)");
         return -EINVAL;
     }
     name_in = g_strdup_printf("%s.in", path);
@@ -1543,12 +1567,11 @@ static const CharDriverOps tty_ops = {
 
 static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
 {
-    const char *path = qemu_opt_get(opts, "path");
+    const char *path = chr_opt_path(opts, "tty needs path=<device>");
     TtyCharDriver *s;
     int fd;
 
     if (!path) {
-        qemu_chr_open_error("path", "missing (tty needs path=<device>)");
         return -EINVAL;
     }
     /* non-blocking: a serial port without carrier would hang open() */
@@ -1670,14 +1693,13 @@ static const CharDriverOps pp_ops = {
 
 static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
 {
-    const char *path = qemu_opt_get(opts, "path");
+    const char *path = chr_opt_path(opts, "parport needs "
+                                    "path=/dev/parportN");
     ParallelCharDriver *s;
     CharDriverState *chr;
     int fd, err;
 
     if (!path) {
-        qemu_chr_open_error("path", "missing (parport needs "
-                            "path=/dev/parportN)");
         return -EINVAL;
     }
     TFR(fd = qemu_open(path, O_RDWR));
@@ -2485,6 +2507,20 @@ static int sock_port_number(const char *str)
     return v;
 }
 
+/*
+ * A port option is a number or a service name; a service name starts
+ * with a letter.  0 or -EINVAL, reported.
+ */
+static int sock_check_port(const char *opt, const char *port)
+{
+    if (!qemu_isalpha(port[0]) && sock_port_number(port) < 0) {
+        qemu_chr_open_error(opt, "\"%s\" is not a port number (0..65535) "
+                            "or service name", port);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 /***********************************************************/
 /* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
@@ -2533,9 +2569,17 @@ typedef struct SocketCharDriver {
     int nr_peers;
     int next_peer;
     char *unlink_path;          /* our unix server socket, removed at close */
-    dev_t sock_dev;
+    dev_t sock_dev;             /* and at exit; only if it is still ours */
     ino_t sock_ino;
+    QLIST_ENTRY(SocketCharDriver) unlink_next;
 } SocketCharDriver;
+
+/*
+ * Unix server sockets to remove at exit: the monitor's "quit" and a
+ * normal shutdown end QEMU with exit() without closing chardevs.
+ */
+static QLIST_HEAD(, SocketCharDriver) sock_unlink_list =
+    QLIST_HEAD_INITIALIZER(sock_unlink_list);
 
 static void tcp_chr_accept(void *opaque);
 static void tcp_chr_try_connect(CharDriverState *chr);
@@ -2996,10 +3040,32 @@ static void tcp_chr_timer(void *opaque)
     }
 }
 
+/*
+ * v0.15.0 leaves the socket file behind.  Remove it if it is still the
+ * one we created, not a file that took its place meanwhile.
+ */
+static void tcp_chr_unlink_socket(SocketCharDriver *s)
+{
+    struct stat st;
+
+    if (stat(s->unlink_path, &st) == 0 &&
+        st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
+        unlink(s->unlink_path);
+    }
+}
+
+static void tcp_chr_unlink_atexit(void)
+{
+    SocketCharDriver *s;
+
+    QLIST_FOREACH(s, &sock_unlink_list, unlink_next) {
+        tcp_chr_unlink_socket(s);
+    }
+}
+
 static void tcp_chr_close(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    struct stat st;
 
     if (s->timer) {
         qemu_del_timer(s->timer);
@@ -3017,10 +3083,9 @@ static void tcp_chr_close(CharDriverState *chr)
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         close(s->listen_fd);
     }
-    /* v0.15.0 leaves the socket file behind; remove it if still ours */
-    if (s->unlink_path && stat(s->unlink_path, &st) == 0 &&
-        st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
-        unlink(s->unlink_path);
+    if (s->unlink_path) {
+        tcp_chr_unlink_socket(s);
+        QLIST_REMOVE(s, unlink_next);
     }
     if (s->msgfd >= 0) {
         close(s->msgfd);
@@ -3082,9 +3147,16 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         return -err;
     }
     if (stat(path, &st) == 0) {
+        static bool atexit_done;
+
         s->unlink_path = g_strdup(path);
         s->sock_dev = st.st_dev;
         s->sock_ino = st.st_ino;
+        QLIST_INSERT_HEAD(&sock_unlink_list, s, unlink_next);
+        if (!atexit_done) {
+            atexit(tcp_chr_unlink_atexit);
+            atexit_done = true;
+        }
     }
     socket_set_nonblock(fd);
     return fd;
@@ -3186,6 +3258,9 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
                             "connect to)");
         return -EINVAL;
     }
+    if (sock_check_port("port", port) < 0) {
+        return -EINVAL;
+    }
     pnum = sock_port_number(port);
     if (is_listen && to) {
         if (pnum < 0) {
@@ -3232,6 +3307,36 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     return 0;
 }
 
+/* Options that mean nothing for this kind of socket are refused. */
+static int tcp_chr_check_opts(QemuOpts *opts, bool is_listen, bool is_unix)
+{
+    static const char *const inet_only[] = {
+        "host", "port", "to", "ipv4", "ipv6", "delay", NULL
+    };
+    static const char *const server_only[] = { "wait", "to", NULL };
+    const char *const *p;
+
+    for (p = inet_only; is_unix && *p; p++) {
+        if (qemu_opt_get(opts, *p)) {
+            qemu_chr_open_error(*p, "not for a unix socket (path= is set)");
+            return -EINVAL;
+        }
+    }
+    for (p = server_only; !is_listen && *p; p++) {
+        if (qemu_opt_get(opts, *p)) {
+            qemu_chr_open_error(*p, "only for a server (server=on)");
+            return -EINVAL;
+        }
+    }
+    if (qemu_opt_get_bool(opts, "ipv4", 0) &&
+        qemu_opt_get_bool(opts, "ipv6", 0)) {
+        qemu_chr_open_error("ipv6", "conflicts with ipv4=on (one address "
+                            "family only)");
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
 {
     bool is_listen = qemu_opt_get_bool(opts, "server", 0);
@@ -3257,6 +3362,10 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     /* a socket delivers as much per wakeup as the frontend takes */
     chr->io->read_max = SOCK_READ_MAX;
 
+    ret = tcp_chr_check_opts(opts, is_listen, s->is_unix);
+    if (ret < 0) {
+        goto fail;
+    }
     if (reconnect && is_listen) {
         qemu_chr_open_error("reconnect", "only for clients; a server "
                             "listens again by itself");
@@ -3449,6 +3558,13 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
         ret = -EINVAL;
         goto fail;
     }
+    ret = sock_check_port("port", port);
+    if (ret == 0 && lport && *lport) {
+        ret = sock_check_port("localport", lport);
+    }
+    if (ret < 0) {
+        goto fail;
+    }
     /* as v0.15.0: no host means this machine */
     ret = sock_resolve("host", host && *host ? host : "localhost", port,
                        sock_opts_family(opts), SOCK_DGRAM, false, &peer, &nr);
@@ -3560,6 +3676,43 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
     const MemoryDriver *d = chr->opaque;
 
     return d->out->len;
+}
+
+/***********************************************************/
+/* Chardev ids */
+
+/* Names the option parser accepts as an id: as qemu_opts_create() does. */
+static bool chr_id_wellformed(const char *id)
+{
+    const char *p;
+
+    if (!qemu_isalpha(id[0])) {
+        return false;
+    }
+    for (p = id + 1; *p; p++) {
+        if (!qemu_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An id that could not be used everywhere in full is refused: 0 or -errno. */
+static int chr_check_id(const char *id)
+{
+    size_t len = strlen(id);
+
+    if (len > CHR_ID_MAX) {
+        error_report("chardev \"%.*s...\": id: too long (%zu characters, "
+                     "at most %d)", CHR_ID_MAX, id, len, CHR_ID_MAX);
+        return -ENAMETOOLONG;
+    }
+    if (!chr_id_wellformed(id)) {
+        error_report("chardev \"%s\": id: not an identifier (a letter, then "
+                     "letters, digits, '-', '.' or '_')", id);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /***********************************************************/
@@ -3690,10 +3843,26 @@ QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
     const char *p;
     QemuOpts *opts;
     unsigned i;
+    int err;
     bool ok = false;
 
+    /*
+     * Say in our words why the label cannot be an id, rather than leave
+     * it to the option parser and the caller's strerror(errno).
+     */
+    err = chr_check_id(label);
+    if (err < 0) {
+        errno = -err;
+        return NULL;
+    }
+    if (qemu_opts_find(qemu_find_opts("chardev"), label)) {
+        error_report("chardev \"%s\": id already in use", label);
+        errno = EEXIST;
+        return NULL;
+    }
     opts = qemu_opts_create(qemu_find_opts("chardev"), label, 1);
     if (opts == NULL) {
+        errno = EINVAL;
         return NULL;
     }
 
@@ -3744,6 +3913,7 @@ QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
     if (!ok) {
         error_report("chardev \"%s\": cannot parse \"%s\"", label, orig);
         qemu_opts_del(opts);
+        errno = EINVAL;
         return NULL;
     }
     return opts;
@@ -3752,29 +3922,53 @@ QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
 /***********************************************************/
 /* Opening by options */
 
+/*
+ * -chardev has one option group for every backend, so the option parser
+ * accepts any of its names for any backend.  Each backend lists the names
+ * it uses (besides "backend" and "mux", which every backend takes); the
+ * core refuses the others instead of ignoring them.
+ */
 typedef struct CharBackendEntry {
     const char *name;
     int (*open)(QemuOpts *opts, CharDriverState **chr);
+    const char *const *opts;    /* NULL-terminated */
 } CharBackendEntry;
 
+static const char *const chr_opts_none[] = { NULL };
+static const char *const chr_opts_path[] = { "path", NULL };
+static const char *const chr_opts_vc[] = {
+    "width", "height", "cols", "rows", NULL
+};
+static const char *const chr_opts_stdio[] = { "signal", NULL };
+static const char *const chr_opts_socket[] = {
+    "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait", "delay",
+    "telnet", "reconnect", NULL
+};
+static const char *const chr_opts_udp[] = {
+    "host", "port", "localaddr", "localport", "ipv4", "ipv6", NULL
+};
+#ifdef CONFIG_SPICE
+static const char *const chr_opts_spice[] = { "name", "debug", NULL };
+#endif
+
 static const CharBackendEntry backend_table[] = {
-    { .name = "null",      .open = qemu_chr_open_null },
-    { .name = "vc",        .open = text_console_init },
-    { .name = "msmouse",   .open = qemu_chr_open_msmouse },
-    { .name = "pty",       .open = qemu_chr_open_pty },
-    { .name = "stdio",     .open = qemu_chr_open_stdio },
-    { .name = "tty",       .open = qemu_chr_open_tty },
-    { .name = "parport",   .open = qemu_chr_open_pp },
-    { .name = "file",      .open = qemu_chr_open_file_out },
-    { .name = "pipe",      .open = qemu_chr_open_pipe },
-    { .name = "socket",    .open = qemu_chr_open_socket },
-    { .name = "udp",       .open = qemu_chr_open_udp },
+    { "null",      qemu_chr_open_null,       chr_opts_none },
+    { "vc",        text_console_init,        chr_opts_vc },
+    { "msmouse",   qemu_chr_open_msmouse,    chr_opts_none },
+    { "pty",       qemu_chr_open_pty,        chr_opts_none },
+    { "stdio",     qemu_chr_open_stdio,      chr_opts_stdio },
+    { "tty",       qemu_chr_open_tty,        chr_opts_path },
+    { "parport",   qemu_chr_open_pp,         chr_opts_path },
+    { "file",      qemu_chr_open_file_out,   chr_opts_path },
+    { "pipe",      qemu_chr_open_pipe,       chr_opts_path },
+    { "socket",    qemu_chr_open_socket,     chr_opts_socket },
+    { "udp",       qemu_chr_open_udp,        chr_opts_udp },
 #ifdef CONFIG_BRLAPI
-    { .name = "braille",   .open = chr_baum_init },
+    { "braille",   chr_baum_init,            chr_opts_none },
 #endif
 #ifdef CONFIG_SPICE
-    { .name = "spicevmc",  .open = qemu_chr_open_spice },
-    { .name = "spiceport", .open = qemu_chr_open_spice_port },
+    { "spicevmc",  qemu_chr_open_spice,      chr_opts_spice },
+    { "spiceport", qemu_chr_open_spice_port, chr_opts_spice },
 #endif
 };
 
@@ -3802,6 +3996,73 @@ static char *chr_backend_names(void)
     return g_string_free(s, FALSE);
 }
 
+/* Options every backend takes. */
+static const char *const chr_opts_common[] = { "backend", "mux", NULL };
+
+/*
+ * Options of type number.  The option parser reads an empty value as 0
+ * and saturates an overflowing one, so both are refused here; ranges are
+ * the backends' business.
+ */
+static const char *const chr_opts_number[] = {
+    "to", "reconnect", "debug", "width", "height", "cols", "rows", NULL
+};
+
+/*
+ * v0.15.0's option parser keeps at most this many characters of a value
+ * and drops the rest silently: a value this long may have been cut.
+ */
+#define CHR_OPT_VALUE_MAX 1023
+
+static bool chr_name_in(const char *const *list, const char *name)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int chr_check_opt(const char *name, const char *value, void *opaque)
+{
+    const CharBackendEntry *be = opaque;
+    const char *const *p;
+    char *end;
+
+    if (!chr_name_in(chr_opts_common, name) &&
+        !chr_name_in(be->opts, name)) {
+        GString *valid = g_string_new("");
+
+        for (p = be->opts; *p; p++) {
+            g_string_append_printf(valid, "%s, ", *p);
+        }
+        g_string_append(valid, "mux");
+        qemu_chr_open_error(name, "not an option of this backend (valid: "
+                            "%s)", valid->str);
+        g_string_free(valid, TRUE);
+        return -1;
+    }
+    if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
+        qemu_chr_open_error(name, "value too long (%zu characters, at most "
+                            "%d)", strlen(value), CHR_OPT_VALUE_MAX - 1);
+        return -1;
+    }
+    if (chr_name_in(chr_opts_number, name)) {
+        if (!value || !*value) {
+            qemu_chr_open_error(name, "empty (a number is needed)");
+            return -1;
+        }
+        errno = 0;
+        strtoull(value, &end, 0);
+        if (errno == ERANGE) {
+            qemu_chr_open_error(name, "%s is out of range", value);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void chr_report_open_failure(const char *id, const char *backend,
                                     int ret)
 {
@@ -3818,6 +4079,16 @@ static void chr_report_open_failure(const char *id, const char *backend,
     chr_open_error_clear();
 }
 
+/*
+ * Callers in vl.c report a failed open with strerror(errno): leave the
+ * cause there, not whatever a system call last left behind.
+ */
+static CharDriverState *chr_open_fail(int err)
+{
+    errno = err > 0 && err < 4096 ? err : EINVAL;
+    return NULL;
+}
+
 CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
                                     void (*init)(struct CharDriverState *s))
 {
@@ -3830,11 +4101,15 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
 
     if (id == NULL) {
         error_report("chardev: no id specified (id=<name> is required)");
-        return NULL;
+        return chr_open_fail(EINVAL);
+    }
+    ret = chr_check_id(id);
+    if (ret < 0) {
+        return chr_open_fail(-ret);
     }
     if (name == NULL) {
         error_report("chardev \"%s\": missing backend", id);
-        return NULL;
+        return chr_open_fail(EINVAL);
     }
     be = chr_find_backend(name);
     if (be == NULL) {
@@ -3843,19 +4118,22 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
         error_report("chardev \"%s\": backend \"%s\" not found "
                      "(available: %s)", id, name, known);
         g_free(known);
-        return NULL;
+        return chr_open_fail(EINVAL);
     }
     if (qemu_chr_find(id)) {
         error_report("chardev \"%s\": id already in use", id);
-        return NULL;
+        return chr_open_fail(EEXIST);
     }
 
     chr_open_error_clear();
     trace_qemu_chr_open(id, name);
-    ret = be->open(opts, &chr);
+    ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
+    if (ret == 0) {
+        ret = be->open(opts, &chr);
+    }
     if (ret < 0 || chr == NULL) {
         chr_report_open_failure(id, name, ret);
-        return NULL;
+        return chr_open_fail(-ret);
     }
     chr_open_error_clear();
 
@@ -3887,8 +4165,16 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
     CharDriverState *chr;
     QemuOpts *opts;
 
+    int err;
+
     if (strstart(filename, "chardev:", &p)) {
-        return qemu_chr_find(p);
+        chr = qemu_chr_find(p);
+        if (!chr) {
+            error_report("chardev \"%s\": no such chardev (\"%s\" needs "
+                         "a -chardev with id=%s)", p, filename, p);
+            errno = ENOENT;
+        }
+        return chr;
     }
 
     opts = qemu_chr_parse_compat(label, filename);
@@ -3897,9 +4183,11 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
     }
 
     chr = qemu_chr_open_opts(opts, init);
+    err = errno;
     if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
         monitor_init(chr, MONITOR_USE_READLINE);
     }
     qemu_opts_del(opts);
+    errno = err;
     return chr;
 }

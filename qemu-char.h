@@ -54,6 +54,14 @@ typedef struct {
 /* Frontends on one mux=on backend (avail_connections of a mux). */
 #define MAX_MUX 4
 
+/*
+ * Addition: the longest chardev id, in characters.  Longer ids are
+ * refused when a chardev is opened: v0.15.0's vl.c keeps only this many
+ * of the id in "-monitor chardev:<id>" (and its option parser cuts any
+ * value after 1023), so a longer id would silently name another chardev.
+ */
+#define CHR_ID_MAX 31
+
 typedef void IOEventHandler(void *opaque, int event);
 
 /* fd watches and the output queue of fd-based backends; see qemu-char.c */
@@ -89,6 +97,7 @@ struct CharDriverState {
      * zeroed CharDriverState keeps working: zero means "not in use".
      */
     int fe_open;                /* frontend (guest) has the device open */
+    int explicit_fe_open;       /* the frontend reports guest open/close */
     int max_connections;        /* bound for avail_connections on release */
     IOHandler *chr_write_ready; /* see qemu_chr_set_write_ready() */
     void *write_ready_opaque;
@@ -120,6 +129,19 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
 CharDriverState *qemu_chr_open(const char *label, const char *filename,
                                void (*init)(struct CharDriverState *s));
 void qemu_chr_set_echo(struct CharDriverState *chr, bool echo);
+/*
+ * "frontend-open" of query-chardev ("info chardev") says whether the
+ * frontend has the chardev open, for two kinds of frontend:
+ * - one whose guest opens and closes the device (a virtio-serial port)
+ *   reports it with qemu_chr_guest_open() and qemu_chr_guest_close();
+ *   from its first call of either, frontend-open is the guest's state.
+ *   Such a frontend declares itself when it attaches by calling
+ *   qemu_chr_guest_close() (a no-op for the backend if not open);
+ * - any other (monitor, serial ports, spice frontends such as usb-redir)
+ *   never calls them: the chardev is open while its handlers are
+ *   attached (qemu_chr_add_handlers() with anything but NULLs).
+ * Releasing the handlers forgets the kind, for the next frontend.
+ */
 void qemu_chr_guest_open(struct CharDriverState *chr);
 void qemu_chr_guest_close(struct CharDriverState *chr);
 void qemu_chr_close(CharDriverState *chr);

@@ -130,6 +130,8 @@ static int virtconsole_initfn(VirtIOSerialPort *port)
         qemu_chr_set_write_ready(vcon->chr, chr_write_ready, vcon);
         qemu_chr_add_handlers(vcon->chr, chr_can_read, chr_read, chr_event,
                               vcon);
+        /* the guest has not opened the port yet: see qemu-char.h */
+        qemu_chr_guest_close(vcon->chr);
     }
     /*
      * A console is connected whether or not the chardev has a peer: the

@@ -124,6 +124,24 @@ static VirtIOSerialPort *find_port_by_id(VirtIOSerial *vser, uint32_t id)
     return NULL;
 }
 
+/*
+ * The guest names its device node after the port name
+ * (/dev/virtio-ports/<name>): two ports with one name would make one of
+ * them unreachable by name.
+ */
+static VirtIOSerialPort *find_port_by_name(VirtIOSerial *vser,
+                                           const char *name)
+{
+    VirtIOSerialPort *port;
+
+    QTAILQ_FOREACH(port, &vser->ports, next) {
+        if (port->name && strcmp(port->name, name) == 0) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
 static VirtIOSerialPort *find_port_by_vq(VirtIOSerial *vser, VirtQueue *vq)
 {
     VirtIOSerialPort *port;
@@ -862,12 +880,19 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
     VirtIOSerialPortInfo *info = DO_UPCAST(VirtIOSerialPortInfo, qdev, base);
     VirtIOSerialBus *bus = DO_UPCAST(VirtIOSerialBus, qbus, qdev->parent_bus);
     VirtIOSerial *vser = bus->vser;
+    VirtIOSerialPort *other;
     int ret;
 
     port->vser = vser;
     if (find_port_by_id(vser, port->id)) {
         error_report("virtio-serial-bus: port %u is already in use",
                      port->id);
+        return -1;
+    }
+    other = port->name ? find_port_by_name(vser, port->name) : NULL;
+    if (other) {
+        error_report("virtio-serial-bus: port name \"%s\" is already in "
+                     "use by port %u", port->name, other->id);
         return -1;
     }
     if (port->id == VIRTIO_CONSOLE_BAD_ID) {

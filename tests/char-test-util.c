@@ -4,6 +4,7 @@
 #include "char-test-util.h"
 #include "qemu-config.h"
 #include "qemu-error.h"
+#include "qemu-objects.h"
 #include "support-test.h"
 
 #include <netdb.h>
@@ -151,6 +152,26 @@ char *test_chr_open_error(const char *optstr)
     g_assert(chr == NULL);
     g_assert_cmpint(support_error_count(), ==, 1);
     return g_strdup(support_error_last());
+}
+
+bool test_chr_info_frontend_open(const char *label)
+{
+    QObject *data;
+    QListEntry *e;
+    bool found = false, open = false;
+
+    qemu_chr_info(NULL, &data);
+    QLIST_FOREACH_ENTRY(qobject_to_qlist(data), e) {
+        QDict *d = qobject_to_qdict(qlist_entry_obj(e));
+
+        if (strcmp(qdict_get_str(d, "label"), label) == 0) {
+            found = true;
+            open = qdict_get_bool(d, "frontend-open");
+        }
+    }
+    qobject_decref(data);
+    g_assert(found);
+    return open;
 }
 
 static bool wait_fd(int fd, short events, int timeout_ms)

@@ -39,6 +39,8 @@ CharDriverState *test_unix_server_new(const char *dir, const char *id,
                                       char **path);
 /* the error_report text of a failing -chardev option string */
 char *test_chr_open_error(const char *optstr);
+/* "frontend-open" of the chardev @label in query-chardev (it must exist) */
+bool test_chr_info_frontend_open(const char *label);
 
 /* read exactly @len bytes from a blocking/nonblocking fd within a timeout */
 bool test_read_full(int fd, void *buf, size_t len, int timeout_ms);

@@ -756,6 +756,32 @@ static void test_info(void)
     qemu_chr_close(m);
 }
 
+/*
+ * query-chardev "frontend-open": a monitor never reports guest open or
+ * close, so its chardev is open while the monitor is attached.
+ */
+static void test_info_frontend_open_monitor(void)
+{
+    CharDriverState *chr = test_chr_new("null,id=fo-mon");
+    Monitor *mon;
+
+    g_assert(chr);
+    g_assert(!test_chr_info_frontend_open("fo-mon"));
+    monitor_init(chr, MONITOR_USE_READLINE);
+    mon = support_monitor_last();
+    g_assert(support_monitor_chr(mon) == chr);
+    g_assert(test_chr_info_frontend_open("fo-mon"));
+    /* and it works: a command read from the chardev runs */
+    qemu_chr_read(chr, (uint8_t *)"info version\r", 13);
+    g_assert_cmpint(support_monitor_command_count(mon), ==, 1);
+    g_assert(test_chr_info_frontend_open("fo-mon"));
+    support_monitor_free(mon);
+    /* QEMU's monitors never let go; a frontend that does closes it */
+    qemu_chr_add_handlers(chr, NULL, NULL, NULL, NULL);
+    g_assert(!test_chr_info_frontend_open("fo-mon"));
+    qemu_chr_close(chr);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -774,6 +800,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/core/guest-open-close", test_guest_open_close);
     g_test_add_func("/char/core/guest-open-mux", test_guest_open_ignored_by_mux);
     g_test_add_func("/char/core/info", test_info);
+    g_test_add_func("/char/core/info/frontend-open/monitor",
+                    test_info_frontend_open_monitor);
     g_test_add_func("/char/file/write", test_file_write);
     g_test_add_func("/char/pipe/pair", test_pipe_pair);
     g_test_add_func("/char/pipe/single", test_pipe_single);

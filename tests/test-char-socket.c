@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 static char *tmpdir;
 
@@ -1860,6 +1861,68 @@ static void test_udp_no_local_address(void)
     g_free(name);
 }
 
+/*
+ * QEMU ends with exit() on "quit" and after a normal shutdown, without
+ * closing its chardevs: a unix server's socket file still goes, and only
+ * if it is the one the chardev created.  The child process plays QEMU.
+ */
+#define ATEXIT_PATH_ENV "CHAR_TEST_ATEXIT_PATH"
+#define ATEXIT_REPLACE_ENV "CHAR_TEST_ATEXIT_REPLACE"
+
+static void unix_atexit_child(void)
+{
+    const char *path = g_getenv(ATEXIT_PATH_ENV);
+    char *opts = g_strdup_printf("socket,id=atexit,path=%s,server,nowait",
+                                 path);
+
+    g_assert(test_chr_new(opts) != NULL);
+    if (g_getenv(ATEXIT_REPLACE_ENV)) {
+        /* somebody else's file takes the name meanwhile */
+        g_assert_cmpint(unlink(path), ==, 0);
+        g_assert(g_file_set_contents(path, "not ours", -1, NULL));
+    }
+    g_free(opts);
+    /* this process's own directory; the socket is in the parent's */
+    support_rm_tmpdir(tmpdir);
+    exit(0);
+}
+
+static void unix_atexit_case(bool replace)
+{
+    char *path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
+    struct stat st;
+
+    if (g_test_subprocess()) {
+        unix_atexit_child();
+    }
+    g_setenv(ATEXIT_PATH_ENV, path, TRUE);
+    if (replace) {
+        g_setenv(ATEXIT_REPLACE_ENV, "1", TRUE);
+    }
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_unsetenv(ATEXIT_PATH_ENV);
+    g_unsetenv(ATEXIT_REPLACE_ENV);
+    g_test_trap_assert_passed();
+    if (replace) {
+        g_assert_cmpint(stat(path, &st), ==, 0);
+        g_assert(S_ISREG(st.st_mode));
+        unlink(path);
+    } else {
+        g_assert_cmpint(stat(path, &st), ==, -1);
+        g_assert_cmpint(errno, ==, ENOENT);
+    }
+    g_free(path);
+}
+
+static void test_unix_removed_at_exit(void)
+{
+    unix_atexit_case(g_test_subprocess() &&
+                     g_getenv(ATEXIT_REPLACE_ENV) != NULL);
+    if (!g_test_subprocess()) {
+        unix_atexit_case(true);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1874,6 +1937,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/tcp6/client", test_tcp6_client);
     g_test_add_func("/char/socket/unix/server", test_unix_server);
     g_test_add_func("/char/socket/unix/client", test_unix_client);
+    g_test_add_func("/char/socket/unix/removed-at-exit",
+                    test_unix_removed_at_exit);
     g_test_add_func("/char/socket/socat/tcp-server", test_socat_tcp_server);
     g_test_add_func("/char/socket/socat/unix-client",
                     test_socat_unix_client);

@@ -24,6 +24,55 @@
 
 /* ---- open errors --------------------------------------------------------- */
 
+/*
+ * What "-spice port=N" leaves when vl.c opens the chardevs: the option is
+ * there, the server starts only later (qemu_spice_init() runs with the
+ * devices).  The spice chardevs need at least this.
+ */
+static QemuOpts *spice_option_given(void)
+{
+    QemuOpts *opts = qemu_opts_parse(qemu_find_opts("spice"), "port=5930",
+                                     0);
+
+    g_assert(opts != NULL);
+    return opts;
+}
+
+/* Without -spice the spice chardevs would be inert: refused. */
+static void test_needs_spice(void)
+{
+    static const struct {
+        const char *opts;
+        const char *err;
+    } cases[] = {
+        { "spicevmc,id=nospice0,name=vdagent",
+          "chardev \"nospice0\": backend \"spicevmc\": spice is not "
+          "enabled (this backend needs -spice)" },
+        { "spiceport,id=nospice1,name=" PORT_NAME,
+          "chardev \"nospice1\": backend \"spiceport\": spice is not "
+          "enabled (this backend needs -spice)" },
+    };
+    QemuOpts *spice;
+    CharDriverState *chr;
+    unsigned i;
+
+    g_assert(!using_spice);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *err = test_chr_open_error(cases[i].opts);
+
+        g_assert_cmpstr(err, ==, cases[i].err);
+        g_free(err);
+    }
+    /* -spice given, server not started yet: the order of vl.c */
+    spice = spice_option_given();
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        chr = test_chr_new(cases[i].opts);
+        g_assert(chr != NULL);
+        qemu_chr_close(chr);
+    }
+    qemu_opts_del(spice);
+}
+
 /* The names spicevmc accepts, as its error message lists them. */
 static char *vmc_names(void)
 {
@@ -40,6 +89,7 @@ static char *vmc_names(void)
 
 static void test_vmc_name_missing(void)
 {
+    QemuOpts *spice = spice_option_given();
     char *names = vmc_names();
     char *err = test_chr_open_error("spicevmc,id=vmc0");
     char *want = g_strdup_printf("chardev \"vmc0\": backend \"spicevmc\": "
@@ -51,10 +101,12 @@ static void test_vmc_name_missing(void)
     g_free(want);
     g_free(err);
     g_free(names);
+    qemu_opts_del(spice);
 }
 
 static void test_vmc_name_unknown(void)
 {
+    QemuOpts *spice = spice_option_given();
     char *names = vmc_names();
     char *err;
     char *want;
@@ -72,21 +124,25 @@ static void test_vmc_name_unknown(void)
     g_assert(strstr(err, "unknown channel \"port\"") != NULL);
     g_free(err);
     g_free(names);
+    qemu_opts_del(spice);
 }
 
 static void test_port_name_missing(void)
 {
+    QemuOpts *spice = spice_option_given();
     char *err = test_chr_open_error("spiceport,id=port0");
 
     g_assert_cmpstr(err, ==, "chardev \"port0\": backend \"spiceport\": "
                     "name: missing (a port name such as "
                     "org.qemu.console.serial.0)");
     g_free(err);
+    qemu_opts_del(spice);
 }
 
 /* Guest open/close without a client or server: harmless, never fatal. */
 static void test_vmc_no_server(void)
 {
+    QemuOpts *spice = spice_option_given();
     CharDriverState *chr = test_chr_new("spicevmc,id=vmc1,name=vdagent");
     TestFrontend fe;
     static const uint8_t msg[] = "nobody listens";
@@ -100,11 +156,13 @@ static void test_vmc_no_server(void)
     g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
     test_fe_detach(&fe);
     qemu_chr_close(chr);
+    qemu_opts_del(spice);
 }
 
 /* debug=N: the backend traces to stderr, more with a higher level */
 static void test_vmc_debug(void)
 {
+    QemuOpts *spice = spice_option_given();
     char *dir = support_make_tmpdir();
     char *path = g_build_filename(dir, "stderr", NULL);
     int saved = dup(STDERR_FILENO);
@@ -140,6 +198,7 @@ static void test_vmc_debug(void)
     g_assert_cmpint(support_rm_tmpdir(dir), ==, 0);
     g_free(path);
     g_free(dir);
+    qemu_opts_del(spice);
 }
 
 #ifdef CONFIG_SPICE_CLIENT
@@ -1174,6 +1233,7 @@ int main(int argc, char **argv)
         test_log_next = g_log_set_default_handler(test_log_quiet, NULL);
     }
 
+    g_test_add_func("/spice/needs-spice", test_needs_spice);
     g_test_add_func("/spice/vmc/name-missing", test_vmc_name_missing);
     g_test_add_func("/spice/vmc/name-unknown", test_vmc_name_unknown);
     g_test_add_func("/spice/port/name-missing", test_port_name_missing);

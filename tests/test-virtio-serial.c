@@ -2202,6 +2202,75 @@ static void test_untrusted_early(void)
     rec_free(r);
 }
 
+/* Two ports of one bus with one name: the second is refused. */
+static void test_port_name_unique(void)
+{
+    Machine m;
+    DeviceState *dev;
+
+    machine_start(&m, 4);
+    add_port(&m, "virtserialport", "n1", NULL, 1, "org.test.same");
+    dev = qdev_create(m.bus, "virtserialport");
+    qdev_prop_set_uint32(dev, "nr", 2);
+    qdev_prop_set_string(dev, "name", (char *)"org.test.same");
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert_cmpint(qdev_init(dev), <, 0);
+    support_error_quiet(false);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    g_assert_cmpstr(support_error_last(), ==,
+                    "virtio-serial-bus: port name \"org.test.same\" is "
+                    "already in use by port 1");
+    /* the number it asked for stays free, other names are fine */
+    add_port(&m, "virtserialport", "n2", NULL, 2, "org.test.other");
+    add_port(&m, "virtconsole", "n0", NULL, VIRTIO_CONSOLE_BAD_ID, NULL);
+    add_port(&m, "virtserialport", "n3", NULL, 3, NULL);
+    machine_stop(&m);
+}
+
+/*
+ * query-chardev "frontend-open" of a port's chardev is whether the guest
+ * has the port open, not whether the port is attached; next to it, a
+ * frontend that never reports guest state (a UART) is open while
+ * attached.
+ */
+static void test_frontend_open(void)
+{
+    CharDriverState *chr = test_chr_new("null,id=fo-port");
+    CharDriverState *uart = test_chr_new("null,id=fo-uart");
+    TestFrontend fe;
+    Machine m;
+    VGuest *g;
+
+    g_assert(chr && uart);
+    test_fe_attach(&fe, uart);
+    g_assert(test_chr_info_frontend_open("fo-uart"));
+    machine_start(&m, 4);
+    g = m.g;
+    add_port(&m, "virtserialport", "p1", chr, 1, "org.test.fo");
+    g_assert(!test_chr_info_frontend_open("fo-port"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    g_assert(!test_chr_info_frontend_open("fo-port"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("fo-port"));
+    vg_port_close(g, 1);
+    vg_run_for(g, 5);
+    g_assert(!test_chr_info_frontend_open("fo-port"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("fo-port"));
+    g_assert(test_chr_info_frontend_open("fo-uart"));
+    machine_stop(&m);
+    /* the port went with its device */
+    g_assert(!test_chr_info_frontend_open("fo-port"));
+    qemu_chr_close(chr);
+    test_fe_detach(&fe);
+    g_assert(!test_chr_info_frontend_open("fo-uart"));
+    qemu_chr_close(uart);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -2219,6 +2288,9 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/guest-open-close",
                     test_guest_open_close);
     g_test_add_func("/virtio-serial/host-open-close", test_host_open_close);
+    g_test_add_func("/virtio-serial/port-name-unique",
+                    test_port_name_unique);
+    g_test_add_func("/virtio-serial/frontend-open", test_frontend_open);
     g_test_add_func("/virtio-serial/pty-peer-hangup", test_pty_peer_hangup);
     g_test_add_func("/virtio-serial/console-pty-before-client",
                     test_console_pty_before_client);

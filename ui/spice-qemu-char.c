@@ -430,6 +430,31 @@ static char *spice_vmc_names(void)
     return g_string_free(s, FALSE);
 }
 
+/*
+ * Without spice these backends would open and never carry a byte, so
+ * they are refused.  vl.c opens chardevs before it starts spice
+ * (qemu_spice_init() runs with the devices), so at this point
+ * using_spice is still 0 even with -spice: what counts is whether a
+ * -spice option was given (or, for a later open, a server runs).
+ */
+static int spice_chr_check_enabled(QemuOpts *opts)
+{
+    const char *debug = qemu_opt_get(opts, "debug");
+
+    if (!using_spice && QTAILQ_FIRST(&qemu_spice_opts.head) == NULL) {
+        qemu_chr_open_error(NULL, "spice is not enabled (this backend "
+                            "needs -spice)");
+        return -EINVAL;
+    }
+    /* the level is 32 bits; the option parser wraps "-1" around */
+    if (debug && qemu_opt_get_number(opts, "debug", 0) > UINT32_MAX) {
+        qemu_chr_open_error("debug", "%s is not a debug level (0..%u)",
+                            debug, UINT32_MAX);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static SpiceCharDriver *spice_chr_new(QemuOpts *opts, const CharDriverOps *ops,
                                       const char *subtype)
 {
@@ -451,7 +476,11 @@ int qemu_chr_open_spice(QemuOpts *opts, CharDriverState **_chr)
     const char *subtype = name ? spice_vmc_subtype(name) : NULL;
     SpiceCharDriver *scd;
     char *names;
+    int ret = spice_chr_check_enabled(opts);
 
+    if (ret < 0) {
+        return ret;
+    }
     if (!subtype) {
         names = spice_vmc_names();
         if (name) {
@@ -475,7 +504,11 @@ int qemu_chr_open_spice_port(QemuOpts *opts, CharDriverState **_chr)
 {
     const char *name = qemu_opt_get(opts, "name");
     SpiceCharDriver *scd;
+    int ret = spice_chr_check_enabled(opts);
 
+    if (ret < 0) {
+        return ret;
+    }
     if (!name || !*name) {
         qemu_chr_open_error("name", "missing (a port name such as "
                             "org.qemu.console.serial.0)");
