@@ -149,6 +149,18 @@ struct CharBackendIO {
      */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
+    /*
+     * hup_watch: fd_in is a stream socket whose peer's hangup matters even
+     * while the frontend takes nothing or there is none (a reconnect=
+     * client must reconnect, a server must take its next client), so it
+     * stays watched and is looked at without reading.  hup_paused: input
+     * is waiting for the frontend, stop looking until it reads again;
+     * hup_recheck (optional) is asked to clear it later when there is no
+     * frontend to do so.
+     */
+    bool hup_watch;
+    bool hup_paused;
+    void (*hup_recheck)(CharDriverState *chr);
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
@@ -188,7 +200,11 @@ static int chr_io_read_poll(void *opaque)
     CharBackendIO *io = opaque;
 
     io->max_size = qemu_chr_can_read(io->chr);
-    return io->max_size;
+    if (io->max_size > 0) {
+        io->hup_paused = false;
+        return io->max_size;
+    }
+    return io->hup_watch && !io->hup_paused;
 }
 
 static void chr_io_hangup(CharBackendIO *io)
@@ -202,6 +218,43 @@ static void chr_io_hangup(CharBackendIO *io)
     io->fd_in = -1;
     chr_io_update(io);
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
+}
+
+/*
+ * fd_in is readable but the frontend takes nothing.  End of file (or an
+ * error) is a hangup to act on now.  Unread input waits for the frontend,
+ * unless there is none and the peer has shut down: then nobody can ever
+ * read it, and it goes with one error line.
+ */
+static void chr_io_idle_check(CharBackendIO *io)
+{
+    CharDriverState *chr = io->chr;
+    struct pollfd pfd = { .fd = io->fd_in, .events = POLLIN | POLLRDHUP };
+    uint8_t byte;
+    int unread = 0;
+    ssize_t n;
+
+    do {
+        n = recv(io->fd_in, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return;
+    }
+    if (n > 0) {
+        if (chr->chr_can_read || poll(&pfd, 1, 0) != 1 ||
+            !(pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
+            io->hup_paused = true;
+            if (!chr->chr_can_read && io->hup_recheck) {
+                io->hup_recheck(chr);
+            }
+            return;
+        }
+        ioctl(io->fd_in, FIONREAD, &unread);
+        error_report("chardev \"%s\": the peer left; %d bytes it sent were "
+                     "never read (no frontend attached)",
+                     chr->label ? chr->label : "?", unread);
+    }
+    chr_io_hangup(io);
 }
 
 /*
@@ -227,7 +280,13 @@ static int chr_io_read_one(CharBackendIO *io)
         buf = io->rbuf;
         len = MIN(io->max_size, (int)io->read_max);
     }
-    if (len <= 0 || io->fd_in < 0) {
+    if (io->fd_in < 0) {
+        return 0;
+    }
+    if (len <= 0) {
+        if (io->hup_watch && !io->hup_paused) {
+            chr_io_idle_check(io);
+        }
         return 0;
     }
     if (io->recv) {
@@ -395,6 +454,8 @@ static void chr_io_set_fds(CharDriverState *chr, int fd_in, int fd_out)
 
 static void chr_io_update_read_handler(CharDriverState *chr)
 {
+    /* a frontend came or went: look at the input again */
+    chr->io->hup_paused = false;
     chr_io_update(chr->io);
 }
 
@@ -3024,11 +3085,26 @@ static void tcp_chr_try_connect(CharDriverState *chr)
     tcp_chr_schedule(s, s->reconnect_ms);
 }
 
+/* No frontend, unread input: look for the peer's hangup again later. */
+static void tcp_chr_hup_recheck(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->timer && !qemu_timer_pending(s->timer)) {
+        tcp_chr_schedule(s, s->reconnect_ms ? s->reconnect_ms : 1000);
+    }
+}
+
 static void tcp_chr_timer(void *opaque)
 {
     CharDriverState *chr = opaque;
     SocketCharDriver *s = chr->opaque;
 
+    if (s->fd >= 0) {
+        chr->io->hup_paused = false;
+        chr_io_update(chr->io);
+        return;
+    }
     if (s->listen_fd >= 0) {
         if (s->fd < 0) {
             qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
@@ -3359,6 +3435,8 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->do_nodelay = nodelay && !s->is_unix;
     chr->io->recv = tcp_chr_recv;
     chr->io->hangup = tcp_chr_hangup;
+    chr->io->hup_watch = true;
+    chr->io->hup_recheck = tcp_chr_hup_recheck;
     /* a socket delivers as much per wakeup as the frontend takes */
     chr->io->read_max = SOCK_READ_MAX;
 

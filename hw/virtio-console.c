@@ -17,9 +17,15 @@ typedef struct VirtConsole {
 } VirtConsole;
 
 /*
- * Guest data for the chardev.  Takes only what the backend accepts now;
- * the bus throttles the port on a short count and we resume it from the
- * chardev's write-ready callback, so nothing is lost and nothing spins.
+ * Guest data for the chardev.  A serial port takes only what the backend
+ * accepts now; the bus throttles the port on a short count and we resume
+ * it from the chardev's write-ready callback, so nothing is lost and
+ * nothing spins.  A console port is never throttled: Linux's hvc driver
+ * writes to it with a spinlock held and spins until the buffer comes back,
+ * so a throttled console stops the whole guest kernel (nobody on a pty is
+ * enough).  Its output goes to the chardev's bounded queue instead (for a
+ * pty without a client, kept until one attaches); what overflows is
+ * dropped and counted by the chardev.
  */
 static ssize_t flush_buf(VirtIOSerialPort *port, const uint8_t *buf,
                          size_t len)
@@ -28,6 +34,15 @@ static ssize_t flush_buf(VirtIOSerialPort *port, const uint8_t *buf,
     int ret;
 
     if (!vcon->chr) {
+        return len;
+    }
+    if (vcon->is_console) {
+        size_t off;
+
+        for (off = 0; off < len; off += MIN(len - off, (size_t)INT_MAX)) {
+            qemu_chr_write(vcon->chr, buf + off,
+                           MIN(len - off, (size_t)INT_MAX));
+        }
         return len;
     }
     ret = qemu_chr_write_nb(vcon->chr, buf, MIN(len, (size_t)INT_MAX));

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include "libvirtio-guest.h"
 #include "support-test.h"
+#include "sysemu.h"
 
 /* Guest RAM layout: rings and buffers are carved from this range. */
 #define VG_MEM_BASE     0x10000
@@ -633,6 +634,36 @@ size_t vg_port_write(VGuest *g, uint32_t id, const void *buf, size_t len)
         vg_kick(g, q->index);
     }
     return done;
+}
+
+bool vg_console_write(VGuest *g, uint32_t id, const void *buf, size_t len,
+                      unsigned int spin_budget)
+{
+    VGuestPort *p = vg_port(g, id);
+    VGuestQueue *q = &g->q[vg_port_tx_queue(id)];
+    const uint8_t *src = buf;
+    size_t done = 0;
+
+    while (done < len) {
+        unsigned int spins = 0;
+        int n;
+
+        /* __send_to_port() first takes back what the device used */
+        poll_tx(g, q, p);
+        n = post_tx(g, q, src + done, MIN(len - done, VG_HVC_OUTBUF));
+        g_assert_cmpint(n, >, 0);
+        p->tx_inflight += n;
+        vg_kick(g, q->index);
+        while (!poll_tx(g, q, p)) {
+            if (spins++ == spin_budget) {
+                p->console_stalled = true;
+                return false;
+            }
+            main_loop_wait(1);
+        }
+        done += n;
+    }
+    return true;
 }
 
 void vg_port_set_rx_paused(VGuest *g, uint32_t id, bool paused)

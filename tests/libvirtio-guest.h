@@ -29,6 +29,7 @@ typedef struct VGuestPort {
     unsigned int rx_buffers;    /* receive buffers to keep posted */
     uint64_t tx_total;      /* bytes the device consumed */
     size_t tx_inflight;     /* bytes posted, not yet used */
+    bool console_stalled;   /* vg_console_write() ran out of spins */
 } VGuestPort;
 
 /* A control message the host sent. */
@@ -108,6 +109,21 @@ void vg_port_close(VGuest *g, uint32_t id);
 /* Queue data for the host; returns the bytes queued (limited by slots). */
 size_t vg_port_write(VGuest *g, uint32_t id, const void *buf, size_t len);
 void vg_port_set_rx_paused(VGuest *g, uint32_t id, bool paused);
+
+/*
+ * A console write as Linux's hvc driver does it (virtio_console.c
+ * put_chars() -> __send_to_port(), called by hvc_console.c with at most
+ * VG_HVC_OUTBUF bytes for printk): one buffer, a kick, then spinning with
+ * the port's spinlock held and interrupts off until the device has used
+ * the buffer.  The kernel spins for ever and the whole guest stops; here
+ * each spin gives the host one non-blocking main-loop iteration (what a
+ * TCG vcpu leaves it between slices) and after @spin_budget of them the
+ * write is a stall: it returns false with p->console_stalled set.  The
+ * guest does nothing else meanwhile (no vg_poll()).
+ */
+#define VG_HVC_OUTBUF 16
+bool vg_console_write(VGuest *g, uint32_t id, const void *buf, size_t len,
+                      unsigned int spin_budget);
 
 /* Send a control message (well-formed) or arbitrary bytes on c_ovq. */
 void vg_send_ctrl(VGuest *g, uint32_t id, uint16_t event, uint16_t value);

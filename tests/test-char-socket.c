@@ -770,6 +770,57 @@ static void test_reconnect_at_startup(void)
 }
 
 /*
+ * A reconnect= client with no frontend still notices its server leaving
+ * and connects to the next one: once when the server just closes, once
+ * when it leaves input behind that nobody could read (that is reported).
+ */
+static void test_reconnect_no_frontend(void)
+{
+    char *path = tmp_path("rc-nofe.sock");
+    char *opts = g_strdup_printf("socket,id=rcnf,path=%s,reconnect=1", path);
+    CharDriverState *chr;
+    int lfd, peer;
+
+    lfd = peer_unix_listen(path);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    peer = peer_accept_looping(lfd);
+    g_assert_cmpint(peer, >=, 0);
+    support_run_for(20);
+
+    /* the server goes away; a new one comes */
+    close(peer);
+    close(lfd);
+    lfd = peer_unix_listen(path);
+    peer = peer_accept_looping(lfd);
+    g_assert_cmpint(peer, >=, 0);
+    support_run_for(20);
+
+    /* again, leaving bytes behind for a frontend that is not there */
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert(test_write_full(peer, "abc", 3, 1000));
+    support_run_for(20);
+    close(peer);
+    close(lfd);
+    lfd = peer_unix_listen(path);
+    peer = peer_accept_looping(lfd);
+    support_error_quiet(false);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    g_assert_cmpstr(support_error_last(), ==, "chardev \"rcnf\": the peer "
+                    "left; 3 bytes it sent were never read (no frontend "
+                    "attached)");
+
+    qemu_chr_close(chr);
+    close(peer);
+    close(lfd);
+    unlink(path);
+    g_free(opts);
+    g_free(path);
+}
+
+/*
  * A connect that stays in progress (the server's accept queue is full, so
  * its SYNs are dropped): open and the main loop go on meanwhile, and the
  * connection completes once the server accepts.
@@ -1956,6 +2007,8 @@ int main(int argc, char **argv)
                     test_reconnect_unix_first_attempt);
     g_test_add_func("/char/socket/reconnect-at-startup",
                     test_reconnect_at_startup);
+    g_test_add_func("/char/socket/reconnect/no-frontend",
+                    test_reconnect_no_frontend);
     g_test_add_func("/char/socket/reconnect/in-progress",
                     test_reconnect_in_progress);
     g_test_add_func("/char/socket/fd-passing", test_fd_passing);

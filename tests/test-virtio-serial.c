@@ -605,6 +605,124 @@ static void test_console_pty_before_client(void)
     close(fd);
 }
 
+/* Spins an hvc write may take before we call the guest stalled. */
+#define HVC_SPIN_BUDGET 10000
+
+static int open_pty_client(CharDriverState *chr)
+{
+    int fd = open(chr->filename + strlen("pty:"),
+                  O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+    struct termios tio;
+
+    g_assert_cmpint(fd, >=, 0);
+    tcgetattr(fd, &tio);
+    cfmakeraw(&tio);
+    tcsetattr(fd, TCSANOW, &tio);
+    return fd;
+}
+
+typedef struct TxWait {
+    uint32_t id;
+    size_t inflight;
+} TxWait;
+
+/*
+ * The guest's kernel console on a virtconsole (console=hvc0): Linux's hvc
+ * driver spins, interrupts off, until the device takes each buffer, so
+ * the port must never be throttled.  With nobody on the pty the boot
+ * output waits for the client that attaches later; with a client that
+ * stops reading the guest goes on and what does not fit is dropped and
+ * counted (also in "info chardev").  A virtserialport beside it keeps its
+ * semantics: closed for the guest while its pty has no client, and
+ * back-pressure (no loss) against a client that does not read.
+ */
+static void test_console_never_stalls(void)
+{
+    const size_t early_len = 100000, more_len = 2 * 1024 * 1024;
+    const size_t ser_len = 256 * 1024;
+    uint8_t *early = g_malloc(early_len), *more = g_malloc(more_len);
+    uint8_t *ser = g_malloc(ser_len), *got = g_malloc(more_len);
+    CharDriverState *chr, *schr;
+    Monitor *mon;
+    char *line;
+    size_t n, sent;
+    gint64 deadline;
+    int fd, sfd;
+    Machine m;
+    VGuest *g;
+
+    test_fill_pattern(early, early_len, 1);
+    test_fill_pattern(more, more_len, 2);
+    test_fill_pattern(ser, ser_len, 3);
+    chr = test_chr_new("pty,id=hvcpty");
+    schr = test_chr_new("pty,id=serpty");
+    g_assert(chr && schr);
+    machine_start(&m, 2);
+    g = m.g;
+    g_assert(support_device_add("virtconsole,id=hvc0,chardev=hvcpty"));
+    g_assert(support_device_add("virtserialport,id=ser0,nr=1,"
+                                "chardev=serpty,name=ser"));
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 0, cond_host_connected);
+    vg_port_open(g, 0);
+    vg_port_open(g, 1);
+    vg_run_for(g, 20);
+    g_assert_false(vg_port(g, 1)->host_connected);
+
+    /* boot messages, nobody on the pty */
+    g_assert_true(vg_console_write(g, 0, early, early_len, HVC_SPIN_BUDGET));
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
+
+    /* a client attaches: everything, from the first byte */
+    fd = open_pty_client(chr);
+    g_assert(test_pump_read(fd, got, early_len, TIMEOUT_MS));
+    g_assert(memcmp(got, early, early_len) == 0);
+
+    /* the client stops reading: the guest goes on, the excess is counted */
+    g_assert_true(vg_console_write(g, 0, more, more_len, HVC_SPIN_BUDGET));
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), >, 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(chr), <, more_len);
+    mon = support_monitor_new_buffer();
+    support_monitor_command(mon, "info chardev");
+    line = g_strdup_printf("    hvcpty: %" PRIu64 " bytes dropped",
+                           qemu_chr_dropped_bytes(chr));
+    g_assert(strstr(support_monitor_buffer(mon), line));
+    g_free(line);
+    support_monitor_free(mon);
+    /* it reads again: the output resumes in order where it stopped */
+    n = more_len - qemu_chr_dropped_bytes(chr);
+    g_assert(test_pump_read(fd, got, n, TIMEOUT_MS));
+    g_assert(memcmp(got, more, n) == 0);
+    g_assert_cmpuint(test_pump_some(fd, got, 1, 20), ==, 0);
+
+    /* the serial port: open once a client is there, throttled, lossless */
+    sfd = open_pty_client(schr);
+    wait_port(g, 1, cond_host_connected);
+    sent = vg_port_write(g, 1, ser, ser_len);
+    vg_run_for(g, 50);
+    g_assert_cmpuint(vg_port(g, 1)->tx_inflight, >, 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(schr), ==, 0);
+    deadline = g_get_monotonic_time() + TIMEOUT_MS * 1000LL;
+    for (n = 0; n < ser_len; ) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        n += test_pump_some(sfd, got + n, ser_len - n, 10);
+        vg_run_for(g, 1);
+        sent += vg_port_write(g, 1, ser + sent, ser_len - sent);
+    }
+    g_assert(memcmp(got, ser, ser_len) == 0);
+    g_assert_cmpuint(qemu_chr_dropped_bytes(schr), ==, 0);
+
+    machine_stop(&m);
+    qemu_chr_close(chr);
+    qemu_chr_close(schr);
+    close(fd);
+    close(sfd);
+    g_free(early);
+    g_free(more);
+    g_free(ser);
+    g_free(got);
+}
+
 static void test_pty_peer_hangup(void)
 {
     Machine m;
@@ -2294,6 +2412,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/pty-peer-hangup", test_pty_peer_hangup);
     g_test_add_func("/virtio-serial/console-pty-before-client",
                     test_console_pty_before_client);
+    g_test_add_func("/virtio-serial/console-never-stalls",
+                    test_console_never_stalls);
     g_test_add_func("/virtio-serial/data/fifo", test_data_fifo);
     g_test_add_func("/virtio-serial/data/file", test_data_file);
     g_test_add_func("/virtio-serial/data/socket", test_data_socket);
