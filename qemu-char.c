@@ -4167,8 +4167,14 @@ static CharDriverState *chr_open_fail(int err)
     return NULL;
 }
 
-CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
-                                    void (*init)(struct CharDriverState *s))
+/*
+ * @unique_id: refuse an id that a chardev already has.  -chardev ids are
+ * unique; the legacy qemu_chr_open() path is not checked, as in v0.15.0,
+ * because boards open several chardevs labelled "null" with it.
+ */
+static CharDriverState *chr_open_opts(QemuOpts *opts,
+                                      void (*init)(struct CharDriverState *s),
+                                      bool unique_id)
 {
     const char *id = qemu_opts_id(opts);
     const char *name = qemu_opt_get(opts, "backend");
@@ -4198,7 +4204,7 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
         g_free(known);
         return chr_open_fail(EINVAL);
     }
-    if (qemu_chr_find(id)) {
+    if (unique_id && qemu_chr_find(id)) {
         error_report("chardev \"%s\": id already in use", id);
         return chr_open_fail(EEXIST);
     }
@@ -4236,6 +4242,12 @@ CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
     return chr;
 }
 
+CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
+                                    void (*init)(struct CharDriverState *s))
+{
+    return chr_open_opts(opts, init, true);
+}
+
 CharDriverState *qemu_chr_open(const char *label, const char *filename,
                                void (*init)(struct CharDriverState *s))
 {
@@ -4260,7 +4272,7 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
         return NULL;
     }
 
-    chr = qemu_chr_open_opts(opts, init);
+    chr = chr_open_opts(opts, init, false);
     err = errno;
     if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
         monitor_init(chr, MONITOR_USE_READLINE);

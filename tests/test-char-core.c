@@ -221,6 +221,23 @@ static void test_compat_open(void)
     g_free(path);
 }
 
+/*
+ * Boards open several chardevs under one legacy label (the omap UARTs
+ * all use qemu_chr_open("null", "null", NULL)); each gets its own.
+ */
+static void test_compat_label_reuse(void)
+{
+    CharDriverState *a = qemu_chr_open("null", "null", NULL);
+    CharDriverState *b = qemu_chr_open("null", "null", NULL);
+
+    g_assert(a);
+    g_assert(b);
+    g_assert(a != b);
+    g_assert_cmpint(qemu_chr_write(b, (const uint8_t *)"x", 1), ==, 1);
+    qemu_chr_close(a);
+    qemu_chr_close(b);
+}
+
 /* ---- avail_connections ---- */
 
 static void test_avail_connections(void)
@@ -795,6 +812,7 @@ int main(int argc, char **argv)
                     test_error_unknown_lists_backends);
     g_test_add_func("/char/core/compat/forms", test_compat_forms);
     g_test_add_func("/char/core/compat/open", test_compat_open);
+    g_test_add_func("/char/core/compat/label-reuse", test_compat_label_reuse);
     g_test_add_func("/char/core/avail-connections", test_avail_connections);
     g_test_add_func("/char/core/open-event", test_open_event_after_attach);
     g_test_add_func("/char/core/guest-open-close", test_guest_open_close);
