@@ -771,6 +771,16 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
     }
 }
 
+/* See qemu-char.h for the two kinds of frontend. */
+bool qemu_chr_fe_is_open(const CharDriverState *chr)
+{
+    if (chr->explicit_fe_open) {
+        return chr->fe_open;
+    }
+    return chr->chr_can_read || chr->chr_read || chr->chr_event ||
+           chr->handler_opaque;
+}
+
 void qemu_chr_close(CharDriverState *chr)
 {
     if (chr->io && chr->io->close_pending) {
@@ -862,16 +872,6 @@ void qemu_chr_info_print(Monitor *mon, const QObject *ret_data)
     qlist_iter(qobject_to_qlist(ret_data), qemu_chr_qlist_iter, mon);
 }
 
-/* See qemu-char.h for the two kinds of frontend. */
-static bool chr_frontend_open(const CharDriverState *chr)
-{
-    if (chr->explicit_fe_open) {
-        return chr->fe_open;
-    }
-    return chr->chr_can_read || chr->chr_read || chr->chr_event ||
-           chr->handler_opaque;
-}
-
 void qemu_chr_info(Monitor *mon, QObject **ret_data)
 {
     QList *chr_list = qlist_new();
@@ -882,7 +882,8 @@ void qemu_chr_info(Monitor *mon, QObject **ret_data)
 
         qdict_put(d, "label", qstring_from_str(chr->label));
         qdict_put(d, "filename", qstring_from_str(chr->filename));
-        qdict_put(d, "frontend-open", qbool_from_int(chr_frontend_open(chr)));
+        qdict_put(d, "frontend-open",
+                  qbool_from_int(qemu_chr_fe_is_open(chr)));
         qdict_put(d, "dropped",
                   qint_from_int((int64_t)qemu_chr_dropped_bytes(chr)));
         qlist_append_obj(chr_list, QOBJECT(d));

@@ -141,9 +141,11 @@ void qemu_chr_set_echo(struct CharDriverState *chr, bool echo);
  *   never calls them: the chardev is open while its handlers are
  *   attached (qemu_chr_add_handlers() with anything but NULLs).
  * Releasing the handlers forgets the kind, for the next frontend.
+ * qemu_chr_fe_is_open() (an addition) gives that state to backends.
  */
 void qemu_chr_guest_open(struct CharDriverState *chr);
 void qemu_chr_guest_close(struct CharDriverState *chr);
+bool qemu_chr_fe_is_open(const CharDriverState *chr);
 void qemu_chr_close(CharDriverState *chr);
 void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
     GCC_FMT_ATTR(2, 3);

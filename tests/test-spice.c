@@ -580,8 +580,12 @@ static void test_vmc_agent_connected(void)
     chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent");
     g_assert(chr != NULL);
     test_fe_attach(&fe, chr);
+    /* the frontend reports guest open/close, as virtio ports declare */
+    qemu_chr_guest_close(chr);
     client_connect(&c);
+    support_run_for(200);
     g_assert(!agent_connected_now(&c));
+    g_assert_cmpint(c.agent_changes, ==, 0);
 
     /* guest opens the port: the agent appears to the client */
     qemu_chr_guest_open(chr);
@@ -620,6 +624,39 @@ static void test_vmc_agent_connected(void)
 
     client_disconnect(&c);
     test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    server_stop();
+}
+
+/*
+ * A frontend that never reports guest open/close (ccid-card-passthru on a
+ * smartcard spicevmc) has the interface for as long as it is attached.
+ */
+static void test_vmc_frontend_without_guest_open(void)
+{
+    TestClient c;
+    TestFrontend fe;
+    CharDriverState *chr;
+    AgentWait w = { .c = &c };
+
+    server_start();
+    chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent");
+    g_assert(chr != NULL);
+    client_connect(&c);
+    g_assert(!agent_connected_now(&c));
+
+    test_fe_attach(&fe, chr);
+    w.changes = 1;
+    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    g_assert(c.agent_values[0]);
+    check_agent_greeting(&fe);
+
+    test_fe_detach(&fe);
+    w.changes = 2;
+    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    g_assert(!c.agent_values[1]);
+
+    client_disconnect(&c);
     qemu_chr_close(chr);
     server_stop();
 }
@@ -1242,6 +1279,8 @@ int main(int argc, char **argv)
 #ifdef CONFIG_SPICE_CLIENT
     g_test_add_func("/spice/vmc/agent-connected", test_vmc_agent_connected);
     g_test_add_func("/spice/vmc/virtio-guest", test_vmc_virtio_guest);
+    g_test_add_func("/spice/vmc/frontend-without-guest-open",
+                    test_vmc_frontend_without_guest_open);
     g_test_add_func("/spice/port/open-close", test_port_open_close);
     g_test_add_func("/spice/port/goes-with-chardev",
                     test_port_goes_with_chardev);

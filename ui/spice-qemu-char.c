@@ -248,6 +248,9 @@ static void scd_state_bh(void *opaque)
         scd->register_if_spice = false;
         scd->want_registered |= using_spice;
     }
+    if (!scd->is_port) {
+        scd->want_registered = qemu_chr_fe_is_open(scd->chr);
+    }
 
     if (scd_apply_state(scd) < 0) {
         error_report("spice chardev %s: spice-server refused the interface",
@@ -315,12 +318,20 @@ static void spice_chr_accept_input(CharDriverState *chr)
     qemu_bh_schedule(scd->wakeup_bh);
 }
 
-/* A frontend attached or left: what it can read may have changed. */
+/*
+ * A frontend attached or left: what it can read may have changed, and a
+ * frontend that never reports guest open/close (ccid-card-passthru) has
+ * the interface while it is attached.  Decided in state_bh: a virtio port
+ * declares its kind only after attaching.
+ */
 static void spice_chr_update_read_handler(CharDriverState *chr)
 {
     SpiceCharDriver *scd = chr->opaque;
 
     qemu_bh_schedule(scd->wakeup_bh);
+    if (!scd->is_port) {
+        qemu_bh_schedule(scd->state_bh);
+    }
 }
 
 static void spice_vmc_guest_open(CharDriverState *chr)
