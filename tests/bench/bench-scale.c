@@ -24,6 +24,8 @@
  *   vser-31-fairness     slowest port's MB/s against the fastest's in the
  *                        same run; goal: at least 0.5
  *
+ * The ports' peers are one writer thread each, in a child process.
+ *
  * Kinds of chardev, in turn: a pty nobody opened, a unix server waiting
  * for a client, a tcp client reconnecting every second to a port where
  * nobody listens, and a unix server with an idle client connected (the
@@ -33,7 +35,7 @@
 
 #include <glib.h>
 #include <malloc.h>
-#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -118,6 +120,25 @@ static pid_t idle_clients(GPtrArray *paths, int *ready_fd)
     }
 }
 
+/* Hundreds of ptys print "char device redirected to ...": not figures. */
+static void stderr_quiet(bool quiet)
+{
+    static int saved = -1;
+
+    fflush(stderr);
+    if (quiet && saved < 0) {
+        int null_fd = open("/dev/null", O_WRONLY);
+
+        saved = dup(STDERR_FILENO);
+        dup2(null_fd, STDERR_FILENO);
+        close(null_fd);
+    } else if (!quiet && saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+        saved = -1;
+    }
+}
+
 static size_t heap_in_use(void)
 {
     struct mallinfo2 mi = mallinfo2();
@@ -163,6 +184,7 @@ static ScaleResult scale_run(int n, int closed_port)
     support_run_for(10);
     heap0 = heap_in_use();
     opened_pending = 0;
+    stderr_quiet(true);
     for (i = 0; i < n; i++) {
         char *opt;
 
@@ -188,6 +210,7 @@ static ScaleResult scale_run(int n, int closed_port)
         }
         chrs[i] = test_chr_new(opt);
         if (!chrs[i]) {
+            stderr_quiet(false);
             fprintf(stderr, "bench-scale: cannot open %s\n", opt);
             exit(1);
         }
@@ -195,6 +218,7 @@ static ScaleResult scale_run(int n, int closed_port)
         qemu_chr_add_handlers(chrs[i], fe_can_read, fe_read,
                               i % 4 == 3 ? fe_event_count : fe_event, NULL);
     }
+    stderr_quiet(false);
     if (client_paths->len) {
         clients = idle_clients(client_paths, &ready_fd);
         if (read(ready_fd, &c, 1) != 1 ||
@@ -273,47 +297,40 @@ static void setup_ports(void)
     }
 }
 
-/*
- * A child connected to ports first..first+nr-1 that writes to whichever
- * can take data, in turn, until killed.
- */
+/* One peer per port, as separate programs would be: a blocking writer. */
+static void *port_writer(void *opaque)
+{
+    static uint8_t buf[FLOOD_CHUNK];
+    int fd = (intptr_t)opaque;
+
+    memset(buf, 'v', sizeof(buf));
+    while (write(fd, buf, sizeof(buf)) > 0 || errno == EINTR) {
+        continue;
+    }
+    _exit(0);
+}
+
+/* A child with one writer thread per port first..first+nr-1. */
 static pid_t port_flooder(int first, int nr)
 {
-    struct pollfd pfd[NR_PORTS];
-    static uint8_t buf[FLOOD_CHUNK];
     pid_t pid = fork();
+    pthread_t tid;
     int i;
 
     g_assert(pid >= 0);
     if (pid > 0) {
         return pid;
     }
-    memset(buf, 'v', sizeof(buf));
     for (i = 0; i < nr; i++) {
-        pfd[i].fd = test_unix_connect(port_path[first + i]);
-        if (pfd[i].fd < 0) {
+        int fd = test_unix_connect(port_path[first + i]);
+
+        if (fd < 0 ||
+            pthread_create(&tid, NULL, port_writer, (void *)(intptr_t)fd)) {
             _exit(2);
         }
-        fcntl(pfd[i].fd, F_SETFL, O_NONBLOCK);
-        pfd[i].events = POLLOUT;
     }
     for (;;) {
-        if (poll(pfd, nr, -1) < 0) {
-            continue;
-        }
-        for (i = 0; i < nr; i++) {
-            /* fill each ready socket up, so that none waits for a turn */
-            while ((pfd[i].revents & POLLOUT) &&
-                   write(pfd[i].fd, buf, sizeof(buf)) > 0) {
-                continue;
-            }
-            if (errno != EAGAIN && errno != EINTR) {
-                _exit(0);
-            }
-            if (pfd[i].revents & (POLLERR | POLLHUP)) {
-                _exit(0);
-            }
-        }
+        pause();
     }
 }
 
@@ -420,7 +437,7 @@ int main(int argc, char **argv)
     qdev_machine_creation_done();
     support_guest_ram_init(GUEST_RAM);
     tmpdir = support_make_tmpdir();
-    /* chardev open messages (pty paths) are not figures */
+    /* error_report() of the clients that cannot reconnect: not figures */
     support_error_quiet(true);
     closed_port = test_free_tcp_port();
 
