@@ -22,7 +22,7 @@ MAKEFLAGS += --no-builtin-rules
 vpath %.c $(SRC_PATH)
 vpath %.h $(SRC_PATH)
 
-# Flags required by notes/conventions.md; -Werror stays on for every build.
+# Warnings of the standalone build; -Werror stays on for every build.
 WARN_CFLAGS := -std=gnu99 -Wall -Werror -Wundef -Wwrite-strings \
     -Wmissing-prototypes -Wstrict-prototypes -Wredundant-decls \
     -Wold-style-definition -Wtype-limits -Wformat-security -Winit-self \
@@ -205,7 +205,7 @@ GUEST_RUNNER := $(SRC_PATH)/tests/guest/run-guest-tests
 QEMU ?= /usr/bin/qemu-system-x86_64
 check-guest:
 	@if [ ! -f "$(GUEST_RUNNER)" ]; then \
-	    echo "check-guest: $(GUEST_RUNNER) does not exist yet" >&2; \
+	    echo "check-guest: $(GUEST_RUNNER) does not exist" >&2; \
 	    exit 1; \
 	fi; \
 	if [ ! -x "$(GUEST_RUNNER)" ]; then \
@@ -238,7 +238,7 @@ bench-table:
 
 demo: all
 	@if [ -z "$(DEMOS)$(DEMO_SCRIPTS)" ]; then \
-	    echo "demo: not yet (no tests/demo-*.c or tests/demo-*.sh)" >&2; \
+	    echo "demo: no demo programs (tests/demo-*.c, tests/demo-*.sh)" >&2; \
 	    exit 1; \
 	fi; \
 	for d in $(DEMOS); do \
@@ -311,6 +311,7 @@ help:
 	@echo "  all (default)   build fragment, support layer, tests, benches"
 	@echo "  check           build, run tests/test-* and print a summary"
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
+	@echo "  check-all       check, check-sanitize and check-guest, one total"
 	@echo "  check-valgrind  run the tests under valgrind"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
 	@echo "  series QEMU_SRC=path [SIGNOFF=1]  regenerate patches/"
