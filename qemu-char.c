@@ -2639,9 +2639,14 @@ typedef struct SocketCharDriver {
 /*
  * Unix server sockets to remove at exit: the monitor's "quit" and a
  * normal shutdown end QEMU with exit() without closing chardevs.
+ * Only the process that runs the main loop owns them: -daemonize opens
+ * chardevs first and then forks, and both the original process and the
+ * intermediate child end with exit() while the socket lives on.
  */
 static QLIST_HEAD(, SocketCharDriver) sock_unlink_list =
     QLIST_HEAD_INITIALIZER(sock_unlink_list);
+static pid_t sock_unlink_pid;
+static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
 static void tcp_chr_try_connect(CharDriverState *chr);
@@ -3135,6 +3140,9 @@ static void tcp_chr_unlink_atexit(void)
 {
     SocketCharDriver *s;
 
+    if (sock_unlink_pid != getpid()) {
+        return;
+    }
     QLIST_FOREACH(s, &sock_unlink_list, unlink_next) {
         tcp_chr_unlink_socket(s);
     }
@@ -3178,6 +3186,12 @@ static const CharDriverOps socket_ops = {
     .chr_add_client = tcp_chr_add_client,
     .chr_close = tcp_chr_close,
 };
+
+/* The main loop runs here: exit() in this process removes the sockets. */
+static void sock_unlink_take_owner(void *opaque)
+{
+    sock_unlink_pid = getpid();
+}
 
 /* Bind and listen on a unix path; fd or -errno, reported. */
 static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
@@ -3224,16 +3238,15 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         return -err;
     }
     if (stat(path, &st) == 0) {
-        static bool atexit_done;
-
         s->unlink_path = g_strdup(path);
         s->sock_dev = st.st_dev;
         s->sock_ino = st.st_ino;
         QLIST_INSERT_HEAD(&sock_unlink_list, s, unlink_next);
-        if (!atexit_done) {
+        if (!sock_unlink_owner_bh) {
+            sock_unlink_owner_bh = qemu_bh_new(sock_unlink_take_owner, NULL);
             atexit(tcp_chr_unlink_atexit);
-            atexit_done = true;
         }
+        qemu_bh_schedule(sock_unlink_owner_bh);
     }
     socket_set_nonblock(fd);
     return fd;

@@ -8,6 +8,7 @@
 #include "qemu_socket.h"
 #include "qemu-timer.h"
 #include "monitor.h"
+#include "sysemu.h"
 #include "support-monitor.h"
 #include "support-test.h"
 #include "char-test-util.h"
@@ -1933,6 +1934,8 @@ static void unix_atexit_child(void)
         g_assert(g_file_set_contents(path, "not ours", -1, NULL));
     }
     g_free(opts);
+    /* "quit" and a shutdown come from the main loop */
+    main_loop_wait(1);
     /* this process's own directory; the socket is in the parent's */
     support_rm_tmpdir(tmpdir);
     exit(0);
@@ -1974,6 +1977,74 @@ static void test_unix_removed_at_exit(void)
     }
 }
 
+/*
+ * -daemonize opens chardevs, then forks: the original process and an
+ * intermediate child end with exit(0) while the last child goes on as
+ * QEMU.  Their exit must leave the live socket alone; the exit of the
+ * process that runs the main loop removes it.  The subprocess plays the
+ * original process, its child plays QEMU and echoes one line.
+ */
+#define DAEMON_PATH_ENV "CHAR_TEST_DAEMON_PATH"
+
+static void unix_daemonize_child(void)
+{
+    char *opts = g_strdup_printf("socket,id=daemon,path=%s,server,nowait",
+                                 g_getenv(DAEMON_PATH_ENV));
+    TestFrontend fe = { .can_read = -1 };
+    CharDriverState *chr = test_chr_new(opts);
+    int devnull;
+    pid_t pid;
+
+    g_assert(chr != NULL);
+    g_free(opts);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid > 0) {
+        support_rm_tmpdir(tmpdir);
+        exit(0);
+    }
+    /* the test waits for the subprocess' output to end */
+    devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    close(devnull);
+    test_fe_attach(&fe, chr);
+    if (test_fe_wait_input(&fe, 5, 10000)) {
+        qemu_chr_write(chr, fe.input->data, 5);
+        main_loop_wait(1);
+    }
+    exit(0);
+}
+
+static void test_unix_daemonize_keeps_socket(void)
+{
+    char *path = tmp_path("daemon.sock");
+    char buf[8];
+    struct stat st;
+    int fd;
+
+    if (g_test_subprocess()) {
+        unix_daemonize_child();
+    }
+    g_setenv(DAEMON_PATH_ENV, path, TRUE);
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_unsetenv(DAEMON_PATH_ENV);
+    g_test_trap_assert_passed();
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert(S_ISSOCK(st.st_mode));
+    fd = test_unix_connect(path);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert(test_write_full(fd, "hello", 5, 5000));
+    g_assert(test_read_full(fd, buf, 5, 10000));
+    g_assert_cmpmem(buf, 5, "hello", 5);
+    /* end of file once the daemon has exited, after its atexit handlers */
+    g_assert(!test_read_full(fd, buf, 1, 10000));
+    close(fd);
+    g_assert_cmpint(stat(path, &st), ==, -1);
+    g_assert_cmpint(errno, ==, ENOENT);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1990,6 +2061,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/unix/client", test_unix_client);
     g_test_add_func("/char/socket/unix/removed-at-exit",
                     test_unix_removed_at_exit);
+    g_test_add_func("/char/socket/unix/daemonize-keeps-socket",
+                    test_unix_daemonize_keeps_socket);
     g_test_add_func("/char/socket/socat/tcp-server", test_socat_tcp_server);
     g_test_add_func("/char/socket/socat/unix-client",
                     test_socat_unix_client);
