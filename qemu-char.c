@@ -575,7 +575,14 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
     }
     if (!io || io->oq_len == 0) {
         done = s->chr_write(s, buf, len);
-        if (done < 0 || done == len || !io) {
+        if (done < 0 || done == len) {
+            return done;
+        }
+        if (!io) {
+            /* a backend from outside the core has no queue: count it */
+            s->dropped_noq += len - done;
+            trace_qemu_chr_dropped(chr_trace_label(s), len - done,
+                                   s->dropped_noq);
             return done;
         }
     }
@@ -618,7 +625,7 @@ void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
 
 uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
 {
-    return s->io ? s->io->dropped : 0;
+    return s->io ? s->io->dropped : s->dropped_noq;
 }
 
 size_t qemu_chr_queued_bytes(const CharDriverState *s)
