@@ -29,6 +29,14 @@
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
 
+/*
+ * Most reads one read callback makes before it yields.  Only a read that
+ * filled a full-size buffer earns another: a frontend that takes a byte at
+ * a time (the monitor) gets one per main loop turn, so vcpus and timers
+ * run between commands.
+ */
+#define CHR_READ_PASSES 16
+
 /* Most bytes one read callback hands to a frontend before it yields. */
 #define CHR_READ_BUDGET (256 * 1024)
 
@@ -259,9 +267,10 @@ static void chr_io_idle_check(CharBackendIO *io)
 
 /*
  * Read once and hand it to the frontend.  Returns the bytes delivered if
- * they filled the buffer (more may be waiting), else 0.
+ * they filled a full-size buffer (more may be waiting), else 0.  Only the
+ * @first read of a callback looks at an fd the frontend has no room for.
  */
-static int chr_io_read_one(CharBackendIO *io)
+static int chr_io_read_one(CharBackendIO *io, bool first)
 {
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
@@ -284,7 +293,7 @@ static int chr_io_read_one(CharBackendIO *io)
         return 0;
     }
     if (len <= 0) {
-        if (io->hup_watch && !io->hup_paused) {
+        if (first && io->hup_watch && !io->hup_paused) {
             chr_io_idle_check(io);
         }
         return 0;
@@ -296,7 +305,7 @@ static int chr_io_read_one(CharBackendIO *io)
     }
     if (n > 0) {
         qemu_chr_read(io->chr, buf, n);
-        return n == len ? n : 0;
+        return n == len && len >= READ_BUF_LEN ? n : 0;
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
@@ -307,7 +316,7 @@ static int chr_io_read_one(CharBackendIO *io)
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
-    int done = 0, n;
+    int passes = 0, done = 0, n;
 
     chr_io_enter(io);
     /*
@@ -316,9 +325,10 @@ static void chr_io_read(void *opaque)
      * buffer per main loop turn (poll and read-poll calls included).
      */
     do {
-        n = chr_io_read_one(io);
+        n = chr_io_read_one(io, passes == 0);
         done += n;
-    } while (n > 0 && done < CHR_READ_BUDGET && !io->close_pending);
+    } while (n > 0 && ++passes < CHR_READ_PASSES && done < CHR_READ_BUDGET &&
+             !io->close_pending);
     chr_io_leave(io);
 }
 

@@ -483,6 +483,39 @@ static void test_no_peer_counts_drops(void)
 }
 
 /*
+ * A frontend that takes one byte at a time (the monitor) must not have a
+ * whole burst handed to it in one main loop turn: vcpus and timers would
+ * wait for every command the peer sent.
+ */
+static void test_byte_reader_yields(void)
+{
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "byte", &path);
+    TestFrontend fe;
+    uint8_t burst[64];
+    int peer, turns = 0;
+
+    test_fe_attach(&fe, chr);
+    fe.can_read = 1;
+    peer = test_unix_connect(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    test_fill_pattern(burst, sizeof(burst), 3);
+    g_assert(test_write_full(peer, burst, sizeof(burst), 5000));
+    /* the whole burst is readable before the first turn */
+    while (fe.input->len < sizeof(burst)) {
+        size_t before = fe.input->len;
+
+        main_loop_wait(0);
+        g_assert_cmpuint(fe.input->len - before, <=, 1);
+        g_assert_cmpint(++turns, <, 10000);
+    }
+    g_assert_cmpmem(fe.input->data, sizeof(burst), burst, sizeof(burst));
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(path);
+}
+
+/*
  * qemu_chr_write() output still queued when the chardev closes gets a last
  * chance: a peer that drained its socket meanwhile receives all of it.
  */
@@ -2070,6 +2103,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/wait/tcp-thread", test_server_wait_tcp);
     g_test_add_func("/char/socket/nowait", test_server_nowait_silent);
     g_test_add_func("/char/socket/no-peer-drops", test_no_peer_counts_drops);
+    g_test_add_func("/char/socket/byte-reader-yields",
+                    test_byte_reader_yields);
     g_test_add_func("/char/socket/close-flushes-queue",
                     test_close_flushes_queue);
     g_test_add_func("/char/socket/second-client-waits",
