@@ -1115,8 +1115,18 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     return 0;
 }
 
+/*
+ * ivshmem peers choose the fd numbers (SCM_RIGHTS): one the main loop
+ * cannot watch is refused; the fd stays the caller's.
+ */
 CharDriverState *qemu_chr_open_eventfd(int eventfd)
 {
+    if (eventfd >= FD_SETSIZE) {
+        error_report("chardev backend \"eventfd\": fd %d is not below "
+                     "FD_SETSIZE (%d), so the main loop could not watch it",
+                     eventfd, FD_SETSIZE);
+        return NULL;
+    }
     return qemu_chr_open_fd_ops(&fd_ops, eventfd, eventfd);
 }
 

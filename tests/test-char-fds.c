@@ -10,6 +10,7 @@
 #include <pty.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -322,6 +323,33 @@ out:
     g_free(path);
 }
 
+/*
+ * ivshmem hands qemu_chr_open_eventfd() fds that its peers passed: one
+ * the main loop cannot watch is refused with one error line, and the fd
+ * stays open for the caller.
+ */
+static void test_above_fd_setsize_eventfd(void)
+{
+    LowFds low;
+    int efd;
+
+    if (!low_fds_take(&low)) {
+        return;
+    }
+    efd = eventfd(0, EFD_CLOEXEC);
+    g_assert_cmpint(efd, >=, FD_SETSIZE);
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert(qemu_chr_open_eventfd(efd) == NULL);
+    support_error_quiet(false);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    g_assert(support_error_seen("\"eventfd\": fd"));
+    g_assert(support_error_seen("is not below FD_SETSIZE"));
+    g_assert_cmpint(fcntl(efd, F_GETFD), >=, 0);
+    close(efd);
+    low_fds_give_back(&low);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -330,6 +358,8 @@ int main(int argc, char **argv)
     tmpdir = support_make_tmpdir();
     g_test_add_func("/char/fds/all-backends-cloexec",
                     test_all_backends_cloexec);
+    g_test_add_func("/char/fds/above-fd-setsize/eventfd",
+                    test_above_fd_setsize_eventfd);
     g_test_add_func("/char/fds/above-fd-setsize/open",
                     test_above_fd_setsize_open);
     g_test_add_func("/char/fds/above-fd-setsize/accept",
