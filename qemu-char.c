@@ -530,6 +530,8 @@ CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
 /* Open errors */
 
 static char *chr_open_errmsg;
+/* a backend's open() runs: failures go to qemu_chr_open_error() */
+static bool chr_opening;
 
 void qemu_chr_open_error(const char *option, const char *fmt, ...)
 {
@@ -565,8 +567,11 @@ static int chr_fd_watchable(int fd)
     if (fd < FD_SETSIZE) {
         return fd;
     }
-    qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so the "
-                        "main loop could not watch it", fd, FD_SETSIZE);
+    if (chr_opening) {
+        qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so "
+                            "the main loop could not watch it", fd,
+                            FD_SETSIZE);
+    }
     close(fd);
     errno = EMFILE;
     return -EMFILE;
@@ -1090,7 +1095,11 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     name_in = g_strdup_printf("%s.in", path);
     name_out = g_strdup_printf("%s.out", path);
     TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
+    err = fd_in < 0 ? errno : 0;
     TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
+    if (fd_out < 0 && err != EMFILE) {
+        err = errno;
+    }
     g_free(name_in);
     g_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
@@ -1102,6 +1111,12 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     }
     if (fd_out >= 0) {
         close(fd_out);
+    }
+    if (err == EMFILE) {
+        /* the pair exists but cannot be used: the bare path is another file */
+        qemu_chr_open_error("path", "cannot open \"%s.in\" and \"%s.out\": "
+                            "%s", path, path, strerror(err));
+        return -err;
     }
     TFR(fd_in = chr_fd_watchable(qemu_open(path, O_RDWR | O_BINARY)));
     if (fd_in < 0) {
@@ -2657,6 +2672,7 @@ typedef struct SocketCharDriver {
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
+    bool fd_limit_reported;     /* a run-time fd above FD_SETSIZE was */
     char *unlink_path;          /* our unix server socket, removed at close */
     dev_t sock_dev;             /* and at exit; only if it is still ours */
     ino_t sock_ino;
@@ -3030,6 +3046,24 @@ static void tcp_chr_telnet_init(int fd)
 }
 
 /*
+ * chr_fd_watchable() at run time (accept, reconnect): the refusal gets an
+ * error line, once per chardev since a peer may repeat it at will.
+ */
+static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (fd >= FD_SETSIZE && !chr_opening && !s->fd_limit_reported) {
+        error_report("chardev \"%s\": backend \"socket\": fd %d is not "
+                     "below FD_SETSIZE (%d), so the main loop could not "
+                     "watch it; connections are refused while that lasts",
+                     chr_trace_label(chr), fd, FD_SETSIZE);
+        s->fd_limit_reported = true;
+    }
+    return chr_fd_watchable(fd);
+}
+
+/*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
  * socket would spin, so it pauses for a second).
@@ -3040,7 +3074,8 @@ static int tcp_chr_accept_one(CharDriverState *chr)
     int fd, err;
 
     do {
-        fd = chr_fd_watchable(qemu_accept(s->listen_fd, NULL, NULL));
+        fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
+                                                   NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         err = errno;
@@ -3062,9 +3097,10 @@ static int tcp_chr_accept_one(CharDriverState *chr)
 static void tcp_chr_accept(void *opaque)
 {
     CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
     int ret = tcp_chr_accept_one(chr);
 
-    if (ret < 0) {
+    if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
                      chr->label ? chr->label : "?", strerror(-ret));
     }
@@ -3099,8 +3135,9 @@ static void tcp_chr_try_connect(CharDriverState *chr)
 
     while (s->next_peer < s->nr_peers) {
         bool in_progress;
-        int fd = chr_fd_watchable(sock_connect_nb(&s->peers[s->next_peer++],
-                                                  &in_progress));
+        int fd = tcp_chr_fd_watchable(chr,
+                                      sock_connect_nb(&s->peers[s->next_peer++],
+                                                      &in_progress));
 
         if (fd < 0) {
             continue;
@@ -4254,7 +4291,9 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     trace_qemu_chr_open(id, name);
     ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
     if (ret == 0) {
+        chr_opening = true;
         ret = be->open(opts, &chr);
+        chr_opening = false;
     }
     if (ret < 0 || chr == NULL) {
         chr_report_open_failure(id, name, ret);
