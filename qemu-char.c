@@ -4209,6 +4209,11 @@ static int chr_check_opt(const char *name, const char *value, void *opaque)
             qemu_chr_open_error(name, "empty (a number is needed)");
             return -1;
         }
+        /* strtoull() takes "-1" and wraps it around */
+        if (value[strspn(value, " \t\n\v\f\r")] == '-') {
+            qemu_chr_open_error(name, "%s is negative", value);
+            return -1;
+        }
         errno = 0;
         strtoull(value, &end, 0);
         if (errno == ERANGE) {
