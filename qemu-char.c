@@ -169,6 +169,7 @@ struct CharBackendIO {
     bool hup_watch;
     bool hup_paused;
     void (*hup_recheck)(CharDriverState *chr);
+    bool unread_reported;       /* a peer left unread input: said once */
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
@@ -257,10 +258,14 @@ static void chr_io_idle_check(CharBackendIO *io)
             }
             return;
         }
-        ioctl(io->fd_in, FIONREAD, &unread);
-        error_report("chardev \"%s\": the peer left; %d bytes it sent were "
-                     "never read (no frontend attached)",
-                     chr->label ? chr->label : "?", unread);
+        /* once per chardev: a remote peer may connect and leave at will */
+        if (!io->unread_reported) {
+            ioctl(io->fd_in, FIONREAD, &unread);
+            error_report("chardev \"%s\": the peer left; %d bytes it sent "
+                         "were never read (no frontend attached; said once)",
+                         chr->label ? chr->label : "?", unread);
+            io->unread_reported = true;
+        }
     }
     chr_io_hangup(io);
 }
@@ -3161,7 +3166,8 @@ static void tcp_chr_hup_recheck(CharDriverState *chr)
     SocketCharDriver *s = chr->opaque;
 
     if (s->timer && !qemu_timer_pending(s->timer)) {
-        tcp_chr_schedule(s, s->reconnect_ms ? s->reconnect_ms : 1000);
+        /* not the reconnect interval: that may be up to a year */
+        tcp_chr_schedule(s, 1000);
     }
 }
 
