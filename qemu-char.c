@@ -2671,9 +2671,7 @@ typedef struct SocketCharDriver {
     size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
-    QEMUBH *timer_bh;           /* arms timer for a wait chosen in open */
-    int64_t timer_bh_ms;
-    bool opening;
+    QEMUBH *connect_bh;         /* reconnect: waits after a failed open */
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
@@ -2698,6 +2696,7 @@ static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
 static void tcp_chr_try_connect(CharDriverState *chr);
+static bool tcp_chr_connect_next(CharDriverState *chr);
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
@@ -2947,26 +2946,13 @@ static void tcp_chr_drop_output(CharDriverState *chr)
     }
 }
 
+/*
+ * Never called during open: vl.c opens chardevs before the alarm timer
+ * exists, and v0.15.0 crashes if a timer is armed then.
+ */
 static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
 {
-    /*
-     * vl.c opens chardevs before the alarm timer exists, and v0.15.0
-     * crashes if a timer is armed then: during open the wait starts from
-     * a bottom half, i.e. in the first main-loop iteration.
-     */
-    if (s->opening) {
-        s->timer_bh_ms = ms;
-        qemu_bh_schedule(s->timer_bh);
-        return;
-    }
     qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
-}
-
-static void tcp_chr_timer_bh(void *opaque)
-{
-    SocketCharDriver *s = opaque;
-
-    tcp_chr_schedule(s, s->timer_bh_ms);
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -3028,7 +3014,7 @@ static int tcp_chr_add_client(CharDriverState *chr, int fd)
     }
     if (s->timer && s->reconnect_ms) {
         qemu_del_timer(s->timer);
-        qemu_bh_cancel(s->timer_bh);
+        qemu_bh_cancel(s->connect_bh);
     }
     tcp_chr_set_connected(chr, fd);
     return 0;
@@ -3071,7 +3057,7 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 /*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
- * socket would spin, so it pauses for a second).
+ * socket would spin: it stops, and the caller decides when to retry).
  */
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
@@ -3088,7 +3074,6 @@ static int tcp_chr_accept_one(CharDriverState *chr)
             return 0;
         }
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-        tcp_chr_schedule(s, 1000);
         return -err;
     }
     trace_qemu_chr_socket_accept(chr_trace_label(chr), fd);
@@ -3105,6 +3090,9 @@ static void tcp_chr_accept(void *opaque)
     SocketCharDriver *s = chr->opaque;
     int ret = tcp_chr_accept_one(chr);
 
+    if (ret < 0) {
+        tcp_chr_schedule(s, 1000);
+    }
     if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
                      chr->label ? chr->label : "?", strerror(-ret));
@@ -3138,6 +3126,21 @@ static void tcp_chr_try_connect(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
+    if (!tcp_chr_connect_next(chr)) {
+        trace_qemu_chr_socket_reconnect(chr_trace_label(chr),
+                                        s->reconnect_ms);
+        tcp_chr_schedule(s, s->reconnect_ms);
+    }
+}
+
+/*
+ * Start a connection to the next address that takes one: false (and back
+ * at the first address) if none did.
+ */
+static bool tcp_chr_connect_next(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
     while (s->next_peer < s->nr_peers) {
         bool in_progress;
         int fd = tcp_chr_fd_watchable(chr,
@@ -3149,15 +3152,27 @@ static void tcp_chr_try_connect(CharDriverState *chr)
         }
         if (!in_progress) {
             tcp_chr_set_connected(chr, fd);
-            return;
+            return true;
         }
         s->connect_fd = fd;
         qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
-        return;
+        return true;
     }
     s->next_peer = 0;
-    trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
-    tcp_chr_schedule(s, s->reconnect_ms);
+    return false;
+}
+
+/* The first attempt failed during open: the wait starts from the loop. */
+static void tcp_chr_connect_bh(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->fd < 0 && s->connect_fd < 0) {
+        trace_qemu_chr_socket_reconnect(chr_trace_label(chr),
+                                        s->reconnect_ms);
+        tcp_chr_schedule(s, s->reconnect_ms);
+    }
 }
 
 /* No frontend, unread input: look for the peer's hangup again later. */
@@ -3225,7 +3240,9 @@ static void tcp_chr_close(CharDriverState *chr)
     if (s->timer) {
         qemu_del_timer(s->timer);
         qemu_free_timer(s->timer);
-        qemu_bh_delete(s->timer_bh);
+    }
+    if (s->connect_bh) {
+        qemu_bh_delete(s->connect_bh);
     }
     if (s->connect_fd >= 0) {
         qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
@@ -3543,9 +3560,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->reconnect_ms = reconnect * 1000;
     if (s->reconnect_ms || is_listen) {
         s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
-        s->timer_bh = qemu_bh_new(tcp_chr_timer_bh, s);
     }
-    s->opening = true;
 
     if (s->is_unix) {
         ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
@@ -3578,7 +3593,10 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
-        tcp_chr_try_connect(chr);
+        s->connect_bh = qemu_bh_new(tcp_chr_connect_bh, chr);
+        if (!tcp_chr_connect_next(chr)) {
+            qemu_bh_schedule(s->connect_bh);
+        }
     } else {
         fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
@@ -3587,14 +3605,12 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         }
         tcp_chr_set_connected(chr, fd);
     }
-    s->opening = false;
     g_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
-    s->opening = false;
     g_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */
