@@ -56,8 +56,8 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
-/* A chardev's name in trace lines; backends may trace before it has one. */
-static const char *chr_trace_label(const CharDriverState *chr)
+/* A chardev's name in messages; backends may speak before it has one. */
+static const char *chr_label(const CharDriverState *chr)
 {
     return chr->label ? chr->label : "?";
 }
@@ -75,7 +75,7 @@ static void chr_flush_open_event(CharDriverState *s)
 
 static void qemu_chr_event(CharDriverState *s, int event)
 {
-    trace_qemu_chr_event(chr_trace_label(s), event);
+    trace_qemu_chr_event(chr_label(s), event);
     switch (event) {
     case CHR_EVENT_OPENED:
         s->opened = 1;
@@ -263,7 +263,7 @@ static void chr_io_idle_check(CharBackendIO *io)
             ioctl(io->fd_in, FIONREAD, &unread);
             error_report("chardev \"%s\": the peer left; %d bytes it sent "
                          "were never read (no frontend attached; said once)",
-                         chr->label ? chr->label : "?", unread);
+                         chr_label(chr), unread);
             io->unread_reported = true;
         }
     }
@@ -348,7 +348,7 @@ static bool chr_outq_flush(CharBackendIO *io)
         if (n < 0) {
             /* nobody left to deliver it to: account for it, never hide it */
             io->dropped += io->oq_len;
-            trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+            trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
                                    io->dropped);
             io->oq_head = io->oq_len = 0;
             return false;
@@ -359,7 +359,7 @@ static bool chr_outq_flush(CharBackendIO *io)
         io->oq_head += n;
         io->oq_len -= n;
         if (io->oq_len == 0) {
-            trace_qemu_chr_outq_drained(chr_trace_label(chr));
+            trace_qemu_chr_outq_drained(chr_label(chr));
         }
     }
     if (io->oq_len == 0) {
@@ -383,7 +383,7 @@ static void chr_io_write_ready(void *opaque)
     io->want_write_ready = false;
     chr_io_update(io);
     if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_trace_label(chr));
+        trace_qemu_chr_write_ready(chr_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 out:
@@ -411,11 +411,11 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
         }
         memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
         io->oq_len += n;
-        trace_qemu_chr_outq_push(chr_trace_label(io->chr), n, io->oq_len);
+        trace_qemu_chr_outq_push(chr_label(io->chr), n, io->oq_len);
     }
     if (n < (size_t)len) {
-        trace_qemu_chr_outq_full(chr_trace_label(io->chr), io->oq_len);
-        trace_qemu_chr_dropped(chr_trace_label(io->chr), len - n,
+        trace_qemu_chr_outq_full(chr_label(io->chr), io->oq_len);
+        trace_qemu_chr_dropped(chr_label(io->chr), len - n,
                                io->dropped + len - n);
     }
     io->dropped += len - n;
@@ -601,7 +601,7 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
         if (!io) {
             /* a backend from outside the core has no queue: count it */
             s->dropped_noq += len - done;
-            trace_qemu_chr_dropped(chr_trace_label(s), len - done,
+            trace_qemu_chr_dropped(chr_label(s), len - done,
                                    s->dropped_noq);
             return done;
         }
@@ -621,7 +621,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
         /* earlier output goes first */
         chr_outq_flush(io);
         if (io->oq_len > 0) {
-            trace_qemu_chr_write_blocked(chr_trace_label(s), 0, len);
+            trace_qemu_chr_write_blocked(chr_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
             return 0;
@@ -629,7 +629,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     }
     done = s->chr_write(s, buf, len);
     if (io && done >= 0 && done < len) {
-        trace_qemu_chr_write_blocked(chr_trace_label(s), done, len);
+        trace_qemu_chr_write_blocked(chr_label(s), done, len);
         io->want_write_ready = true;
         chr_io_update(io);
     }
@@ -779,7 +779,7 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 1;
-    trace_qemu_chr_guest_open(chr_trace_label(chr));
+    trace_qemu_chr_guest_open(chr_label(chr));
     if (chr->chr_guest_open) {
         chr->chr_guest_open(chr);
     }
@@ -792,7 +792,7 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 0;
-    trace_qemu_chr_guest_close(chr_trace_label(chr));
+    trace_qemu_chr_guest_close(chr_label(chr));
     if (chr->chr_guest_close) {
         chr->chr_guest_close(chr);
     }
@@ -813,7 +813,7 @@ void qemu_chr_close(CharDriverState *chr)
     if (chr->io && chr->io->close_pending) {
         return;
     }
-    trace_qemu_chr_close(chr_trace_label(chr));
+    trace_qemu_chr_close(chr_label(chr));
     if (chr_is_registered(chr)) {
         QTAILQ_REMOVE(&chardevs, chr, next);
     }
@@ -1258,7 +1258,7 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     if (stdio_chr) {
         qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
                             "(only one is possible)",
-                            stdio_chr->label ? stdio_chr->label : "?");
+                            chr_label(stdio_chr));
         return -EBUSY;
     }
     s = qemu_mallocz(sizeof(*s));
@@ -2285,7 +2285,7 @@ static void mux_chr_update_read_handler(CharDriverState *chr)
     if (free_slot < 0) {
         error_report("chardev \"%s\": mux already has %d frontends: "
                      "frontend not connected",
-                     chr->label ? chr->label : "?", MAX_MUX);
+                     chr_label(chr), MAX_MUX);
         return;
     }
     fe = &d->fe[free_slot];
@@ -2934,14 +2934,14 @@ static void tcp_chr_drop_output(CharDriverState *chr)
 
     io->dropped += io->oq_len;
     if (io->oq_len) {
-        trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+        trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
                                io->dropped);
     }
     io->oq_head = io->oq_len = 0;
     io->want_write_ready = false;
     /* a back-pressured writer must not wait for a peer that left */
     if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_trace_label(chr));
+        trace_qemu_chr_write_ready(chr_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 }
@@ -2960,7 +2960,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    trace_qemu_chr_socket_disconnect(chr_trace_label(chr));
+    trace_qemu_chr_socket_disconnect(chr_label(chr));
     chr_io_set_fds(chr, -1, -1);
     close(s->fd);
     s->fd = -1;
@@ -2976,7 +2976,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     }
     if (s->reconnect_ms) {
         s->next_peer = 0;
-        trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
+        trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
         tcp_chr_schedule(s, s->reconnect_ms);
     }
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
@@ -2996,7 +2996,7 @@ static void tcp_chr_set_connected(CharDriverState *chr, int fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     }
     s->fd = fd;
-    trace_qemu_chr_socket_connected(chr_trace_label(chr), fd);
+    trace_qemu_chr_socket_connected(chr_label(chr), fd);
     if (s->listen_fd >= 0) {
         /* one client at a time; the next waits in the backlog */
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
@@ -3048,7 +3048,7 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
         error_report("chardev \"%s\": backend \"socket\": fd %d is not "
                      "below FD_SETSIZE (%d), so the main loop could not "
                      "watch it; connections are refused while that lasts",
-                     chr_trace_label(chr), fd, FD_SETSIZE);
+                     chr_label(chr), fd, FD_SETSIZE);
         s->fd_limit_reported = true;
     }
     return chr_fd_watchable(fd);
@@ -3076,7 +3076,7 @@ static int tcp_chr_accept_one(CharDriverState *chr)
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         return -err;
     }
-    trace_qemu_chr_socket_accept(chr_trace_label(chr), fd);
+    trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
@@ -3095,7 +3095,7 @@ static void tcp_chr_accept(void *opaque)
     }
     if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
-                     chr->label ? chr->label : "?", strerror(-ret));
+                     chr_label(chr), strerror(-ret));
     }
 }
 
@@ -3116,7 +3116,7 @@ static void tcp_chr_connect_done(void *opaque)
         tcp_chr_set_connected(chr, fd);
         return;
     }
-    trace_qemu_chr_socket_connect_failed(chr_trace_label(chr), err);
+    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
     close(fd);
     tcp_chr_try_connect(chr);
 }
@@ -3127,7 +3127,7 @@ static void tcp_chr_try_connect(CharDriverState *chr)
     SocketCharDriver *s = chr->opaque;
 
     if (!tcp_chr_connect_next(chr)) {
-        trace_qemu_chr_socket_reconnect(chr_trace_label(chr),
+        trace_qemu_chr_socket_reconnect(chr_label(chr),
                                         s->reconnect_ms);
         tcp_chr_schedule(s, s->reconnect_ms);
     }
@@ -3169,7 +3169,7 @@ static void tcp_chr_connect_bh(void *opaque)
     SocketCharDriver *s = chr->opaque;
 
     if (s->fd < 0 && s->connect_fd < 0) {
-        trace_qemu_chr_socket_reconnect(chr_trace_label(chr),
+        trace_qemu_chr_socket_reconnect(chr_label(chr),
                                         s->reconnect_ms);
         tcp_chr_schedule(s, s->reconnect_ms);
     }
