@@ -1989,12 +1989,14 @@ static void unix_atexit_child(void)
 
 static void unix_atexit_case(bool replace)
 {
-    char *path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
+    char *path;
     struct stat st;
 
     if (g_test_subprocess()) {
+        /* before anything is allocated: the child ends with exit() */
         unix_atexit_child();
     }
+    path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
     g_setenv(ATEXIT_PATH_ENV, path, TRUE);
     if (replace) {
         g_setenv(ATEXIT_REPLACE_ENV, "1", TRUE);
@@ -2064,7 +2066,7 @@ static void unix_daemonize_child(void)
 
 static void test_unix_daemonize_keeps_socket(void)
 {
-    char *path = tmp_path("daemon.sock");
+    char *path;
     char buf[8];
     struct stat st;
     int fd;
@@ -2072,6 +2074,7 @@ static void test_unix_daemonize_keeps_socket(void)
     if (g_test_subprocess()) {
         unix_daemonize_child();
     }
+    path = tmp_path("daemon.sock");
     g_setenv(DAEMON_PATH_ENV, path, TRUE);
     g_test_trap_subprocess(NULL, 0, 0);
     g_unsetenv(DAEMON_PATH_ENV);
