@@ -29,6 +29,14 @@
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
 
+/*
+ * Most reads one read callback makes before it yields.  Only a read that
+ * filled a full-size buffer earns another: a frontend that takes a byte at
+ * a time (the monitor) gets one per main loop turn, so vcpus and timers
+ * run between commands.
+ */
+#define CHR_READ_PASSES 16
+
 /* Most bytes one read callback hands to a frontend before it yields. */
 #define CHR_READ_BUDGET (256 * 1024)
 
@@ -48,8 +56,8 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
-/* A chardev's name in trace lines; backends may trace before it has one. */
-static const char *chr_trace_label(const CharDriverState *chr)
+/* A chardev's name in messages; backends may speak before it has one. */
+static const char *chr_label(const CharDriverState *chr)
 {
     return chr->label ? chr->label : "?";
 }
@@ -67,7 +75,7 @@ static void chr_flush_open_event(CharDriverState *s)
 
 static void qemu_chr_event(CharDriverState *s, int event)
 {
-    trace_qemu_chr_event(chr_trace_label(s), event);
+    trace_qemu_chr_event(chr_label(s), event);
     switch (event) {
     case CHR_EVENT_OPENED:
         s->opened = 1;
@@ -161,6 +169,7 @@ struct CharBackendIO {
     bool hup_watch;
     bool hup_paused;
     void (*hup_recheck)(CharDriverState *chr);
+    bool unread_reported;       /* a peer left unread input: said once */
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
@@ -249,19 +258,24 @@ static void chr_io_idle_check(CharBackendIO *io)
             }
             return;
         }
-        ioctl(io->fd_in, FIONREAD, &unread);
-        error_report("chardev \"%s\": the peer left; %d bytes it sent were "
-                     "never read (no frontend attached)",
-                     chr->label ? chr->label : "?", unread);
+        /* once per chardev: a remote peer may connect and leave at will */
+        if (!io->unread_reported) {
+            ioctl(io->fd_in, FIONREAD, &unread);
+            error_report("chardev \"%s\": the peer left; %d bytes it sent "
+                         "were never read (no frontend attached; said once)",
+                         chr_label(chr), unread);
+            io->unread_reported = true;
+        }
     }
     chr_io_hangup(io);
 }
 
 /*
  * Read once and hand it to the frontend.  Returns the bytes delivered if
- * they filled the buffer (more may be waiting), else 0.
+ * they filled a full-size buffer (more may be waiting), else 0.  Only the
+ * @first read of a callback looks at an fd the frontend has no room for.
  */
-static int chr_io_read_one(CharBackendIO *io)
+static int chr_io_read_one(CharBackendIO *io, bool first)
 {
     uint8_t stack_buf[READ_BUF_LEN];
     uint8_t *buf = stack_buf;
@@ -284,7 +298,7 @@ static int chr_io_read_one(CharBackendIO *io)
         return 0;
     }
     if (len <= 0) {
-        if (io->hup_watch && !io->hup_paused) {
+        if (first && io->hup_watch && !io->hup_paused) {
             chr_io_idle_check(io);
         }
         return 0;
@@ -296,7 +310,7 @@ static int chr_io_read_one(CharBackendIO *io)
     }
     if (n > 0) {
         qemu_chr_read(io->chr, buf, n);
-        return n == len ? n : 0;
+        return n == len && len >= READ_BUF_LEN ? n : 0;
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
@@ -307,7 +321,7 @@ static int chr_io_read_one(CharBackendIO *io)
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
-    int done = 0, n;
+    int passes = 0, done = 0, n;
 
     chr_io_enter(io);
     /*
@@ -316,9 +330,10 @@ static void chr_io_read(void *opaque)
      * buffer per main loop turn (poll and read-poll calls included).
      */
     do {
-        n = chr_io_read_one(io);
+        n = chr_io_read_one(io, passes == 0);
         done += n;
-    } while (n > 0 && done < CHR_READ_BUDGET && !io->close_pending);
+    } while (n > 0 && ++passes < CHR_READ_PASSES && done < CHR_READ_BUDGET &&
+             !io->close_pending);
     chr_io_leave(io);
 }
 
@@ -333,7 +348,7 @@ static bool chr_outq_flush(CharBackendIO *io)
         if (n < 0) {
             /* nobody left to deliver it to: account for it, never hide it */
             io->dropped += io->oq_len;
-            trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+            trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
                                    io->dropped);
             io->oq_head = io->oq_len = 0;
             return false;
@@ -344,7 +359,7 @@ static bool chr_outq_flush(CharBackendIO *io)
         io->oq_head += n;
         io->oq_len -= n;
         if (io->oq_len == 0) {
-            trace_qemu_chr_outq_drained(chr_trace_label(chr));
+            trace_qemu_chr_outq_drained(chr_label(chr));
         }
     }
     if (io->oq_len == 0) {
@@ -368,7 +383,7 @@ static void chr_io_write_ready(void *opaque)
     io->want_write_ready = false;
     chr_io_update(io);
     if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_trace_label(chr));
+        trace_qemu_chr_write_ready(chr_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 out:
@@ -396,11 +411,11 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
         }
         memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
         io->oq_len += n;
-        trace_qemu_chr_outq_push(chr_trace_label(io->chr), n, io->oq_len);
+        trace_qemu_chr_outq_push(chr_label(io->chr), n, io->oq_len);
     }
     if (n < (size_t)len) {
-        trace_qemu_chr_outq_full(chr_trace_label(io->chr), io->oq_len);
-        trace_qemu_chr_dropped(chr_trace_label(io->chr), len - n,
+        trace_qemu_chr_outq_full(chr_label(io->chr), io->oq_len);
+        trace_qemu_chr_dropped(chr_label(io->chr), len - n,
                                io->dropped + len - n);
     }
     io->dropped += len - n;
@@ -520,6 +535,8 @@ CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
 /* Open errors */
 
 static char *chr_open_errmsg;
+/* a backend's open() runs: failures go to qemu_chr_open_error() */
+static bool chr_opening;
 
 void qemu_chr_open_error(const char *option, const char *fmt, ...)
 {
@@ -555,8 +572,11 @@ static int chr_fd_watchable(int fd)
     if (fd < FD_SETSIZE) {
         return fd;
     }
-    qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so the "
-                        "main loop could not watch it", fd, FD_SETSIZE);
+    if (chr_opening) {
+        qemu_chr_open_error(NULL, "fd %d is not below FD_SETSIZE (%d), so "
+                            "the main loop could not watch it", fd,
+                            FD_SETSIZE);
+    }
     close(fd);
     errno = EMFILE;
     return -EMFILE;
@@ -575,7 +595,14 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
     }
     if (!io || io->oq_len == 0) {
         done = s->chr_write(s, buf, len);
-        if (done < 0 || done == len || !io) {
+        if (done < 0 || done == len) {
+            return done;
+        }
+        if (!io) {
+            /* a backend from outside the core has no queue: count it */
+            s->dropped_noq += len - done;
+            trace_qemu_chr_dropped(chr_label(s), len - done,
+                                   s->dropped_noq);
             return done;
         }
     }
@@ -594,7 +621,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
         /* earlier output goes first */
         chr_outq_flush(io);
         if (io->oq_len > 0) {
-            trace_qemu_chr_write_blocked(chr_trace_label(s), 0, len);
+            trace_qemu_chr_write_blocked(chr_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
             return 0;
@@ -602,7 +629,7 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     }
     done = s->chr_write(s, buf, len);
     if (io && done >= 0 && done < len) {
-        trace_qemu_chr_write_blocked(chr_trace_label(s), done, len);
+        trace_qemu_chr_write_blocked(chr_label(s), done, len);
         io->want_write_ready = true;
         chr_io_update(io);
     }
@@ -618,7 +645,7 @@ void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
 
 uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
 {
-    return s->io ? s->io->dropped : 0;
+    return s->io ? s->io->dropped : s->dropped_noq;
 }
 
 size_t qemu_chr_queued_bytes(const CharDriverState *s)
@@ -752,7 +779,7 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 1;
-    trace_qemu_chr_guest_open(chr_trace_label(chr));
+    trace_qemu_chr_guest_open(chr_label(chr));
     if (chr->chr_guest_open) {
         chr->chr_guest_open(chr);
     }
@@ -765,7 +792,7 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
         return;
     }
     chr->fe_open = 0;
-    trace_qemu_chr_guest_close(chr_trace_label(chr));
+    trace_qemu_chr_guest_close(chr_label(chr));
     if (chr->chr_guest_close) {
         chr->chr_guest_close(chr);
     }
@@ -786,7 +813,7 @@ void qemu_chr_close(CharDriverState *chr)
     if (chr->io && chr->io->close_pending) {
         return;
     }
-    trace_qemu_chr_close(chr_trace_label(chr));
+    trace_qemu_chr_close(chr_label(chr));
     if (chr_is_registered(chr)) {
         QTAILQ_REMOVE(&chardevs, chr, next);
     }
@@ -1073,7 +1100,11 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     name_in = g_strdup_printf("%s.in", path);
     name_out = g_strdup_printf("%s.out", path);
     TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
+    err = fd_in < 0 ? errno : 0;
     TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
+    if (fd_out < 0 && err != EMFILE) {
+        err = errno;
+    }
     g_free(name_in);
     g_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
@@ -1085,6 +1116,12 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     }
     if (fd_out >= 0) {
         close(fd_out);
+    }
+    if (err == EMFILE) {
+        /* the pair exists but cannot be used: the bare path is another file */
+        qemu_chr_open_error("path", "cannot open \"%s.in\" and \"%s.out\": "
+                            "%s", path, path, strerror(err));
+        return -err;
     }
     TFR(fd_in = chr_fd_watchable(qemu_open(path, O_RDWR | O_BINARY)));
     if (fd_in < 0) {
@@ -1098,8 +1135,18 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     return 0;
 }
 
+/*
+ * ivshmem peers choose the fd numbers (SCM_RIGHTS): one the main loop
+ * cannot watch is refused; the fd stays the caller's.
+ */
 CharDriverState *qemu_chr_open_eventfd(int eventfd)
 {
+    if (eventfd >= FD_SETSIZE) {
+        error_report("chardev backend \"eventfd\": fd %d is not below "
+                     "FD_SETSIZE (%d), so the main loop could not watch it",
+                     eventfd, FD_SETSIZE);
+        return NULL;
+    }
     return qemu_chr_open_fd_ops(&fd_ops, eventfd, eventfd);
 }
 
@@ -1211,7 +1258,7 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     if (stdio_chr) {
         qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
                             "(only one is possible)",
-                            stdio_chr->label ? stdio_chr->label : "?");
+                            chr_label(stdio_chr));
         return -EBUSY;
     }
     s = qemu_mallocz(sizeof(*s));
@@ -2238,7 +2285,7 @@ static void mux_chr_update_read_handler(CharDriverState *chr)
     if (free_slot < 0) {
         error_report("chardev \"%s\": mux already has %d frontends: "
                      "frontend not connected",
-                     chr->label ? chr->label : "?", MAX_MUX);
+                     chr_label(chr), MAX_MUX);
         return;
     }
     fe = &d->fe[free_slot];
@@ -2624,12 +2671,11 @@ typedef struct SocketCharDriver {
     size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
     QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
-    QEMUBH *timer_bh;           /* arms timer for a wait chosen in open */
-    int64_t timer_bh_ms;
-    bool opening;
+    QEMUBH *connect_bh;         /* reconnect: waits after a failed open */
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
+    bool fd_limit_reported;     /* a run-time fd above FD_SETSIZE was */
     char *unlink_path;          /* our unix server socket, removed at close */
     dev_t sock_dev;             /* and at exit; only if it is still ours */
     ino_t sock_ino;
@@ -2639,12 +2685,18 @@ typedef struct SocketCharDriver {
 /*
  * Unix server sockets to remove at exit: the monitor's "quit" and a
  * normal shutdown end QEMU with exit() without closing chardevs.
+ * Only the process that runs the main loop owns them: -daemonize opens
+ * chardevs first and then forks, and both the original process and the
+ * intermediate child end with exit() while the socket lives on.
  */
 static QLIST_HEAD(, SocketCharDriver) sock_unlink_list =
     QLIST_HEAD_INITIALIZER(sock_unlink_list);
+static pid_t sock_unlink_pid;
+static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
 static void tcp_chr_try_connect(CharDriverState *chr);
+static bool tcp_chr_connect_next(CharDriverState *chr);
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
@@ -2882,38 +2934,25 @@ static void tcp_chr_drop_output(CharDriverState *chr)
 
     io->dropped += io->oq_len;
     if (io->oq_len) {
-        trace_qemu_chr_dropped(chr_trace_label(chr), io->oq_len,
+        trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
                                io->dropped);
     }
     io->oq_head = io->oq_len = 0;
     io->want_write_ready = false;
     /* a back-pressured writer must not wait for a peer that left */
     if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_trace_label(chr));
+        trace_qemu_chr_write_ready(chr_label(chr));
         chr->chr_write_ready(chr->write_ready_opaque);
     }
 }
 
+/*
+ * Never called during open: vl.c opens chardevs before the alarm timer
+ * exists, and v0.15.0 crashes if a timer is armed then.
+ */
 static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
 {
-    /*
-     * vl.c opens chardevs before the alarm timer exists, and v0.15.0
-     * crashes if a timer is armed then: during open the wait starts from
-     * a bottom half, i.e. in the first main-loop iteration.
-     */
-    if (s->opening) {
-        s->timer_bh_ms = ms;
-        qemu_bh_schedule(s->timer_bh);
-        return;
-    }
     qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
-}
-
-static void tcp_chr_timer_bh(void *opaque)
-{
-    SocketCharDriver *s = opaque;
-
-    tcp_chr_schedule(s, s->timer_bh_ms);
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -2921,7 +2960,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    trace_qemu_chr_socket_disconnect(chr_trace_label(chr));
+    trace_qemu_chr_socket_disconnect(chr_label(chr));
     chr_io_set_fds(chr, -1, -1);
     close(s->fd);
     s->fd = -1;
@@ -2937,7 +2976,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     }
     if (s->reconnect_ms) {
         s->next_peer = 0;
-        trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
+        trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
         tcp_chr_schedule(s, s->reconnect_ms);
     }
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
@@ -2957,7 +2996,7 @@ static void tcp_chr_set_connected(CharDriverState *chr, int fd)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     }
     s->fd = fd;
-    trace_qemu_chr_socket_connected(chr_trace_label(chr), fd);
+    trace_qemu_chr_socket_connected(chr_label(chr), fd);
     if (s->listen_fd >= 0) {
         /* one client at a time; the next waits in the backlog */
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
@@ -2975,7 +3014,7 @@ static int tcp_chr_add_client(CharDriverState *chr, int fd)
     }
     if (s->timer && s->reconnect_ms) {
         qemu_del_timer(s->timer);
-        qemu_bh_cancel(s->timer_bh);
+        qemu_bh_cancel(s->connect_bh);
     }
     tcp_chr_set_connected(chr, fd);
     return 0;
@@ -2998,9 +3037,27 @@ static void tcp_chr_telnet_init(int fd)
 }
 
 /*
+ * chr_fd_watchable() at run time (accept, reconnect): the refusal gets an
+ * error line, once per chardev since a peer may repeat it at will.
+ */
+static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (fd >= FD_SETSIZE && !chr_opening && !s->fd_limit_reported) {
+        error_report("chardev \"%s\": backend \"socket\": fd %d is not "
+                     "below FD_SETSIZE (%d), so the main loop could not "
+                     "watch it; connections are refused while that lasts",
+                     chr_label(chr), fd, FD_SETSIZE);
+        s->fd_limit_reported = true;
+    }
+    return chr_fd_watchable(fd);
+}
+
+/*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
- * socket would spin, so it pauses for a second).
+ * socket would spin: it stops, and the caller decides when to retry).
  */
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
@@ -3008,7 +3065,8 @@ static int tcp_chr_accept_one(CharDriverState *chr)
     int fd, err;
 
     do {
-        fd = chr_fd_watchable(qemu_accept(s->listen_fd, NULL, NULL));
+        fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
+                                                   NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         err = errno;
@@ -3016,10 +3074,9 @@ static int tcp_chr_accept_one(CharDriverState *chr)
             return 0;
         }
         qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-        tcp_chr_schedule(s, 1000);
         return -err;
     }
-    trace_qemu_chr_socket_accept(chr_trace_label(chr), fd);
+    trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
@@ -3030,11 +3087,15 @@ static int tcp_chr_accept_one(CharDriverState *chr)
 static void tcp_chr_accept(void *opaque)
 {
     CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
     int ret = tcp_chr_accept_one(chr);
 
     if (ret < 0) {
+        tcp_chr_schedule(s, 1000);
+    }
+    if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
-                     chr->label ? chr->label : "?", strerror(-ret));
+                     chr_label(chr), strerror(-ret));
     }
 }
 
@@ -3055,7 +3116,7 @@ static void tcp_chr_connect_done(void *opaque)
         tcp_chr_set_connected(chr, fd);
         return;
     }
-    trace_qemu_chr_socket_connect_failed(chr_trace_label(chr), err);
+    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
     close(fd);
     tcp_chr_try_connect(chr);
 }
@@ -3065,25 +3126,53 @@ static void tcp_chr_try_connect(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
+    if (!tcp_chr_connect_next(chr)) {
+        trace_qemu_chr_socket_reconnect(chr_label(chr),
+                                        s->reconnect_ms);
+        tcp_chr_schedule(s, s->reconnect_ms);
+    }
+}
+
+/*
+ * Start a connection to the next address that takes one: false (and back
+ * at the first address) if none did.
+ */
+static bool tcp_chr_connect_next(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
     while (s->next_peer < s->nr_peers) {
         bool in_progress;
-        int fd = chr_fd_watchable(sock_connect_nb(&s->peers[s->next_peer++],
-                                                  &in_progress));
+        int fd = tcp_chr_fd_watchable(chr,
+                                      sock_connect_nb(&s->peers[s->next_peer++],
+                                                      &in_progress));
 
         if (fd < 0) {
             continue;
         }
         if (!in_progress) {
             tcp_chr_set_connected(chr, fd);
-            return;
+            return true;
         }
         s->connect_fd = fd;
         qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
-        return;
+        return true;
     }
     s->next_peer = 0;
-    trace_qemu_chr_socket_reconnect(chr_trace_label(chr), s->reconnect_ms);
-    tcp_chr_schedule(s, s->reconnect_ms);
+    return false;
+}
+
+/* The first attempt failed during open: the wait starts from the loop. */
+static void tcp_chr_connect_bh(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
+
+    if (s->fd < 0 && s->connect_fd < 0) {
+        trace_qemu_chr_socket_reconnect(chr_label(chr),
+                                        s->reconnect_ms);
+        tcp_chr_schedule(s, s->reconnect_ms);
+    }
 }
 
 /* No frontend, unread input: look for the peer's hangup again later. */
@@ -3092,7 +3181,8 @@ static void tcp_chr_hup_recheck(CharDriverState *chr)
     SocketCharDriver *s = chr->opaque;
 
     if (s->timer && !qemu_timer_pending(s->timer)) {
-        tcp_chr_schedule(s, s->reconnect_ms ? s->reconnect_ms : 1000);
+        /* not the reconnect interval: that may be up to a year */
+        tcp_chr_schedule(s, 1000);
     }
 }
 
@@ -3135,6 +3225,9 @@ static void tcp_chr_unlink_atexit(void)
 {
     SocketCharDriver *s;
 
+    if (sock_unlink_pid != getpid()) {
+        return;
+    }
     QLIST_FOREACH(s, &sock_unlink_list, unlink_next) {
         tcp_chr_unlink_socket(s);
     }
@@ -3147,7 +3240,9 @@ static void tcp_chr_close(CharDriverState *chr)
     if (s->timer) {
         qemu_del_timer(s->timer);
         qemu_free_timer(s->timer);
-        qemu_bh_delete(s->timer_bh);
+    }
+    if (s->connect_bh) {
+        qemu_bh_delete(s->connect_bh);
     }
     if (s->connect_fd >= 0) {
         qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
@@ -3178,6 +3273,12 @@ static const CharDriverOps socket_ops = {
     .chr_add_client = tcp_chr_add_client,
     .chr_close = tcp_chr_close,
 };
+
+/* The main loop runs here: exit() in this process removes the sockets. */
+static void sock_unlink_take_owner(void *opaque)
+{
+    sock_unlink_pid = getpid();
+}
 
 /* Bind and listen on a unix path; fd or -errno, reported. */
 static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
@@ -3224,16 +3325,15 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         return -err;
     }
     if (stat(path, &st) == 0) {
-        static bool atexit_done;
-
         s->unlink_path = g_strdup(path);
         s->sock_dev = st.st_dev;
         s->sock_ino = st.st_ino;
         QLIST_INSERT_HEAD(&sock_unlink_list, s, unlink_next);
-        if (!atexit_done) {
+        if (!sock_unlink_owner_bh) {
+            sock_unlink_owner_bh = qemu_bh_new(sock_unlink_take_owner, NULL);
             atexit(tcp_chr_unlink_atexit);
-            atexit_done = true;
         }
+        qemu_bh_schedule(sock_unlink_owner_bh);
     }
     socket_set_nonblock(fd);
     return fd;
@@ -3460,9 +3560,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->reconnect_ms = reconnect * 1000;
     if (s->reconnect_ms || is_listen) {
         s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
-        s->timer_bh = qemu_bh_new(tcp_chr_timer_bh, s);
     }
-    s->opening = true;
 
     if (s->is_unix) {
         ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
@@ -3495,7 +3593,10 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
-        tcp_chr_try_connect(chr);
+        s->connect_bh = qemu_bh_new(tcp_chr_connect_bh, chr);
+        if (!tcp_chr_connect_next(chr)) {
+            qemu_bh_schedule(s->connect_bh);
+        }
     } else {
         fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
@@ -3504,14 +3605,12 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         }
         tcp_chr_set_connected(chr, fd);
     }
-    s->opening = false;
     g_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
-    s->opening = false;
     g_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */
@@ -4132,6 +4231,11 @@ static int chr_check_opt(const char *name, const char *value, void *opaque)
             qemu_chr_open_error(name, "empty (a number is needed)");
             return -1;
         }
+        /* strtoull() takes "-1" and wraps it around */
+        if (value[strspn(value, " \t\n\v\f\r")] == '-') {
+            qemu_chr_open_error(name, "%s is negative", value);
+            return -1;
+        }
         errno = 0;
         strtoull(value, &end, 0);
         if (errno == ERANGE) {
@@ -4214,7 +4318,9 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     trace_qemu_chr_open(id, name);
     ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
     if (ret == 0) {
+        chr_opening = true;
         ret = be->open(opts, &chr);
+        chr_opening = false;
     }
     if (ret < 0 || chr == NULL) {
         chr_report_open_failure(id, name, ret);

@@ -102,6 +102,7 @@ struct CharDriverState {
     IOHandler *chr_write_ready; /* see qemu_chr_set_write_ready() */
     void *write_ready_opaque;
     CharBackendIO *io;          /* owned by the core, NULL if unused */
+    uint64_t dropped_noq;       /* without io: what chr_write did not take */
 };
 
 /*

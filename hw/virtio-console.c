@@ -39,10 +39,15 @@ static ssize_t flush_buf(VirtIOSerialPort *port, const uint8_t *buf,
     if (vcon->is_console) {
         size_t off;
 
+        /*
+         * A console never stalls the guest: what the backend does not
+         * take is queued or counted as dropped by qemu_chr_write().
+         */
         for (off = 0; off < len; off += MIN(len - off, (size_t)INT_MAX)) {
             qemu_chr_write(vcon->chr, buf + off,
                            MIN(len - off, (size_t)INT_MAX));
         }
+        trace_virtio_console_flush_buf(port->id, len, len);
         return len;
     }
     ret = qemu_chr_write_nb(vcon->chr, buf, MIN(len, (size_t)INT_MAX));

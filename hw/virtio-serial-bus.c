@@ -874,6 +874,30 @@ static void set_port_map(VirtIOSerial *vser, uint32_t id, bool used)
     }
 }
 
+/*
+ * The chardev property claimed its chardev (avail_connections) when it
+ * was parsed, and nothing gives that back when init fails: do it here, so
+ * that the chardev can be used by a retry.
+ */
+static void virtser_port_unclaim_chr(DeviceState *qdev)
+{
+    Property *prop;
+
+    for (prop = qdev->info->props; prop && prop->name; prop++) {
+        CharDriverState **ptr;
+
+        if (prop->info->type != PROP_TYPE_CHR) {
+            continue;
+        }
+        ptr = qdev_get_prop_ptr(qdev, prop);
+        if (*ptr && (!(*ptr)->max_connections ||
+                     (*ptr)->avail_connections < (*ptr)->max_connections)) {
+            (*ptr)->avail_connections++;
+        }
+        *ptr = NULL;
+    }
+}
+
 static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
 {
     VirtIOSerialPort *port = DO_UPCAST(VirtIOSerialPort, dev, qdev);
@@ -887,13 +911,13 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
     if (find_port_by_id(vser, port->id)) {
         error_report("virtio-serial-bus: port %u is already in use",
                      port->id);
-        return -1;
+        goto fail;
     }
     other = port->name ? find_port_by_name(vser, port->name) : NULL;
     if (other) {
         error_report("virtio-serial-bus: port name \"%s\" is already in "
                      "use by port %u", port->name, other->id);
-        return -1;
+        goto fail;
     }
     if (port->id == VIRTIO_CONSOLE_BAD_ID) {
         /* the first console goes to port 0, as old guests expect */
@@ -904,19 +928,19 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
             if (port->id == VIRTIO_CONSOLE_BAD_ID) {
                 error_report("virtio-serial-bus: all %u ports are in use "
                              "(max_ports)", max_ports(vser));
-                return -1;
+                goto fail;
             }
         }
     }
     if (port->id >= max_ports(vser)) {
         error_report("virtio-serial-bus: port number %u is out of range, "
                      "max_ports is %u", port->id, max_ports(vser));
-        return -1;
+        goto fail;
     }
     if (port->id == 0 && !info->is_console) {
         error_report("virtio-serial-bus: port 0 is reserved for a "
                      "virtconsole");
-        return -1;
+        goto fail;
     }
 
     port->bh = qemu_bh_new(flush_queued_data_bh, port);
@@ -942,6 +966,10 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
     send_control_event(port, VIRTIO_CONSOLE_PORT_ADD, 1);
     virtio_notify_config(&vser->vdev);
     return 0;
+
+fail:
+    virtser_port_unclaim_chr(qdev);
+    return -1;
 }
 
 static int virtser_port_qdev_exit(DeviceState *qdev)

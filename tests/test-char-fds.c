@@ -10,6 +10,7 @@
 #include <pty.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -302,7 +303,10 @@ static void test_above_fd_setsize_accept(void)
     g_assert_cmpint(client, >=, FD_SETSIZE);
     /* refused: the client sees the end of the connection, nothing opens */
     g_assert(support_run_until(error_reported, NULL, 10000));
-    g_assert(support_error_seen("accept: Too many open files"));
+    g_assert_cmpint(support_error_count(), ==, 1);
+    g_assert(support_error_seen("chardev \"fdset-acc\": backend \"socket\": "
+                                "fd"));
+    g_assert(support_error_seen("is not below FD_SETSIZE"));
     g_assert_cmpint(read(client, &byte, 1), ==, 0);
     support_error_quiet(false);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 0);
@@ -322,6 +326,69 @@ out:
     g_free(path);
 }
 
+/*
+ * pipe with path.in and path.out: when one of them would be FD_SETSIZE or
+ * more, the open fails with that cause instead of taking the bare path,
+ * which is another file.  One fd stays free below FD_SETSIZE, so the
+ * bare path could be opened.
+ */
+static void test_above_fd_setsize_pipe_pair(void)
+{
+    char *base = g_strdup_printf("%s/fdset-pair", tmpdir);
+    char *in = g_strdup_printf("%s.in", base);
+    char *out = g_strdup_printf("%s.out", base);
+    char *opt = g_strdup_printf("pipe,id=pair,path=%s", base);
+    char *err;
+    LowFds low;
+
+    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+    g_assert(g_file_set_contents(base, "another file", -1, NULL));
+    if (low_fds_take(&low)) {
+        close(g_array_index(low.held, int, low.held->len - 1));
+        g_array_remove_index(low.held, low.held->len - 1);
+        err = test_chr_open_error(opt);
+        g_assert(g_str_has_prefix(err, "chardev \"pair\": backend \"pipe\": "));
+        g_assert(strstr(err, "is not below FD_SETSIZE"));
+        g_free(err);
+        low_fds_give_back(&low);
+    }
+    unlink(in);
+    unlink(out);
+    unlink(base);
+    g_free(opt);
+    g_free(in);
+    g_free(out);
+    g_free(base);
+}
+
+/*
+ * ivshmem hands qemu_chr_open_eventfd() fds that its peers passed: one
+ * the main loop cannot watch is refused with one error line, and the fd
+ * stays open for the caller.
+ */
+static void test_above_fd_setsize_eventfd(void)
+{
+    LowFds low;
+    int efd;
+
+    if (!low_fds_take(&low)) {
+        return;
+    }
+    efd = eventfd(0, EFD_CLOEXEC);
+    g_assert_cmpint(efd, >=, FD_SETSIZE);
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert(qemu_chr_open_eventfd(efd) == NULL);
+    support_error_quiet(false);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    g_assert(support_error_seen("\"eventfd\": fd"));
+    g_assert(support_error_seen("is not below FD_SETSIZE"));
+    g_assert_cmpint(fcntl(efd, F_GETFD), >=, 0);
+    close(efd);
+    low_fds_give_back(&low);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -330,6 +397,10 @@ int main(int argc, char **argv)
     tmpdir = support_make_tmpdir();
     g_test_add_func("/char/fds/all-backends-cloexec",
                     test_all_backends_cloexec);
+    g_test_add_func("/char/fds/above-fd-setsize/pipe-pair",
+                    test_above_fd_setsize_pipe_pair);
+    g_test_add_func("/char/fds/above-fd-setsize/eventfd",
+                    test_above_fd_setsize_eventfd);
     g_test_add_func("/char/fds/above-fd-setsize/open",
                     test_above_fd_setsize_open);
     g_test_add_func("/char/fds/above-fd-setsize/accept",

@@ -130,8 +130,7 @@ static const OptCase cases[] = {
       "chardev \"o27\": backend \"socket\": reconnect: "
       "99999999999999999999999 is out of range" },
     { SYN_OPTS, NULL, "socket,id=o28,host=127.0.0.1,port=1,reconnect=-1",
-      "chardev \"o28\": backend \"socket\": reconnect: -1 is not a number "
-      "of seconds (0 = off)" },
+      "chardev \"o28\": backend \"socket\": reconnect: -1 is negative" },
     { SYN_OPTS, NULL, "socket,id=o29,host=127.0.0.1,port=1,localport=5",
       "chardev \"o29\": backend \"socket\": localport: not an option of "
       "this backend (valid: " SOCK_OPTS ")" },
@@ -224,6 +223,17 @@ static const OptCase cases[] = {
     { SYN_LEGACY, "serial0", "telnet:127.0.0.1:0,server,nowait", NULL },
     { SYN_LEGACY, "serial0", "udp:127.0.0.1:9@:0", NULL },
     { SYN_LEGACY, "serial0", "vc:80Cx24C", NULL },
+    /* numbers: strtoull() would take a negative one and wrap it around */
+    { SYN_OPTS, NULL, "vc,id=n0,width=-1",
+      "chardev \"n0\": backend \"vc\": width: -1 is negative" },
+    { SYN_OPTS, NULL, "vc,id=n1,cols= -2",
+      "chardev \"n1\": backend \"vc\": cols:  -2 is negative" },
+    { SYN_OPTS, NULL, "vc,id=n2,rows=0", NULL },
+    { SYN_OPTS, NULL, "socket,id=n3,host=127.0.0.1,port=0,server,nowait,"
+      "to=-1",
+      "chardev \"n3\": backend \"socket\": to: -1 is negative" },
+    { SYN_OPTS, NULL, "spicevmc,id=n4,name=vdagent,debug=-1",
+      "chardev \"n4\": backend \"spicevmc\": debug: -1 is negative" },
 };
 
 static char *expand(const char *s)

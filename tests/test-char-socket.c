@@ -8,6 +8,7 @@
 #include "qemu_socket.h"
 #include "qemu-timer.h"
 #include "monitor.h"
+#include "sysemu.h"
 #include "support-monitor.h"
 #include "support-test.h"
 #include "char-test-util.h"
@@ -482,6 +483,39 @@ static void test_no_peer_counts_drops(void)
 }
 
 /*
+ * A frontend that takes one byte at a time (the monitor) must not have a
+ * whole burst handed to it in one main loop turn: vcpus and timers would
+ * wait for every command the peer sent.
+ */
+static void test_byte_reader_yields(void)
+{
+    char *path;
+    CharDriverState *chr = test_unix_server_new(tmpdir, "byte", &path);
+    TestFrontend fe;
+    uint8_t burst[64];
+    int peer, turns = 0;
+
+    test_fe_attach(&fe, chr);
+    fe.can_read = 1;
+    peer = test_unix_connect(path);
+    g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
+    test_fill_pattern(burst, sizeof(burst), 3);
+    g_assert(test_write_full(peer, burst, sizeof(burst), 5000));
+    /* the whole burst is readable before the first turn */
+    while (fe.input->len < sizeof(burst)) {
+        size_t before = fe.input->len;
+
+        main_loop_wait(0);
+        g_assert_cmpuint(fe.input->len - before, <=, 1);
+        g_assert_cmpint(++turns, <, 10000);
+    }
+    g_assert_cmpmem(fe.input->data, sizeof(burst), burst, sizeof(burst));
+    close(peer);
+    chr_close_fe(&fe);
+    g_free(path);
+}
+
+/*
  * qemu_chr_write() output still queued when the chardev closes gets a last
  * chance: a peer that drained its socket meanwhile receives all of it.
  */
@@ -810,7 +844,20 @@ static void test_reconnect_no_frontend(void)
     g_assert_cmpint(support_error_count(), ==, 1);
     g_assert_cmpstr(support_error_last(), ==, "chardev \"rcnf\": the peer "
                     "left; 3 bytes it sent were never read (no frontend "
-                    "attached)");
+                    "attached; said once)");
+
+    /* a peer that does it again does not flood the log */
+    support_error_clear();
+    support_error_quiet(true);
+    g_assert(test_write_full(peer, "def", 3, 1000));
+    support_run_for(20);
+    close(peer);
+    close(lfd);
+    lfd = peer_unix_listen(path);
+    peer = peer_accept_looping(lfd);
+    support_error_quiet(false);
+    g_assert_cmpint(peer, >=, 0);
+    g_assert_cmpint(support_error_count(), ==, 0);
 
     qemu_chr_close(chr);
     close(peer);
@@ -1475,10 +1522,10 @@ static void test_errors(void)
         /* negative numbers wrap in the option parser: no busy timer */
         { g_strdup("socket,id=e20,host=127.0.0.1,port=1,reconnect=-1"),
           g_strdup("chardev \"e20\": backend \"socket\": reconnect: -1 "
-                   "is not a number of seconds (0 = off)") },
+                   "is negative") },
         { g_strdup("socket,id=e21,host=127.0.0.1,port=5000,to=-1,server"),
-          g_strdup("chardev \"e21\": backend \"socket\": to: -1 is not a "
-                   "port in 5000..65535") },
+          g_strdup("chardev \"e21\": backend \"socket\": to: -1 is "
+                   "negative") },
         { g_strdup("socket,id=e19,path="),
           g_strdup("chardev \"e19\": backend \"socket\": path: empty (a "
                    "unix socket needs path=<socket file>)") },
@@ -1933,6 +1980,8 @@ static void unix_atexit_child(void)
         g_assert(g_file_set_contents(path, "not ours", -1, NULL));
     }
     g_free(opts);
+    /* "quit" and a shutdown come from the main loop */
+    main_loop_wait(1);
     /* this process's own directory; the socket is in the parent's */
     support_rm_tmpdir(tmpdir);
     exit(0);
@@ -1940,12 +1989,14 @@ static void unix_atexit_child(void)
 
 static void unix_atexit_case(bool replace)
 {
-    char *path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
+    char *path;
     struct stat st;
 
     if (g_test_subprocess()) {
+        /* before anything is allocated: the child ends with exit() */
         unix_atexit_child();
     }
+    path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
     g_setenv(ATEXIT_PATH_ENV, path, TRUE);
     if (replace) {
         g_setenv(ATEXIT_REPLACE_ENV, "1", TRUE);
@@ -1974,6 +2025,75 @@ static void test_unix_removed_at_exit(void)
     }
 }
 
+/*
+ * -daemonize opens chardevs, then forks: the original process and an
+ * intermediate child end with exit(0) while the last child goes on as
+ * QEMU.  Their exit must leave the live socket alone; the exit of the
+ * process that runs the main loop removes it.  The subprocess plays the
+ * original process, its child plays QEMU and echoes one line.
+ */
+#define DAEMON_PATH_ENV "CHAR_TEST_DAEMON_PATH"
+
+static void unix_daemonize_child(void)
+{
+    char *opts = g_strdup_printf("socket,id=daemon,path=%s,server,nowait",
+                                 g_getenv(DAEMON_PATH_ENV));
+    TestFrontend fe = { .can_read = -1 };
+    CharDriverState *chr = test_chr_new(opts);
+    int devnull;
+    pid_t pid;
+
+    g_assert(chr != NULL);
+    g_free(opts);
+    pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid > 0) {
+        support_rm_tmpdir(tmpdir);
+        exit(0);
+    }
+    /* the test waits for the subprocess' output to end */
+    devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    close(devnull);
+    test_fe_attach(&fe, chr);
+    if (test_fe_wait_input(&fe, 5, 10000)) {
+        qemu_chr_write(chr, fe.input->data, 5);
+        main_loop_wait(1);
+    }
+    exit(0);
+}
+
+static void test_unix_daemonize_keeps_socket(void)
+{
+    char *path;
+    char buf[8];
+    struct stat st;
+    int fd;
+
+    if (g_test_subprocess()) {
+        unix_daemonize_child();
+    }
+    path = tmp_path("daemon.sock");
+    g_setenv(DAEMON_PATH_ENV, path, TRUE);
+    g_test_trap_subprocess(NULL, 0, 0);
+    g_unsetenv(DAEMON_PATH_ENV);
+    g_test_trap_assert_passed();
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert(S_ISSOCK(st.st_mode));
+    fd = test_unix_connect(path);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert(test_write_full(fd, "hello", 5, 5000));
+    g_assert(test_read_full(fd, buf, 5, 10000));
+    g_assert_cmpmem(buf, 5, "hello", 5);
+    /* end of file once the daemon has exited, after its atexit handlers */
+    g_assert(!test_read_full(fd, buf, 1, 10000));
+    close(fd);
+    g_assert_cmpint(stat(path, &st), ==, -1);
+    g_assert_cmpint(errno, ==, ENOENT);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1990,6 +2110,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/unix/client", test_unix_client);
     g_test_add_func("/char/socket/unix/removed-at-exit",
                     test_unix_removed_at_exit);
+    g_test_add_func("/char/socket/unix/daemonize-keeps-socket",
+                    test_unix_daemonize_keeps_socket);
     g_test_add_func("/char/socket/socat/tcp-server", test_socat_tcp_server);
     g_test_add_func("/char/socket/socat/unix-client",
                     test_socat_unix_client);
@@ -1997,6 +2119,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/wait/tcp-thread", test_server_wait_tcp);
     g_test_add_func("/char/socket/nowait", test_server_nowait_silent);
     g_test_add_func("/char/socket/no-peer-drops", test_no_peer_counts_drops);
+    g_test_add_func("/char/socket/byte-reader-yields",
+                    test_byte_reader_yields);
     g_test_add_func("/char/socket/close-flushes-queue",
                     test_close_flushes_queue);
     g_test_add_func("/char/socket/second-client-waits",

@@ -385,7 +385,11 @@ static void test_qdev_props(void)
     expect_add_error("virtserialport,chardev=nosuch",
                      "Property 'virtserialport.chardev' can't find value "
                      "'nosuch'");
-    expect_add_error("virtserialport,chardev=n0,bogus=1",
+    /*
+     * v0.15.0's qdev never gives back a chardev whose property was parsed
+     * before another property failed: the bad one comes first here.
+     */
+    expect_add_error("virtserialport,bogus=1,chardev=n0",
                      "Property 'virtserialport.bogus' not found");
     expect_add_error("virtserialport,chardev=n0,nr=0",
                      "port 0 is reserved for a virtconsole");
@@ -428,6 +432,34 @@ static void test_qdev_props(void)
         g_assert_cmpint(n[i]->avail_connections, ==, 1);
         qemu_chr_close(n[i]);
     }
+}
+
+/*
+ * A port refused for a duplicate name gives its chardev back: a retry
+ * with a good name can take it.
+ */
+static void test_dup_name_retry(void)
+{
+    Machine m;
+    CharDriverState *a = test_chr_new("null,id=dn-a");
+    CharDriverState *b = test_chr_new("null,id=dn-b");
+    DeviceState *d;
+
+    g_assert(a && b);
+    machine_start(&m, 4);
+    g_assert(support_device_add("virtserialport,id=p1,chardev=dn-a,"
+                                "name=dup"));
+    expect_add_error("virtserialport,id=p2,chardev=dn-b,name=dup",
+                     "port name \"dup\" is already in use");
+    g_assert_cmpint(b->avail_connections, ==, 1);
+    d = support_device_add("virtserialport,id=p2,chardev=dn-b,name=good");
+    g_assert(d);
+    g_assert_cmpint(b->avail_connections, ==, 0);
+    machine_stop(&m);
+    g_assert_cmpint(a->avail_connections, ==, 1);
+    g_assert_cmpint(b->avail_connections, ==, 1);
+    qemu_chr_close(a);
+    qemu_chr_close(b);
 }
 
 /* ---- guest open/close reach the backend exactly once per change ---- */
@@ -2403,6 +2435,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/probe", test_probe);
     g_test_add_func("/virtio-serial/no-multiport", test_no_multiport);
     g_test_add_func("/virtio-serial/qdev-props", test_qdev_props);
+    g_test_add_func("/virtio-serial/dup-name-retry", test_dup_name_retry);
     g_test_add_func("/virtio-serial/guest-open-close",
                     test_guest_open_close);
     g_test_add_func("/virtio-serial/host-open-close", test_host_open_close);

@@ -457,7 +457,7 @@ static int spice_chr_check_enabled(QemuOpts *opts)
                             "needs -spice)");
         return -EINVAL;
     }
-    /* the level is 32 bits; the option parser wraps "-1" around */
+    /* the level is 32 bits, the option 64 */
     if (debug && qemu_opt_get_number(opts, "debug", 0) > UINT32_MAX) {
         qemu_chr_open_error("debug", "%s is not a debug level (0..%u)",
                             debug, UINT32_MAX);

@@ -225,22 +225,6 @@ static int parse_chr(DeviceState *dev, Property *prop, const char *str)
     return 0;
 }
 
-/*
- * A device whose init failed never attached to the chardev (and so never
- * released it on exit): give back what parse_chr() claimed.
- */
-static void free_chr(DeviceState *dev, Property *prop)
-{
-    CharDriverState **ptr = qdev_get_prop_ptr(dev, prop);
-    CharDriverState *chr = *ptr;
-
-    if (chr && dev->state == DEV_STATE_CREATED && chr->max_connections &&
-        chr->avail_connections < chr->max_connections) {
-        chr->avail_connections++;
-    }
-    *ptr = NULL;
-}
-
 static int print_chr(DeviceState *dev, Property *prop, char *dest,
                      size_t len)
 {
@@ -258,7 +242,6 @@ PropertyInfo qdev_prop_chr = {
     .size  = sizeof(CharDriverState *),
     .parse = parse_chr,
     .print = print_chr,
-    .free  = free_chr,
 };
 
 /* pointer: set by board code only */
