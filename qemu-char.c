@@ -30,15 +30,15 @@
 #define READ_BUF_LEN 4096
 
 /*
- * Most reads one read callback makes before it yields.  Only a read that
- * filled a full-size buffer earns another: a frontend that takes a byte at
- * a time (the monitor) gets one per main loop turn, so vcpus and timers
- * run between commands.
+ * Most bytes one read callback hands to a frontend before it yields to the
+ * rest of the main loop.  Full-size reads may go on to CHR_READ_BUDGET; a
+ * frontend that takes a little at a time (the monitor takes one byte) gets
+ * up to CHR_READ_SMALL_BUDGET: a command arrives in one turn instead of
+ * one turn (and one TCG slice) per byte, and a flood of commands still
+ * cannot hold vcpus and timers back.
  */
-#define CHR_READ_PASSES 16
-
-/* Most bytes one read callback hands to a frontend before it yields. */
 #define CHR_READ_BUDGET (256 * 1024)
+#define CHR_READ_SMALL_BUDGET 512
 
 /*
  * Default bound of the output queue of one chardev: enough to ride out a
@@ -310,7 +310,7 @@ static int chr_io_read_one(CharBackendIO *io, bool first)
     }
     if (n > 0) {
         qemu_chr_read(io->chr, buf, n);
-        return n == len && len >= READ_BUF_LEN ? n : 0;
+        return n == len ? n : 0;
     }
     if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         chr_io_hangup(io);
@@ -321,7 +321,8 @@ static int chr_io_read_one(CharBackendIO *io, bool first)
 static void chr_io_read(void *opaque)
 {
     CharBackendIO *io = opaque;
-    int passes = 0, done = 0, n;
+    bool first = true;
+    int done = 0, n;
 
     chr_io_enter(io);
     /*
@@ -330,10 +331,12 @@ static void chr_io_read(void *opaque)
      * buffer per main loop turn (poll and read-poll calls included).
      */
     do {
-        n = chr_io_read_one(io, passes == 0);
+        n = chr_io_read_one(io, first);
+        first = false;
         done += n;
-    } while (n > 0 && ++passes < CHR_READ_PASSES && done < CHR_READ_BUDGET &&
-             !io->close_pending);
+    } while (n > 0 && !io->close_pending &&
+             done < (n >= READ_BUF_LEN ? CHR_READ_BUDGET :
+                     CHR_READ_SMALL_BUDGET));
     chr_io_leave(io);
 }
 
