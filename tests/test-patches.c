@@ -420,8 +420,9 @@ static void test_fragment_declared(void)
 static void scan_dir_for_forbidden(const char *rel)
 {
     static const char *const forbidden[] = {
-        "/work/", "/home/", "/root/", "example.org", "example.com",
-        "example.net", "Signed-off-by",
+        /* split so that a scan of this file does not find them here */
+        "/work/", "/home/", "/root/", "example" ".org", "example" ".com",
+        "example" ".net", "Signed-off-by",
     };
     char *dirname = src_path(rel);
     GDir *dir = g_dir_open(dirname, 0, NULL);
