@@ -144,31 +144,60 @@ static bool chr_is_registered(CharDriverState *s)
 /***********************************************************/
 /* Backend I/O: fd watches and the output queue */
 
+/*
+ * The core owns each chardev's CharBackendIO: backends never touch its
+ * fields, only these helpers.
+ *
+ *   chr_io_set_hooks()    install a backend's hooks and limits (CharIOHooks)
+ *                         right after qemu_chr_alloc()
+ *   chr_io_set_fds()      point the watches at the backend's fds (-1: none)
+ *   chr_io_resume_hup()   look at fd_in for a hangup again after a pause
+ *   chr_io_count_dropped() count output the backend discarded itself
+ *   chr_io_drop_output()  discard queued output for a peer gone for good,
+ *                         count it and release a qemu_chr_write_nb() waiter
+ *   qemu_chr_be_writable() (public) the backend can take output again, for
+ *                         backends without an fd_out to watch
+ */
+
+/*
+ * What a backend sets about its I/O; every member is optional and zero
+ * keeps the core's default.
+ *
+ * recv() returns bytes for the frontend, 0 at end of file, or -1 with
+ * errno (EAGAIN: nothing to deliver now); default: read() on fd_in.
+ * hangup() handles end of file or a read error on fd_in; default: stop
+ * watching fd_in and report CHR_EVENT_CLOSED.
+ * hup_watch: fd_in is a stream socket whose peer's hangup matters even
+ * while the frontend takes nothing or there is none (a reconnect= client
+ * must reconnect, a server must take its next client), so it stays
+ * watched and is looked at without reading.  While input waits for the
+ * frontend that look pauses; hup_recheck() is asked to call
+ * chr_io_resume_hup() later when there is no frontend to resume it.
+ * read_max raises the largest read above READ_BUF_LEN; outq_limit
+ * replaces CHR_OUTQ_LIMIT as the bound of the output queue.
+ */
+typedef struct CharIOHooks {
+    ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
+    void (*hangup)(CharDriverState *chr);
+    bool hup_watch;
+    void (*hup_recheck)(CharDriverState *chr);
+    size_t read_max;
+    size_t outq_limit;
+} CharIOHooks;
+
 struct CharBackendIO {
     CharDriverState *chr;
     int fd_in;                  /* polled for input, -1 if none */
     int fd_out;                 /* polled for writability, -1 if none */
     int watch_in, watch_out;    /* what is registered with the main loop */
     int max_size;               /* what the frontend took at the last poll */
-    /*
-     * Backend hooks, both optional.  recv() returns bytes for the frontend,
-     * 0 at end of file, or -1 with errno (EAGAIN: nothing to deliver now).
-     * hangup() handles end of file or a read error on fd_in.
-     */
+    /* the backend's hooks (see CharIOHooks) */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
-    /*
-     * hup_watch: fd_in is a stream socket whose peer's hangup matters even
-     * while the frontend takes nothing or there is none (a reconnect=
-     * client must reconnect, a server must take its next client), so it
-     * stays watched and is looked at without reading.  hup_paused: input
-     * is waiting for the frontend, stop looking until it reads again;
-     * hup_recheck (optional) is asked to clear it later when there is no
-     * frontend to do so.
-     */
     bool hup_watch;
-    bool hup_paused;
     void (*hup_recheck)(CharDriverState *chr);
+    /* input is waiting for the frontend: no hangup look until it reads */
+    bool hup_paused;
     bool unread_reported;       /* a peer left unread input: said once */
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
@@ -340,6 +369,16 @@ static void chr_io_read(void *opaque)
     chr_io_leave(io);
 }
 
+/* Nobody is left to deliver queued output to: count it, never hide it. */
+static void chr_outq_drop(CharBackendIO *io)
+{
+    if (io->oq_len) {
+        io->dropped += io->oq_len;
+        trace_qemu_chr_dropped(chr_label(io->chr), io->oq_len, io->dropped);
+    }
+    io->oq_head = io->oq_len = 0;
+}
+
 /* Hand queued output to the backend; false if the backend went away. */
 static bool chr_outq_flush(CharBackendIO *io)
 {
@@ -349,11 +388,7 @@ static bool chr_outq_flush(CharBackendIO *io)
         int n = chr->chr_write(chr, io->oq + io->oq_head,
                                MIN(io->oq_len, INT_MAX));
         if (n < 0) {
-            /* nobody left to deliver it to: account for it, never hide it */
-            io->dropped += io->oq_len;
-            trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                                   io->dropped);
-            io->oq_head = io->oq_len = 0;
+            chr_outq_drop(io);
             return false;
         }
         if (n == 0) {
@@ -470,11 +505,52 @@ static void chr_io_set_fds(CharDriverState *chr, int fd_in, int fd_out)
     chr_io_update(io);
 }
 
+static void chr_io_set_hooks(CharDriverState *chr, const CharIOHooks *hooks)
+{
+    CharBackendIO *io = chr->io;
+
+    io->recv = hooks->recv;
+    io->hangup = hooks->hangup;
+    io->hup_watch = hooks->hup_watch;
+    io->hup_recheck = hooks->hup_recheck;
+    io->read_max = hooks->read_max;
+    if (hooks->outq_limit) {
+        io->oq_limit = hooks->outq_limit;
+    }
+}
+
+/* Input may have been taken, or the peer may be gone: look at fd_in. */
+static void chr_io_resume_hup(CharDriverState *chr)
+{
+    chr->io->hup_paused = false;
+    chr_io_update(chr->io);
+}
+
+/* Output the backend discarded itself (no peer) is counted all the same. */
+static void chr_io_count_dropped(CharDriverState *chr, size_t len)
+{
+    chr->io->dropped += len;
+}
+
+/* The peer is gone for good: what waits for it is lost, counted. */
+static void chr_io_drop_output(CharDriverState *chr)
+{
+    CharBackendIO *io = chr->io;
+    bool notify = io->want_write_ready;
+
+    chr_outq_drop(io);
+    io->want_write_ready = false;
+    /* a back-pressured writer must not wait for a peer that left */
+    if (notify && chr->chr_write_ready) {
+        trace_qemu_chr_write_ready(chr_label(chr));
+        chr->chr_write_ready(chr->write_ready_opaque);
+    }
+}
+
 static void chr_io_update_read_handler(CharDriverState *chr)
 {
     /* a frontend came or went: look at the input again */
-    chr->io->hup_paused = false;
-    chr_io_update(chr->io);
+    chr_io_resume_hup(chr);
 }
 
 static void chr_io_free(CharDriverState *chr)
@@ -1436,6 +1512,11 @@ static const CharDriverOps pty_ops = {
     .chr_close = pty_chr_close,
 };
 
+static const CharIOHooks pty_io_hooks = {
+    .hangup = pty_chr_hangup,
+    .outq_limit = PTY_OUTQ_LIMIT,
+};
+
 static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
 {
     CharDriverState *chr;
@@ -1473,8 +1554,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s = qemu_mallocz(sizeof(*s));
     s->fd = master;
     chr = qemu_chr_alloc(&pty_ops, s);
-    chr->io->oq_limit = PTY_OUTQ_LIMIT;
-    chr->io->hangup = pty_chr_hangup;
+    chr_io_set_hooks(chr, &pty_io_hooks);
     chr->filename = g_strdup_printf("pty:%s", name);
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
@@ -2772,7 +2852,7 @@ static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
         if (s->reconnect_ms) {
             return 0;
         }
-        chr->io->dropped += len;
+        chr_io_count_dropped(chr, len);
         return len;
     }
     if (s->is_telnet) {
@@ -2929,26 +3009,6 @@ static int tcp_chr_get_msgfd(CharDriverState *chr)
     return fd;
 }
 
-/* Output queued for a peer that is gone for good is lost: count it. */
-static void tcp_chr_drop_output(CharDriverState *chr)
-{
-    CharBackendIO *io = chr->io;
-    bool notify = io->want_write_ready;
-
-    io->dropped += io->oq_len;
-    if (io->oq_len) {
-        trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                               io->dropped);
-    }
-    io->oq_head = io->oq_len = 0;
-    io->want_write_ready = false;
-    /* a back-pressured writer must not wait for a peer that left */
-    if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_label(chr));
-        chr->chr_write_ready(chr->write_ready_opaque);
-    }
-}
-
 /*
  * Never called during open: vl.c opens chardevs before the alarm timer
  * exists, and v0.15.0 crashes if a timer is armed then.
@@ -2984,7 +3044,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     }
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
     if (!s->reconnect_ms) {
-        tcp_chr_drop_output(chr);
+        chr_io_drop_output(chr);
     }
 }
 
@@ -3195,8 +3255,7 @@ static void tcp_chr_timer(void *opaque)
     SocketCharDriver *s = chr->opaque;
 
     if (s->fd >= 0) {
-        chr->io->hup_paused = false;
-        chr_io_update(chr->io);
+        chr_io_resume_hup(chr);
         return;
     }
     if (s->listen_fd >= 0) {
@@ -3275,6 +3334,15 @@ static const CharDriverOps socket_ops = {
     .get_msgfd = tcp_chr_get_msgfd,
     .chr_add_client = tcp_chr_add_client,
     .chr_close = tcp_chr_close,
+};
+
+static const CharIOHooks socket_io_hooks = {
+    .recv = tcp_chr_recv,
+    .hangup = tcp_chr_hangup,
+    .hup_watch = true,
+    .hup_recheck = tcp_chr_hup_recheck,
+    /* a socket delivers as much per wakeup as the frontend takes */
+    .read_max = SOCK_READ_MAX,
 };
 
 /* The main loop runs here: exit() in this process removes the sockets. */
@@ -3537,12 +3605,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->is_telnet = qemu_opt_get_bool(opts, "telnet", 0) && is_listen;
     /* v0.15.0 forces nodelay on clients; delay= now counts for both */
     s->do_nodelay = nodelay && !s->is_unix;
-    chr->io->recv = tcp_chr_recv;
-    chr->io->hangup = tcp_chr_hangup;
-    chr->io->hup_watch = true;
-    chr->io->hup_recheck = tcp_chr_hup_recheck;
-    /* a socket delivers as much per wakeup as the frontend takes */
-    chr->io->read_max = SOCK_READ_MAX;
+    chr_io_set_hooks(chr, &socket_io_hooks);
 
     ret = tcp_chr_check_opts(opts, is_listen, s->is_unix);
     if (ret < 0) {
@@ -3719,6 +3782,10 @@ static const CharDriverOps udp_ops = {
     .chr_close = udp_chr_close,
 };
 
+static const CharIOHooks udp_io_hooks = {
+    .recv = udp_chr_recv,
+};
+
 static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
 {
     static const int on = 1;
@@ -3733,7 +3800,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     int nr, ret;
 
     s->fd = -1;
-    chr->io->recv = udp_chr_recv;
+    chr_io_set_hooks(chr, &udp_io_hooks);
     if (!port || !*port) {
         qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
         ret = -EINVAL;
