@@ -142,6 +142,111 @@ static bool chr_is_registered(CharDriverState *s)
 }
 
 /***********************************************************/
+/* Byte FIFO: the bounded ring of bytes behind every chardev queue */
+
+/* Smallest allocation: a byte-at-a-time producer should not realloc often. */
+#define BYTE_FIFO_MIN_ALLOC 64
+
+void byte_fifo_init(ByteFifo *f, size_t limit)
+{
+    memset(f, 0, sizeof(*f));
+    f->limit = limit;
+}
+
+void byte_fifo_destroy(ByteFifo *f)
+{
+    qemu_free(f->buf);
+    byte_fifo_init(f, f->limit);
+}
+
+/* Copy the first @n (<= len) bytes out without taking them. */
+static void byte_fifo_copy_out(const ByteFifo *f, uint8_t *data, size_t n)
+{
+    size_t chunk = MIN(n, f->size - f->head);
+
+    if (n == 0) {
+        return;
+    }
+    memcpy(data, f->buf + f->head, chunk);
+    memcpy(data + chunk, f->buf, n - chunk);
+}
+
+/* Make room for @need (<= limit) bytes in all; the data moves to the front. */
+static void byte_fifo_grow(ByteFifo *f, size_t need)
+{
+    size_t size = MIN(f->limit, MAX(MAX(f->size * 2, need),
+                                    BYTE_FIFO_MIN_ALLOC));
+    uint8_t *buf = qemu_malloc(size);
+
+    byte_fifo_copy_out(f, buf, f->len);
+    qemu_free(f->buf);
+    f->buf = buf;
+    f->size = size;
+    f->head = 0;
+}
+
+size_t byte_fifo_push(ByteFifo *f, const uint8_t *data, size_t n)
+{
+    size_t tail, chunk;
+
+    n = MIN(n, byte_fifo_room(f));
+    if (n == 0) {
+        return 0;
+    }
+    if (f->len + n > f->size) {
+        byte_fifo_grow(f, f->len + n);
+    }
+    tail = f->head + f->len;
+    if (tail >= f->size) {
+        tail -= f->size;
+    }
+    chunk = MIN(n, f->size - tail);
+    memcpy(f->buf + tail, data, chunk);
+    memcpy(f->buf, data + chunk, n - chunk);
+    f->len += n;
+    return n;
+}
+
+const uint8_t *byte_fifo_peek(const ByteFifo *f, size_t *n)
+{
+    if (f->len == 0) {
+        /* no arithmetic on a FIFO that has no storage yet */
+        *n = 0;
+        return f->buf;
+    }
+    *n = MIN(f->len, f->size - f->head);
+    return f->buf + f->head;
+}
+
+void byte_fifo_consume(ByteFifo *f, size_t n)
+{
+    assert(n <= f->len);
+    f->len -= n;
+    if (f->len == 0) {
+        /* the next push starts at the front: fewer wrapped peeks */
+        f->head = 0;
+        return;
+    }
+    f->head += n;
+    if (f->head >= f->size) {
+        f->head -= f->size;
+    }
+}
+
+size_t byte_fifo_pop(ByteFifo *f, uint8_t *data, size_t n)
+{
+    n = MIN(n, f->len);
+    byte_fifo_copy_out(f, data, n);
+    byte_fifo_consume(f, n);
+    return n;
+}
+
+void byte_fifo_clear(ByteFifo *f)
+{
+    f->head = f->len = 0;
+}
+
+/***********************************************************/
 /* Backend I/O: fd watches and the output queue */
 
 /*
@@ -203,8 +308,7 @@ struct CharBackendIO {
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
     /* output accepted by qemu_chr_write() that the backend could not take */
-    uint8_t *oq;
-    size_t oq_head, oq_len, oq_size, oq_limit;
+    ByteFifo oq;
     uint64_t dropped;
     bool want_write_ready;      /* a qemu_chr_write_nb() caller waits */
     /*
@@ -372,11 +476,13 @@ static void chr_io_read(void *opaque)
 /* Nobody is left to deliver queued output to: count it, never hide it. */
 static void chr_outq_drop(CharBackendIO *io)
 {
-    if (io->oq_len) {
-        io->dropped += io->oq_len;
-        trace_qemu_chr_dropped(chr_label(io->chr), io->oq_len, io->dropped);
+    size_t len = byte_fifo_len(&io->oq);
+
+    if (len) {
+        io->dropped += len;
+        trace_qemu_chr_dropped(chr_label(io->chr), len, io->dropped);
     }
-    io->oq_head = io->oq_len = 0;
+    byte_fifo_clear(&io->oq);
 }
 
 /* Hand queued output to the backend; false if the backend went away. */
@@ -384,9 +490,11 @@ static bool chr_outq_flush(CharBackendIO *io)
 {
     CharDriverState *chr = io->chr;
 
-    while (io->oq_len > 0) {
-        int n = chr->chr_write(chr, io->oq + io->oq_head,
-                               MIN(io->oq_len, INT_MAX));
+    while (byte_fifo_len(&io->oq) > 0) {
+        size_t avail;
+        const uint8_t *p = byte_fifo_peek(&io->oq, &avail);
+        int n = chr->chr_write(chr, p, MIN(avail, INT_MAX));
+
         if (n < 0) {
             chr_outq_drop(io);
             return false;
@@ -394,14 +502,10 @@ static bool chr_outq_flush(CharBackendIO *io)
         if (n == 0) {
             break;
         }
-        io->oq_head += n;
-        io->oq_len -= n;
-        if (io->oq_len == 0) {
+        byte_fifo_consume(&io->oq, n);
+        if (byte_fifo_len(&io->oq) == 0) {
             trace_qemu_chr_outq_drained(chr_label(chr));
         }
-    }
-    if (io->oq_len == 0) {
-        io->oq_head = 0;
     }
     return true;
 }
@@ -414,7 +518,7 @@ static void chr_io_write_ready(void *opaque)
 
     chr_io_enter(io);
     chr_outq_flush(io);
-    if (io->oq_len > 0) {
+    if (byte_fifo_len(&io->oq) > 0) {
         goto out;
     }
     notify = io->want_write_ready;
@@ -431,28 +535,14 @@ out:
 /* Queue what the backend could not take; returns the bytes accepted. */
 static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 {
-    size_t room = io->oq_limit - io->oq_len;
-    size_t n = MIN((size_t)len, room);
+    size_t n = byte_fifo_push(&io->oq, buf, len);
 
     if (n > 0) {
-        if (io->oq_head + io->oq_len + n > io->oq_size) {
-            /* move the live bytes to the front before growing */
-            if (io->oq_len > 0) {
-                memmove(io->oq, io->oq + io->oq_head, io->oq_len);
-            }
-            io->oq_head = 0;
-            if (io->oq_len + n > io->oq_size) {
-                io->oq_size = MIN(io->oq_limit,
-                                  MAX(io->oq_size * 2, io->oq_len + n));
-                io->oq = qemu_realloc(io->oq, io->oq_size);
-            }
-        }
-        memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
-        io->oq_len += n;
-        trace_qemu_chr_outq_push(chr_label(io->chr), n, io->oq_len);
+        trace_qemu_chr_outq_push(chr_label(io->chr), n,
+                                 byte_fifo_len(&io->oq));
     }
     if (n < (size_t)len) {
-        trace_qemu_chr_outq_full(chr_label(io->chr), io->oq_len);
+        trace_qemu_chr_outq_full(chr_label(io->chr), byte_fifo_len(&io->oq));
         trace_qemu_chr_dropped(chr_label(io->chr), len - n,
                                io->dropped + len - n);
     }
@@ -464,7 +554,7 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 /* Register exactly the fd handlers the backend's state calls for. */
 static void chr_io_update(CharBackendIO *io)
 {
-    bool want_out = io->fd_out >= 0 && (io->oq_len > 0 ||
+    bool want_out = io->fd_out >= 0 && (byte_fifo_len(&io->oq) > 0 ||
                                         io->want_write_ready);
     int in = io->fd_in;
     int out = want_out ? io->fd_out : -1;
@@ -515,7 +605,7 @@ static void chr_io_set_hooks(CharDriverState *chr, const CharIOHooks *hooks)
     io->hup_recheck = hooks->hup_recheck;
     io->read_max = hooks->read_max;
     if (hooks->outq_limit) {
-        io->oq_limit = hooks->outq_limit;
+        byte_fifo_init(&io->oq, hooks->outq_limit);
     }
 }
 
@@ -562,9 +652,9 @@ static void chr_io_free(CharDriverState *chr)
     }
     io->fd_in = io->fd_out = -1;
     io->want_write_ready = false;
-    io->oq_len = 0;
+    byte_fifo_clear(&io->oq);
     chr_io_update(io);
-    qemu_free(io->oq);
+    byte_fifo_destroy(&io->oq);
     qemu_free(io->rbuf);
     qemu_free(io);
     chr->io = NULL;
@@ -602,7 +692,7 @@ CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
     io->chr = chr;
     io->fd_in = io->fd_out = -1;
     io->watch_in = io->watch_out = -1;
-    io->oq_limit = CHR_OUTQ_LIMIT;
+    byte_fifo_init(&io->oq, CHR_OUTQ_LIMIT);
     chr->io = io;
     if (!chr->chr_update_read_handler) {
         chr->chr_update_read_handler = chr_io_update_read_handler;
@@ -672,7 +762,7 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (!io || io->oq_len == 0) {
+    if (!io || byte_fifo_len(&io->oq) == 0) {
         done = s->chr_write(s, buf, len);
         if (done < 0 || done == len) {
             return done;
@@ -696,10 +786,10 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (io && io->oq_len > 0) {
+    if (io && byte_fifo_len(&io->oq) > 0) {
         /* earlier output goes first */
         chr_outq_flush(io);
-        if (io->oq_len > 0) {
+        if (byte_fifo_len(&io->oq) > 0) {
             trace_qemu_chr_write_blocked(chr_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
@@ -729,7 +819,7 @@ uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
 
 size_t qemu_chr_queued_bytes(const CharDriverState *s)
 {
-    return s->io ? s->io->oq_len : 0;
+    return s->io ? byte_fifo_len(&s->io->oq) : 0;
 }
 
 int qemu_chr_ioctl(CharDriverState *s, int cmd, void *arg)
@@ -1924,7 +2014,7 @@ fail:
 /***********************************************************/
 /* mux: several frontends share one backend, Ctrl-a switches focus */
 
-/* Input held per frontend while it cannot take it (power of two). */
+/* Input held per frontend while it cannot take it. */
 #define MUX_BUFFER_SIZE 256
 
 /* One frontend of a mux: its handlers, what it has seen, its input. */
@@ -1937,8 +2027,7 @@ typedef struct MuxFrontend {
     IOEventHandler *event;
     void *opaque;
     /* escapes act at once; data waits here for its frontend */
-    uint8_t buffer[MUX_BUFFER_SIZE];
-    unsigned int prod, cons;
+    ByteFifo in;
 } MuxFrontend;
 
 typedef struct MuxDriver {
@@ -1948,8 +2037,7 @@ typedef struct MuxDriver {
     unsigned int attach_seq;
     bool term_got_escape;
     /* bytes that arrived behind a focus switch, not yet placed */
-    uint8_t carry[MUX_BUFFER_SIZE];
-    int carry_len;
+    ByteFifo carry;
     bool timestamps;
     bool linestart;
     int64_t timestamps_start;
@@ -2119,18 +2207,17 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
     for (m = 0; m < MAX_MUX; m++) {
         MuxFrontend *fe = &d->fe[m];
 
-        while (fe->in_use && fe->prod != fe->cons && fe->can_read) {
-            unsigned int idx = fe->cons % MUX_BUFFER_SIZE;
-            int avail = fe->prod - fe->cons;
-            int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+        while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
+            uint8_t chunk[MUX_BUFFER_SIZE];
             int room = fe->can_read(fe->opaque);
+            int n;
 
             if (room <= 0) {
                 break;
             }
-            n = MIN(n, room);
-            fe->cons += n;
-            fe->read(fe->opaque, &fe->buffer[idx], n);
+            /* a copy: the handler may release the slot and its FIFO */
+            n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
+            fe->read(fe->opaque, chunk, n);
         }
     }
 }
@@ -2149,28 +2236,29 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
          * second escape char would otherwise be taken as a new escape
          * when it is processed again.
          */
-        if (fe && fe->prod - fe->cons >= MUX_BUFFER_SIZE) {
+        if (fe && byte_fifo_room(&fe->in) == 0) {
             return i;
         }
         if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
             continue;
         }
         fe = &d->fe[d->focus];
-        fe->buffer[fe->prod++ % MUX_BUFFER_SIZE] = buf[i];
+        byte_fifo_push(&fe->in, &buf[i], 1);
     }
     return size;
 }
 
 static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
 {
-    while (d->carry_len > 0) {
-        int n = mux_input(chr, d, d->carry, d->carry_len);
+    while (byte_fifo_len(&d->carry) > 0) {
+        size_t len;
+        const uint8_t *p = byte_fifo_peek(&d->carry, &len);
+        int n = mux_input(chr, d, p, len);
 
         if (n == 0) {
             break;
         }
-        memmove(d->carry, d->carry + n, d->carry_len - n);
-        d->carry_len -= n;
+        byte_fifo_consume(&d->carry, n);
         mux_drain(chr, d);
     }
 }
@@ -2192,11 +2280,11 @@ static int mux_chr_can_read(void *opaque)
     MuxDriver *d = chr->opaque;
     MuxFrontend *fe;
 
-    if (d->focus < 0 || d->carry_len > 0) {
+    if (d->focus < 0 || byte_fifo_len(&d->carry) > 0) {
         return 0;
     }
     fe = &d->fe[d->focus];
-    return MUX_BUFFER_SIZE - (fe->prod - fe->cons);
+    return byte_fifo_room(&fe->in);
 }
 
 static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
@@ -2209,10 +2297,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     n = mux_input(chr, d, buf, size);
     if (n < size) {
         /* only after a focus switch: can_read bounded the chunk */
-        int keep = MIN(size - n, (int)sizeof(d->carry) - d->carry_len);
-
-        memcpy(d->carry + d->carry_len, buf + n, keep);
-        d->carry_len += keep;
+        byte_fifo_push(&d->carry, buf + n, size - n);
     }
     mux_drain(chr, d);
 }
@@ -2258,7 +2343,7 @@ static int mux_fe_can_read(void *opaque)
     MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
 
     /* nothing may overtake input still held for it */
-    if (!fe || !fe->can_read || fe->prod != fe->cons) {
+    if (!fe || !fe->can_read || byte_fifo_len(&fe->in) > 0) {
         return 0;
     }
     return fe->can_read(fe->opaque);
@@ -2301,7 +2386,9 @@ static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
 /* Slot @m is free again; the frontend hears nothing more. */
 static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
 {
+    byte_fifo_destroy(&d->fe[m].in);
     memset(&d->fe[m], 0, sizeof(d->fe[m]));
+    byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
     if (d->focus == m) {
         d->focus = -1;
         mux_set_focus(d, mux_next_frontend(d, m));
@@ -2402,9 +2489,14 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
 static void mux_chr_close(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
+    int m;
 
     qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
     qemu_chr_close(d->drv);
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_destroy(&d->fe[m].in);
+    }
+    byte_fifo_destroy(&d->carry);
     qemu_free(d);
 }
 
@@ -2426,7 +2518,12 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 {
     MuxDriver *d = qemu_mallocz(sizeof(*d));
     CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
+    int m;
 
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
+    }
+    byte_fifo_init(&d->carry, MUX_BUFFER_SIZE);
     d->drv = drv;
     d->focus = -1;
     d->timestamps_start = -1;
