@@ -142,7 +142,153 @@ static bool chr_is_registered(CharDriverState *s)
 }
 
 /***********************************************************/
+/* Byte FIFO: the bounded ring of bytes behind every chardev queue */
+
+/* Smallest allocation: a byte-at-a-time producer should not realloc often. */
+#define BYTE_FIFO_MIN_ALLOC 64
+
+void byte_fifo_init(ByteFifo *f, size_t limit)
+{
+    memset(f, 0, sizeof(*f));
+    f->limit = limit;
+}
+
+void byte_fifo_destroy(ByteFifo *f)
+{
+    qemu_free(f->buf);
+    byte_fifo_init(f, f->limit);
+}
+
+/* Copy the first @n (<= len) bytes out without taking them. */
+static void byte_fifo_copy_out(const ByteFifo *f, uint8_t *data, size_t n)
+{
+    size_t chunk = MIN(n, f->size - f->head);
+
+    if (n == 0) {
+        return;
+    }
+    memcpy(data, f->buf + f->head, chunk);
+    memcpy(data + chunk, f->buf, n - chunk);
+}
+
+/* Make room for @need (<= limit) bytes in all; the data moves to the front. */
+static void byte_fifo_grow(ByteFifo *f, size_t need)
+{
+    size_t size = MIN(f->limit, MAX(MAX(f->size * 2, need),
+                                    BYTE_FIFO_MIN_ALLOC));
+    uint8_t *buf = qemu_malloc(size);
+
+    byte_fifo_copy_out(f, buf, f->len);
+    qemu_free(f->buf);
+    f->buf = buf;
+    f->size = size;
+    f->head = 0;
+}
+
+size_t byte_fifo_push(ByteFifo *f, const uint8_t *data, size_t n)
+{
+    size_t tail, chunk;
+
+    n = MIN(n, byte_fifo_room(f));
+    if (n == 0) {
+        return 0;
+    }
+    if (f->len + n > f->size) {
+        byte_fifo_grow(f, f->len + n);
+    }
+    tail = f->head + f->len;
+    if (tail >= f->size) {
+        tail -= f->size;
+    }
+    chunk = MIN(n, f->size - tail);
+    memcpy(f->buf + tail, data, chunk);
+    memcpy(f->buf, data + chunk, n - chunk);
+    f->len += n;
+    return n;
+}
+
+const uint8_t *byte_fifo_peek(const ByteFifo *f, size_t *n)
+{
+    if (f->len == 0) {
+        /* no arithmetic on a FIFO that has no storage yet */
+        *n = 0;
+        return f->buf;
+    }
+    *n = MIN(f->len, f->size - f->head);
+    return f->buf + f->head;
+}
+
+void byte_fifo_consume(ByteFifo *f, size_t n)
+{
+    assert(n <= f->len);
+    f->len -= n;
+    if (f->len == 0) {
+        /* the next push starts at the front: fewer wrapped peeks */
+        f->head = 0;
+        return;
+    }
+    f->head += n;
+    if (f->head >= f->size) {
+        f->head -= f->size;
+    }
+}
+
+size_t byte_fifo_pop(ByteFifo *f, uint8_t *data, size_t n)
+{
+    n = MIN(n, f->len);
+    byte_fifo_copy_out(f, data, n);
+    byte_fifo_consume(f, n);
+    return n;
+}
+
+void byte_fifo_clear(ByteFifo *f)
+{
+    f->head = f->len = 0;
+}
+
+/***********************************************************/
 /* Backend I/O: fd watches and the output queue */
+
+/*
+ * The core owns each chardev's CharBackendIO: backends never touch its
+ * fields, only these helpers.
+ *
+ *   chr_io_set_hooks()    install a backend's hooks and limits (CharIOHooks)
+ *                         right after qemu_chr_alloc()
+ *   chr_io_set_fds()      point the watches at the backend's fds (-1: none)
+ *   chr_io_resume_hup()   look at fd_in for a hangup again after a pause
+ *   chr_io_count_dropped() count output the backend discarded itself
+ *   chr_io_drop_output()  discard queued output for a peer gone for good,
+ *                         count it and release a qemu_chr_write_nb() waiter
+ *   qemu_chr_be_writable() (public) the backend can take output again, for
+ *                         backends without an fd_out to watch
+ */
+
+/*
+ * What a backend sets about its I/O; every member is optional and zero
+ * keeps the core's default.
+ *
+ * recv() returns bytes for the frontend, 0 at end of file, or -1 with
+ * errno (EAGAIN: nothing to deliver now); default: read() on fd_in.
+ * hangup() handles end of file or a read error on fd_in; default: stop
+ * watching fd_in and report CHR_EVENT_CLOSED.
+ * hup_watch: fd_in is a stream socket whose peer's hangup matters even
+ * while the frontend takes nothing or there is none (a reconnect= client
+ * must reconnect, a server must take its next client), so it stays
+ * watched and is looked at without reading.  While input waits for the
+ * frontend that look pauses; hup_recheck() is asked to call
+ * chr_io_resume_hup() later when there is no frontend to resume it.
+ * read_max raises the largest read above READ_BUF_LEN; outq_limit
+ * replaces CHR_OUTQ_LIMIT as the bound of the output queue.
+ */
+typedef struct CharIOHooks {
+    ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
+    void (*hangup)(CharDriverState *chr);
+    bool hup_watch;
+    void (*hup_recheck)(CharDriverState *chr);
+    size_t read_max;
+    size_t outq_limit;
+} CharIOHooks;
 
 struct CharBackendIO {
     CharDriverState *chr;
@@ -150,32 +296,19 @@ struct CharBackendIO {
     int fd_out;                 /* polled for writability, -1 if none */
     int watch_in, watch_out;    /* what is registered with the main loop */
     int max_size;               /* what the frontend took at the last poll */
-    /*
-     * Backend hooks, both optional.  recv() returns bytes for the frontend,
-     * 0 at end of file, or -1 with errno (EAGAIN: nothing to deliver now).
-     * hangup() handles end of file or a read error on fd_in.
-     */
+    /* the backend's hooks (see CharIOHooks) */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
-    /*
-     * hup_watch: fd_in is a stream socket whose peer's hangup matters even
-     * while the frontend takes nothing or there is none (a reconnect=
-     * client must reconnect, a server must take its next client), so it
-     * stays watched and is looked at without reading.  hup_paused: input
-     * is waiting for the frontend, stop looking until it reads again;
-     * hup_recheck (optional) is asked to clear it later when there is no
-     * frontend to do so.
-     */
     bool hup_watch;
-    bool hup_paused;
     void (*hup_recheck)(CharDriverState *chr);
+    /* input is waiting for the frontend: no hangup look until it reads */
+    bool hup_paused;
     bool unread_reported;       /* a peer left unread input: said once */
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
     /* output accepted by qemu_chr_write() that the backend could not take */
-    uint8_t *oq;
-    size_t oq_head, oq_len, oq_size, oq_limit;
+    ByteFifo oq;
     uint64_t dropped;
     bool want_write_ready;      /* a qemu_chr_write_nb() caller waits */
     /*
@@ -340,33 +473,39 @@ static void chr_io_read(void *opaque)
     chr_io_leave(io);
 }
 
+/* Nobody is left to deliver queued output to: count it, never hide it. */
+static void chr_outq_drop(CharBackendIO *io)
+{
+    size_t len = byte_fifo_len(&io->oq);
+
+    if (len) {
+        io->dropped += len;
+        trace_qemu_chr_dropped(chr_label(io->chr), len, io->dropped);
+    }
+    byte_fifo_clear(&io->oq);
+}
+
 /* Hand queued output to the backend; false if the backend went away. */
 static bool chr_outq_flush(CharBackendIO *io)
 {
     CharDriverState *chr = io->chr;
 
-    while (io->oq_len > 0) {
-        int n = chr->chr_write(chr, io->oq + io->oq_head,
-                               MIN(io->oq_len, INT_MAX));
+    while (byte_fifo_len(&io->oq) > 0) {
+        size_t avail;
+        const uint8_t *p = byte_fifo_peek(&io->oq, &avail);
+        int n = chr->chr_write(chr, p, MIN(avail, INT_MAX));
+
         if (n < 0) {
-            /* nobody left to deliver it to: account for it, never hide it */
-            io->dropped += io->oq_len;
-            trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                                   io->dropped);
-            io->oq_head = io->oq_len = 0;
+            chr_outq_drop(io);
             return false;
         }
         if (n == 0) {
             break;
         }
-        io->oq_head += n;
-        io->oq_len -= n;
-        if (io->oq_len == 0) {
+        byte_fifo_consume(&io->oq, n);
+        if (byte_fifo_len(&io->oq) == 0) {
             trace_qemu_chr_outq_drained(chr_label(chr));
         }
-    }
-    if (io->oq_len == 0) {
-        io->oq_head = 0;
     }
     return true;
 }
@@ -379,7 +518,7 @@ static void chr_io_write_ready(void *opaque)
 
     chr_io_enter(io);
     chr_outq_flush(io);
-    if (io->oq_len > 0) {
+    if (byte_fifo_len(&io->oq) > 0) {
         goto out;
     }
     notify = io->want_write_ready;
@@ -396,28 +535,14 @@ out:
 /* Queue what the backend could not take; returns the bytes accepted. */
 static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 {
-    size_t room = io->oq_limit - io->oq_len;
-    size_t n = MIN((size_t)len, room);
+    size_t n = byte_fifo_push(&io->oq, buf, len);
 
     if (n > 0) {
-        if (io->oq_head + io->oq_len + n > io->oq_size) {
-            /* move the live bytes to the front before growing */
-            if (io->oq_len > 0) {
-                memmove(io->oq, io->oq + io->oq_head, io->oq_len);
-            }
-            io->oq_head = 0;
-            if (io->oq_len + n > io->oq_size) {
-                io->oq_size = MIN(io->oq_limit,
-                                  MAX(io->oq_size * 2, io->oq_len + n));
-                io->oq = qemu_realloc(io->oq, io->oq_size);
-            }
-        }
-        memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
-        io->oq_len += n;
-        trace_qemu_chr_outq_push(chr_label(io->chr), n, io->oq_len);
+        trace_qemu_chr_outq_push(chr_label(io->chr), n,
+                                 byte_fifo_len(&io->oq));
     }
     if (n < (size_t)len) {
-        trace_qemu_chr_outq_full(chr_label(io->chr), io->oq_len);
+        trace_qemu_chr_outq_full(chr_label(io->chr), byte_fifo_len(&io->oq));
         trace_qemu_chr_dropped(chr_label(io->chr), len - n,
                                io->dropped + len - n);
     }
@@ -429,7 +554,7 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 /* Register exactly the fd handlers the backend's state calls for. */
 static void chr_io_update(CharBackendIO *io)
 {
-    bool want_out = io->fd_out >= 0 && (io->oq_len > 0 ||
+    bool want_out = io->fd_out >= 0 && (byte_fifo_len(&io->oq) > 0 ||
                                         io->want_write_ready);
     int in = io->fd_in;
     int out = want_out ? io->fd_out : -1;
@@ -470,11 +595,52 @@ static void chr_io_set_fds(CharDriverState *chr, int fd_in, int fd_out)
     chr_io_update(io);
 }
 
+static void chr_io_set_hooks(CharDriverState *chr, const CharIOHooks *hooks)
+{
+    CharBackendIO *io = chr->io;
+
+    io->recv = hooks->recv;
+    io->hangup = hooks->hangup;
+    io->hup_watch = hooks->hup_watch;
+    io->hup_recheck = hooks->hup_recheck;
+    io->read_max = hooks->read_max;
+    if (hooks->outq_limit) {
+        byte_fifo_init(&io->oq, hooks->outq_limit);
+    }
+}
+
+/* Input may have been taken, or the peer may be gone: look at fd_in. */
+static void chr_io_resume_hup(CharDriverState *chr)
+{
+    chr->io->hup_paused = false;
+    chr_io_update(chr->io);
+}
+
+/* Output the backend discarded itself (no peer) is counted all the same. */
+static void chr_io_count_dropped(CharDriverState *chr, size_t len)
+{
+    chr->io->dropped += len;
+}
+
+/* The peer is gone for good: what waits for it is lost, counted. */
+static void chr_io_drop_output(CharDriverState *chr)
+{
+    CharBackendIO *io = chr->io;
+    bool notify = io->want_write_ready;
+
+    chr_outq_drop(io);
+    io->want_write_ready = false;
+    /* a back-pressured writer must not wait for a peer that left */
+    if (notify && chr->chr_write_ready) {
+        trace_qemu_chr_write_ready(chr_label(chr));
+        chr->chr_write_ready(chr->write_ready_opaque);
+    }
+}
+
 static void chr_io_update_read_handler(CharDriverState *chr)
 {
     /* a frontend came or went: look at the input again */
-    chr->io->hup_paused = false;
-    chr_io_update(chr->io);
+    chr_io_resume_hup(chr);
 }
 
 static void chr_io_free(CharDriverState *chr)
@@ -486,9 +652,9 @@ static void chr_io_free(CharDriverState *chr)
     }
     io->fd_in = io->fd_out = -1;
     io->want_write_ready = false;
-    io->oq_len = 0;
+    byte_fifo_clear(&io->oq);
     chr_io_update(io);
-    qemu_free(io->oq);
+    byte_fifo_destroy(&io->oq);
     qemu_free(io->rbuf);
     qemu_free(io);
     chr->io = NULL;
@@ -526,7 +692,7 @@ CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
     io->chr = chr;
     io->fd_in = io->fd_out = -1;
     io->watch_in = io->watch_out = -1;
-    io->oq_limit = CHR_OUTQ_LIMIT;
+    byte_fifo_init(&io->oq, CHR_OUTQ_LIMIT);
     chr->io = io;
     if (!chr->chr_update_read_handler) {
         chr->chr_update_read_handler = chr_io_update_read_handler;
@@ -596,7 +762,7 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (!io || io->oq_len == 0) {
+    if (!io || byte_fifo_len(&io->oq) == 0) {
         done = s->chr_write(s, buf, len);
         if (done < 0 || done == len) {
             return done;
@@ -620,10 +786,10 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (io && io->oq_len > 0) {
+    if (io && byte_fifo_len(&io->oq) > 0) {
         /* earlier output goes first */
         chr_outq_flush(io);
-        if (io->oq_len > 0) {
+        if (byte_fifo_len(&io->oq) > 0) {
             trace_qemu_chr_write_blocked(chr_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
@@ -653,7 +819,7 @@ uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
 
 size_t qemu_chr_queued_bytes(const CharDriverState *s)
 {
-    return s->io ? s->io->oq_len : 0;
+    return s->io ? byte_fifo_len(&s->io->oq) : 0;
 }
 
 int qemu_chr_ioctl(CharDriverState *s, int cmd, void *arg)
@@ -1436,6 +1602,11 @@ static const CharDriverOps pty_ops = {
     .chr_close = pty_chr_close,
 };
 
+static const CharIOHooks pty_io_hooks = {
+    .hangup = pty_chr_hangup,
+    .outq_limit = PTY_OUTQ_LIMIT,
+};
+
 static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
 {
     CharDriverState *chr;
@@ -1473,8 +1644,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s = qemu_mallocz(sizeof(*s));
     s->fd = master;
     chr = qemu_chr_alloc(&pty_ops, s);
-    chr->io->oq_limit = PTY_OUTQ_LIMIT;
-    chr->io->hangup = pty_chr_hangup;
+    chr_io_set_hooks(chr, &pty_io_hooks);
     chr->filename = g_strdup_printf("pty:%s", name);
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
@@ -1844,7 +2014,7 @@ fail:
 /***********************************************************/
 /* mux: several frontends share one backend, Ctrl-a switches focus */
 
-/* Input held per frontend while it cannot take it (power of two). */
+/* Input held per frontend while it cannot take it. */
 #define MUX_BUFFER_SIZE 256
 
 /* One frontend of a mux: its handlers, what it has seen, its input. */
@@ -1857,8 +2027,7 @@ typedef struct MuxFrontend {
     IOEventHandler *event;
     void *opaque;
     /* escapes act at once; data waits here for its frontend */
-    uint8_t buffer[MUX_BUFFER_SIZE];
-    unsigned int prod, cons;
+    ByteFifo in;
 } MuxFrontend;
 
 typedef struct MuxDriver {
@@ -1868,8 +2037,7 @@ typedef struct MuxDriver {
     unsigned int attach_seq;
     bool term_got_escape;
     /* bytes that arrived behind a focus switch, not yet placed */
-    uint8_t carry[MUX_BUFFER_SIZE];
-    int carry_len;
+    ByteFifo carry;
     bool timestamps;
     bool linestart;
     int64_t timestamps_start;
@@ -2039,18 +2207,17 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
     for (m = 0; m < MAX_MUX; m++) {
         MuxFrontend *fe = &d->fe[m];
 
-        while (fe->in_use && fe->prod != fe->cons && fe->can_read) {
-            unsigned int idx = fe->cons % MUX_BUFFER_SIZE;
-            int avail = fe->prod - fe->cons;
-            int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+        while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
+            uint8_t chunk[MUX_BUFFER_SIZE];
             int room = fe->can_read(fe->opaque);
+            int n;
 
             if (room <= 0) {
                 break;
             }
-            n = MIN(n, room);
-            fe->cons += n;
-            fe->read(fe->opaque, &fe->buffer[idx], n);
+            /* a copy: the handler may release the slot and its FIFO */
+            n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
+            fe->read(fe->opaque, chunk, n);
         }
     }
 }
@@ -2069,28 +2236,29 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
          * second escape char would otherwise be taken as a new escape
          * when it is processed again.
          */
-        if (fe && fe->prod - fe->cons >= MUX_BUFFER_SIZE) {
+        if (fe && byte_fifo_room(&fe->in) == 0) {
             return i;
         }
         if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
             continue;
         }
         fe = &d->fe[d->focus];
-        fe->buffer[fe->prod++ % MUX_BUFFER_SIZE] = buf[i];
+        byte_fifo_push(&fe->in, &buf[i], 1);
     }
     return size;
 }
 
 static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
 {
-    while (d->carry_len > 0) {
-        int n = mux_input(chr, d, d->carry, d->carry_len);
+    while (byte_fifo_len(&d->carry) > 0) {
+        size_t len;
+        const uint8_t *p = byte_fifo_peek(&d->carry, &len);
+        int n = mux_input(chr, d, p, len);
 
         if (n == 0) {
             break;
         }
-        memmove(d->carry, d->carry + n, d->carry_len - n);
-        d->carry_len -= n;
+        byte_fifo_consume(&d->carry, n);
         mux_drain(chr, d);
     }
 }
@@ -2112,11 +2280,11 @@ static int mux_chr_can_read(void *opaque)
     MuxDriver *d = chr->opaque;
     MuxFrontend *fe;
 
-    if (d->focus < 0 || d->carry_len > 0) {
+    if (d->focus < 0 || byte_fifo_len(&d->carry) > 0) {
         return 0;
     }
     fe = &d->fe[d->focus];
-    return MUX_BUFFER_SIZE - (fe->prod - fe->cons);
+    return byte_fifo_room(&fe->in);
 }
 
 static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
@@ -2129,10 +2297,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     n = mux_input(chr, d, buf, size);
     if (n < size) {
         /* only after a focus switch: can_read bounded the chunk */
-        int keep = MIN(size - n, (int)sizeof(d->carry) - d->carry_len);
-
-        memcpy(d->carry + d->carry_len, buf + n, keep);
-        d->carry_len += keep;
+        byte_fifo_push(&d->carry, buf + n, size - n);
     }
     mux_drain(chr, d);
 }
@@ -2178,7 +2343,7 @@ static int mux_fe_can_read(void *opaque)
     MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
 
     /* nothing may overtake input still held for it */
-    if (!fe || !fe->can_read || fe->prod != fe->cons) {
+    if (!fe || !fe->can_read || byte_fifo_len(&fe->in) > 0) {
         return 0;
     }
     return fe->can_read(fe->opaque);
@@ -2221,7 +2386,9 @@ static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
 /* Slot @m is free again; the frontend hears nothing more. */
 static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
 {
+    byte_fifo_destroy(&d->fe[m].in);
     memset(&d->fe[m], 0, sizeof(d->fe[m]));
+    byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
     if (d->focus == m) {
         d->focus = -1;
         mux_set_focus(d, mux_next_frontend(d, m));
@@ -2322,9 +2489,14 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
 static void mux_chr_close(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
+    int m;
 
     qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
     qemu_chr_close(d->drv);
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_destroy(&d->fe[m].in);
+    }
+    byte_fifo_destroy(&d->carry);
     qemu_free(d);
 }
 
@@ -2346,7 +2518,12 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 {
     MuxDriver *d = qemu_mallocz(sizeof(*d));
     CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
+    int m;
 
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
+    }
+    byte_fifo_init(&d->carry, MUX_BUFFER_SIZE);
     d->drv = drv;
     d->focus = -1;
     d->timestamps_start = -1;
@@ -2772,7 +2949,7 @@ static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
         if (s->reconnect_ms) {
             return 0;
         }
-        chr->io->dropped += len;
+        chr_io_count_dropped(chr, len);
         return len;
     }
     if (s->is_telnet) {
@@ -2929,26 +3106,6 @@ static int tcp_chr_get_msgfd(CharDriverState *chr)
     return fd;
 }
 
-/* Output queued for a peer that is gone for good is lost: count it. */
-static void tcp_chr_drop_output(CharDriverState *chr)
-{
-    CharBackendIO *io = chr->io;
-    bool notify = io->want_write_ready;
-
-    io->dropped += io->oq_len;
-    if (io->oq_len) {
-        trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                               io->dropped);
-    }
-    io->oq_head = io->oq_len = 0;
-    io->want_write_ready = false;
-    /* a back-pressured writer must not wait for a peer that left */
-    if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_label(chr));
-        chr->chr_write_ready(chr->write_ready_opaque);
-    }
-}
-
 /*
  * Never called during open: vl.c opens chardevs before the alarm timer
  * exists, and v0.15.0 crashes if a timer is armed then.
@@ -2984,7 +3141,7 @@ static void tcp_chr_hangup(CharDriverState *chr)
     }
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
     if (!s->reconnect_ms) {
-        tcp_chr_drop_output(chr);
+        chr_io_drop_output(chr);
     }
 }
 
@@ -3195,8 +3352,7 @@ static void tcp_chr_timer(void *opaque)
     SocketCharDriver *s = chr->opaque;
 
     if (s->fd >= 0) {
-        chr->io->hup_paused = false;
-        chr_io_update(chr->io);
+        chr_io_resume_hup(chr);
         return;
     }
     if (s->listen_fd >= 0) {
@@ -3275,6 +3431,15 @@ static const CharDriverOps socket_ops = {
     .get_msgfd = tcp_chr_get_msgfd,
     .chr_add_client = tcp_chr_add_client,
     .chr_close = tcp_chr_close,
+};
+
+static const CharIOHooks socket_io_hooks = {
+    .recv = tcp_chr_recv,
+    .hangup = tcp_chr_hangup,
+    .hup_watch = true,
+    .hup_recheck = tcp_chr_hup_recheck,
+    /* a socket delivers as much per wakeup as the frontend takes */
+    .read_max = SOCK_READ_MAX,
 };
 
 /* The main loop runs here: exit() in this process removes the sockets. */
@@ -3537,12 +3702,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     s->is_telnet = qemu_opt_get_bool(opts, "telnet", 0) && is_listen;
     /* v0.15.0 forces nodelay on clients; delay= now counts for both */
     s->do_nodelay = nodelay && !s->is_unix;
-    chr->io->recv = tcp_chr_recv;
-    chr->io->hangup = tcp_chr_hangup;
-    chr->io->hup_watch = true;
-    chr->io->hup_recheck = tcp_chr_hup_recheck;
-    /* a socket delivers as much per wakeup as the frontend takes */
-    chr->io->read_max = SOCK_READ_MAX;
+    chr_io_set_hooks(chr, &socket_io_hooks);
 
     ret = tcp_chr_check_opts(opts, is_listen, s->is_unix);
     if (ret < 0) {
@@ -3719,6 +3879,10 @@ static const CharDriverOps udp_ops = {
     .chr_close = udp_chr_close,
 };
 
+static const CharIOHooks udp_io_hooks = {
+    .recv = udp_chr_recv,
+};
+
 static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
 {
     static const int on = 1;
@@ -3733,7 +3897,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     int nr, ret;
 
     s->fd = -1;
-    chr->io->recv = udp_chr_recv;
+    chr_io_set_hooks(chr, &udp_io_hooks);
     if (!port || !*port) {
         qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
         ret = -EINVAL;

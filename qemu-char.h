@@ -202,6 +202,44 @@ uint64_t qemu_chr_dropped_bytes(const CharDriverState *s);
 size_t qemu_chr_queued_bytes(const CharDriverState *s);
 
 /*
+ * Addition: a bounded FIFO of bytes, for every byte ring of the chardev
+ * code (the core's output queue, mux input, spice and msmouse queues).
+ * Storage is allocated on the first push and grows as needed, never past
+ * @limit bytes; byte_fifo_destroy() frees it.  A push takes what fits and
+ * says how much that was; nothing blocks and nothing is dropped silently.
+ * A zeroed ByteFifo is an empty one with limit 0 (it takes nothing).
+ *
+ * byte_fifo_peek() gives the contiguous bytes at the head without taking
+ * them (fewer than byte_fifo_len() once the data wraps around), for a
+ * consumer that may take only part: it then calls byte_fifo_consume().
+ */
+typedef struct ByteFifo {
+    uint8_t *buf;
+    size_t size;                /* allocated */
+    size_t limit;               /* most bytes it holds */
+    size_t head, len;
+} ByteFifo;
+
+/* set @limit on an empty FIFO without storage (new or destroyed) */
+void byte_fifo_init(ByteFifo *f, size_t limit);
+void byte_fifo_destroy(ByteFifo *f);
+size_t byte_fifo_push(ByteFifo *f, const uint8_t *data, size_t n);
+size_t byte_fifo_pop(ByteFifo *f, uint8_t *data, size_t n);
+const uint8_t *byte_fifo_peek(const ByteFifo *f, size_t *n);
+void byte_fifo_consume(ByteFifo *f, size_t n);
+void byte_fifo_clear(ByteFifo *f);
+
+static inline size_t byte_fifo_len(const ByteFifo *f)
+{
+    return f->len;
+}
+
+static inline size_t byte_fifo_room(const ByteFifo *f)
+{
+    return f->limit - f->len;
+}
+
+/*
  * Addition for backends that have no fd to poll for writability (spice):
  * after a short chr_write, the backend calls this once it can take more.
  * Queued output is then flushed and a qemu_chr_write_nb() waiter is woken,
