@@ -731,6 +731,26 @@ static void chr_open_error_clear(void)
 }
 
 /*
+ * Errors that several backends' open functions report, one wording each.
+ * They return the negative errno for the open function to return.
+ */
+
+/* A required option is not given; @hint says what it should be. */
+static int chr_opt_missing(const char *option, const char *hint)
+{
+    qemu_chr_open_error(option, "missing (%s)", hint);
+    return -EINVAL;
+}
+
+/* Opening (@verb: "open", "create") what path= names failed with @err. */
+static int chr_path_failed(const char *verb, const char *path, int err)
+{
+    qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
+                        strerror(err));
+    return -err;
+}
+
+/*
  * v0.15.0's main loop select()s: it cannot watch an fd at or above
  * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
  * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
@@ -1224,9 +1244,12 @@ static const char *chr_opt_path(QemuOpts *opts, const char *hint)
 {
     const char *path = qemu_opt_get(opts, "path");
 
-    if (!path || !*path) {
-        qemu_chr_open_error("path", "%s (%s)", path ? "empty" : "missing",
-                            hint);
+    if (!path) {
+        chr_opt_missing("path", hint);
+        return NULL;
+    }
+    if (!*path) {
+        qemu_chr_open_error("path", "empty (%s)", hint);
         return NULL;
     }
     return path;
@@ -1243,11 +1266,7 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
                                         O_BINARY, 0666)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot create \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("create", path, errno);
     }
     *_chr = qemu_chr_open_fd_ops(&fd_ops, -1, fd);
     return 0;
@@ -1421,8 +1440,10 @@ static const CharDriverOps stdio_ops = {
 static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
 {
     static bool atexit_done;
+    bool allow_signal = qemu_opt_get_bool(opts, "signal",
+                                          display_type != DT_NOGRAPHIC);
     StdioCharDriver *s;
-    int err;
+    int fl_in, fl_out, err;
 
     if (stdio_chr) {
         qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
@@ -1430,18 +1451,20 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
                             chr_label(stdio_chr));
         return -EBUSY;
     }
-    s = qemu_mallocz(sizeof(*s));
-    s->saved_fl_in = fcntl(0, F_GETFL);
-    s->saved_fl_out = fcntl(1, F_GETFL);
-    if (s->saved_fl_in < 0 || s->saved_fl_out < 0) {
+    fl_in = fcntl(0, F_GETFL);
+    fl_out = fcntl(1, F_GETFL);
+    if (fl_in < 0 || fl_out < 0) {
         err = errno;
         qemu_chr_open_error(NULL, "stdin or stdout is not open: %s",
                             strerror(err));
-        goto fail;
+        return -err;
     }
+
+    s = qemu_mallocz(sizeof(*s));
+    s->saved_fl_in = fl_in;
+    s->saved_fl_out = fl_out;
     s->is_tty = tcgetattr(0, &s->saved_tty) == 0;
-    s->allow_signal = qemu_opt_get_bool(opts, "signal",
-                                        display_type != DT_NOGRAPHIC);
+    s->allow_signal = allow_signal;
     if (!atexit_done) {
         atexit(stdio_atexit);
         atexit_done = true;
@@ -1450,10 +1473,6 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     stdio_apply_tty(s);
     *_chr = stdio_chr;
     return 0;
-
-fail:
-    qemu_free(s);
-    return -err;
 }
 
 /***********************************************************/
@@ -1632,9 +1651,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     /* raw from the start: the client sees the guest's bytes unchanged */
     TFR(slave = qemu_open(name, O_RDWR | O_NOCTTY));
     if (slave < 0 || tcgetattr(slave, &tty) < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", name,
-                            strerror(err));
+        err = -chr_path_failed("open", name, errno);
         goto fail;
     }
     cfmakeraw(&tty);
@@ -1860,11 +1877,7 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_RDWR | O_NONBLOCK |
                                         O_NOCTTY)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     s = qemu_mallocz(sizeof(*s));
     /* v0.15.0 accepts a non-terminal here; its ioctls then just fail */
@@ -1986,10 +1999,7 @@ static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
     }
     TFR(fd = qemu_open(path, O_RDWR));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     if (ioctl(fd, PPCLAIM) < 0) {
         err = errno;
@@ -3890,25 +3900,21 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     const char *port = qemu_opt_get(opts, "port");
     const char *laddr = qemu_opt_get(opts, "localaddr");
     const char *lport = qemu_opt_get(opts, "localport");
-    UdpCharDriver *s = qemu_mallocz(sizeof(*s));
-    CharDriverState *chr = qemu_chr_alloc(&udp_ops, s);
+    UdpCharDriver *s;
+    CharDriverState *chr;
     SockAddr *peer = NULL, *local = NULL;
     char where[INET6_ADDRSTRLEN + 48];
-    int nr, ret;
+    int nr, ret, fd = -1;
 
-    s->fd = -1;
-    chr_io_set_hooks(chr, &udp_io_hooks);
     if (!port || !*port) {
-        qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
-        ret = -EINVAL;
-        goto fail;
+        return chr_opt_missing("port", "udp needs port=<remote port>");
     }
     ret = sock_check_port("port", port);
     if (ret == 0 && lport && *lport) {
         ret = sock_check_port("localport", lport);
     }
     if (ret < 0) {
-        goto fail;
+        return ret;
     }
     /* as v0.15.0: no host means this machine */
     ret = sock_resolve("host", host && *host ? host : "localhost", port,
@@ -3921,14 +3927,14 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     if (ret < 0) {
         goto fail;
     }
-    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
-    if (s->fd < 0) {
+    fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
+    if (fd < 0) {
         ret = -errno;
         qemu_chr_open_error("host", "socket: %s", strerror(-ret));
         goto fail;
     }
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(s->fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
         ret = -errno;
         sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
                       sizeof(where));
@@ -3936,7 +3942,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             "cannot bind to %s: %s", where, strerror(-ret));
         goto fail;
     }
-    if (connect(s->fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
+    if (connect(fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
         ret = -errno;
         sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
                       sizeof(where));
@@ -3944,20 +3950,27 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             strerror(-ret));
         goto fail;
     }
-    socket_set_nonblock(s->fd);
-    s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
-    chr_io_set_fds(chr, s->fd, s->fd);
-    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
-    qemu_chr_generic_open(chr);
     g_free(peer);
     g_free(local);
+
+    socket_set_nonblock(fd);
+    s = qemu_mallocz(sizeof(*s));
+    s->fd = fd;
+    s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
+    chr = qemu_chr_alloc(&udp_ops, s);
+    chr_io_set_hooks(chr, &udp_io_hooks);
+    chr_io_set_fds(chr, fd, fd);
+    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
+    qemu_chr_generic_open(chr);
     *_chr = chr;
     return 0;
 
 fail:
+    if (fd >= 0) {
+        close(fd);
+    }
     g_free(peer);
     g_free(local);
-    qemu_chr_close(chr);
     return ret;
 }
 
