@@ -56,6 +56,52 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
+/*
+ * Strings built here live in qemu_malloc() memory like the rest of the
+ * chardev state, so every one is freed with qemu_free().
+ */
+static char *chr_vstrdup_printf(const char *fmt, va_list ap)
+{
+    va_list copy;
+    char *str;
+    int len;
+
+    va_copy(copy, ap);
+    len = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (len < 0) {
+        /* only an invalid multibyte string gets here: say nothing */
+        return qemu_strdup("");
+    }
+    str = qemu_malloc(len + 1);
+    vsnprintf(str, len + 1, fmt, ap);
+    return str;
+}
+
+static char *chr_strdup_printf(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
+
+static char *chr_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *str;
+
+    va_start(ap, fmt);
+    str = chr_vstrdup_printf(fmt, ap);
+    va_end(ap);
+    return str;
+}
+
+/* Append @name to the list of names *@list ("a, b, c"). */
+static void chr_list_append(char **list, const char *name)
+{
+    size_t len = strlen(*list);
+    const char *sep = len ? ", " : "";
+
+    *list = qemu_realloc(*list, len + strlen(sep) + strlen(name) + 1);
+    strcpy(*list + len, sep);
+    strcat(*list + len, name);
+}
+
 /* A chardev's name in messages; backends may speak before it has one. */
 static const char *chr_label(const CharDriverState *chr)
 {
@@ -713,20 +759,20 @@ void qemu_chr_open_error(const char *option, const char *fmt, ...)
     char *cause;
 
     va_start(ap, fmt);
-    cause = g_strdup_vprintf(fmt, ap);
+    cause = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
 
     /* the first failure is the one worth reporting */
     if (!chr_open_errmsg) {
-        chr_open_errmsg = option ? g_strdup_printf("%s: %s", option, cause)
-                                 : g_strdup(cause);
+        chr_open_errmsg = option ? chr_strdup_printf("%s: %s", option, cause)
+                                 : qemu_strdup(cause);
     }
-    g_free(cause);
+    qemu_free(cause);
 }
 
 static void chr_open_error_clear(void)
 {
-    g_free(chr_open_errmsg);
+    qemu_free(chr_open_errmsg);
     chr_open_errmsg = NULL;
 }
 
@@ -889,10 +935,10 @@ void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
     char *buf;
 
     va_start(ap, fmt);
-    buf = g_strdup_vprintf(fmt, ap);
+    buf = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
     qemu_chr_write(s, (uint8_t *)buf, strlen(buf));
-    g_free(buf);
+    qemu_free(buf);
 }
 
 void qemu_chr_send_event(CharDriverState *s, int event)
@@ -1285,16 +1331,16 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     if (!path) {
         return -EINVAL;
     }
-    name_in = g_strdup_printf("%s.in", path);
-    name_out = g_strdup_printf("%s.out", path);
+    name_in = chr_strdup_printf("%s.in", path);
+    name_out = chr_strdup_printf("%s.out", path);
     TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
     err = fd_in < 0 ? errno : 0;
     TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
     if (fd_out < 0 && err != EMFILE) {
         err = errno;
     }
-    g_free(name_in);
-    g_free(name_out);
+    qemu_free(name_in);
+    qemu_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
         *_chr = qemu_chr_open_fd_ops(&fd_ops, fd_in, fd_out);
         return 0;
@@ -1662,7 +1708,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s->fd = master;
     chr = qemu_chr_alloc(&pty_ops, s);
     chr_io_set_hooks(chr, &pty_io_hooks);
-    chr->filename = g_strdup_printf("pty:%s", name);
+    chr->filename = chr_strdup_printf("pty:%s", name);
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
 
@@ -3950,6 +3996,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             strerror(-ret));
         goto fail;
     }
+    /* sock_resolve() hands out glib memory */
     g_free(peer);
     g_free(local);
 
@@ -3980,16 +4027,17 @@ fail:
 /* Bound on collected output; monitor replies are far smaller. */
 #define MEM_CHR_LIMIT (4 * 1024 * 1024)
 
+/* Nothing is ever taken out: the FIFO's bytes stay contiguous. */
 typedef struct MemoryDriver {
-    GString *out;
+    ByteFifo out;
 } MemoryDriver;
 
 static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     MemoryDriver *d = chr->opaque;
-    size_t n = MIN((size_t)len, MEM_CHR_LIMIT - d->out->len);
 
-    g_string_append_len(d->out, (const char *)buf, n);
+    /* cut beyond MEM_CHR_LIMIT, which monitor replies never reach */
+    byte_fifo_push(&d->out, buf, len);
     return len;
 }
 
@@ -3997,7 +4045,7 @@ void qemu_chr_init_mem(CharDriverState *chr)
 {
     MemoryDriver *d = qemu_mallocz(sizeof(*d));
 
-    d->out = g_string_sized_new(4096);
+    byte_fifo_init(&d->out, MEM_CHR_LIMIT);
     memset(chr, 0, sizeof(*chr));
     chr->opaque = d;
     chr->chr_write = mem_chr_write;
@@ -4006,12 +4054,14 @@ void qemu_chr_init_mem(CharDriverState *chr)
 QString *qemu_chr_mem_to_qs(CharDriverState *chr)
 {
     MemoryDriver *d = chr->opaque;
+    size_t len;
+    const uint8_t *out = byte_fifo_peek(&d->out, &len);
 
-    if (d->out->len == 0) {
+    if (len == 0) {
         return qstring_new();
     }
     /* qstring_from_substr() takes an inclusive end */
-    return qstring_from_substr(d->out->str, 0, d->out->len - 1);
+    return qstring_from_substr((const char *)out, 0, len - 1);
 }
 
 /* Not for qemu_chr_close(): the caller owns the CharDriverState. */
@@ -4023,7 +4073,7 @@ void qemu_chr_close_mem(CharDriverState *chr)
         qemu_bh_delete(chr->bh);
         chr->bh = NULL;
     }
-    g_string_free(d->out, TRUE);
+    byte_fifo_destroy(&d->out);
     qemu_free(d);
     chr->opaque = NULL;
     chr->chr_write = NULL;
@@ -4033,7 +4083,7 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 {
     const MemoryDriver *d = chr->opaque;
 
-    return d->out->len;
+    return byte_fifo_len(&d->out);
 }
 
 /***********************************************************/
@@ -4087,19 +4137,19 @@ static bool chr_split_host_port(const char *str, char **host, char **port)
         if (!end || end[1] != ':') {
             return false;
         }
-        *host = g_strndup(str + 1, end - str - 1);
+        *host = qemu_strndup(str + 1, end - str - 1);
         colon = end + 1;
     } else {
         colon = strrchr(str, ':');
         if (!colon) {
             return false;
         }
-        *host = g_strndup(str, colon - str);
+        *host = qemu_strndup(str, colon - str);
     }
-    *port = g_strdup(colon + 1);
+    *port = qemu_strdup(colon + 1);
     if (**port == '\0') {
-        g_free(*host);
-        g_free(*port);
+        qemu_free(*host);
+        qemu_free(*port);
         return false;
     }
     return true;
@@ -4116,8 +4166,8 @@ static bool compat_set_host_port(QemuOpts *opts, const char *str,
     }
     ok = qemu_opt_set(opts, host_opt, host) == 0 &&
          qemu_opt_set(opts, port_opt, port) == 0;
-    g_free(host);
-    g_free(port);
+    qemu_free(host);
+    qemu_free(port);
     return ok;
 }
 
@@ -4154,12 +4204,12 @@ static bool compat_parse_vc(QemuOpts *opts, const char *p)
 static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 {
     const char *comma = strchr(p, ',');
-    char *addr = comma ? g_strndup(p, comma - p) : g_strdup(p);
+    char *addr = comma ? qemu_strndup(p, comma - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "socket");
     ok = compat_set_host_port(opts, addr, "host", "port");
-    g_free(addr);
+    qemu_free(addr);
     if (ok && comma) {
         ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
     }
@@ -4173,12 +4223,12 @@ static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 static bool compat_parse_udp(QemuOpts *opts, const char *p)
 {
     const char *at = strchr(p, '@');
-    char *remote = at ? g_strndup(p, at - p) : g_strdup(p);
+    char *remote = at ? qemu_strndup(p, at - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "udp");
     ok = compat_set_host_port(opts, remote, "host", "port");
-    g_free(remote);
+    qemu_free(remote);
     if (ok && at) {
         ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
     }
@@ -4344,14 +4394,13 @@ static const CharBackendEntry *chr_find_backend(const char *name)
 
 static char *chr_backend_names(void)
 {
-    GString *s = g_string_new("");
+    char *names = qemu_strdup("");
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(backend_table); i++) {
-        g_string_append_printf(s, "%s%s", i ? ", " : "",
-                               backend_table[i].name);
+        chr_list_append(&names, backend_table[i].name);
     }
-    return g_string_free(s, FALSE);
+    return names;
 }
 
 /* Options every backend takes. */
@@ -4390,15 +4439,15 @@ static int chr_check_opt(const char *name, const char *value, void *opaque)
 
     if (!chr_name_in(chr_opts_common, name) &&
         !chr_name_in(be->opts, name)) {
-        GString *valid = g_string_new("");
+        char *valid = qemu_strdup("");
 
         for (p = be->opts; *p; p++) {
-            g_string_append_printf(valid, "%s, ", *p);
+            chr_list_append(&valid, *p);
         }
-        g_string_append(valid, "mux");
+        chr_list_append(&valid, "mux");
         qemu_chr_open_error(name, "not an option of this backend (valid: "
-                            "%s)", valid->str);
-        g_string_free(valid, TRUE);
+                            "%s)", valid);
+        qemu_free(valid);
         return -1;
     }
     if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
@@ -4486,7 +4535,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
 
         error_report("chardev \"%s\": backend \"%s\" not found "
                      "(available: %s)", id, name, known);
-        g_free(known);
+        qemu_free(known);
         return chr_open_fail(EINVAL);
     }
     if (unique_id && qemu_chr_find(id)) {
@@ -4517,7 +4566,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     if (mux) {
         CharDriverState *base = chr;
 
-        base->label = g_strdup_printf("%s-base", id);
+        base->label = chr_strdup_printf("%s-base", id);
         chr = qemu_chr_open_mux(base);
         chr->filename = qemu_strdup(base->filename);
         chr->avail_connections = chr->max_connections = MAX_MUX;
