@@ -797,7 +797,7 @@ static int chr_path_failed(const char *verb, const char *path, int err)
 }
 
 /*
- * v0.15.0's main loop select()s: it cannot watch an fd at or above
+ * The main loop select()s: it cannot watch an fd at or above
  * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
  * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
  * fd (< 0) passes through with errno untouched.
@@ -1387,22 +1387,31 @@ CharDriverState *qemu_chr_open_eventfd(int eventfd)
 /***********************************************************/
 /* Terminal helper: raw mode for stdio, line settings for tty */
 
+/* term_make_raw() flags */
+#define TERM_ECHO       1   /* echo input */
+#define TERM_SIGNALS    2   /* keep ISIG: Ctrl-C stops QEMU as in a shell */
+#define TERM_RAW_OUTPUT 4   /* no output post-processing either */
+
 /*
  * Raw input on a terminal, starting from the settings found: no line
  * editing, no CR/NL translation, 8 data bits, one byte per read.  Output
- * post-processing stays on so "\n" still returns the carriage.  ISIG is
- * kept only if @allow_signal (Ctrl-C then stops QEMU as in a shell).
+ * post-processing stays on so "\n" still returns the carriage for a person
+ * reading; a program at the other end (pty) wants TERM_RAW_OUTPUT.
  */
-static void term_make_raw(struct termios *tty, bool echo, bool allow_signal)
+static void term_make_raw(struct termios *tty, int flags)
 {
     tty->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
                       ICRNL | IXON);
-    tty->c_oflag |= OPOST;
+    if (flags & TERM_RAW_OUTPUT) {
+        tty->c_oflag &= ~OPOST;
+    } else {
+        tty->c_oflag |= OPOST;
+    }
     tty->c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
-    if (echo) {
+    if (flags & TERM_ECHO) {
         tty->c_lflag |= ECHO;
     }
-    if (!allow_signal) {
+    if (!(flags & TERM_SIGNALS)) {
         tty->c_lflag &= ~ISIG;
     }
     tty->c_cflag &= ~(CSIZE | PARENB);
@@ -1437,7 +1446,8 @@ static void stdio_apply_tty(StdioCharDriver *s)
     if (!s->is_tty) {
         return;
     }
-    term_make_raw(&tty, s->echo, s->allow_signal);
+    term_make_raw(&tty, (s->echo ? TERM_ECHO : 0) |
+                        (s->allow_signal ? TERM_SIGNALS : 0));
     tcsetattr(0, TCSANOW, &tty);
 }
 
@@ -1526,13 +1536,12 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
 
 /*
  * How a client is noticed.  Without a client the master reports POLLHUP
- * and read() fails with EIO at once, so polling it for input then would
- * spin (QEMU once shipped that and reverted it).  v0.15.0 instead polls
- * once a second and throws away output meanwhile.  Here an inotify watch
- * on the slave node wakes us when any process opens or closes it, and
- * POLLHUP on the master (tested without waiting) says whether a client is
- * still there, so several clients and missed events do no harm.  Only if
- * inotify is unavailable does a slow timer do the same check.
+ * and read() fails with EIO at once, so it is not polled for input then
+ * (that would spin).  An inotify watch on the slave node wakes us when
+ * any process opens or closes it, and POLLHUP on the master (tested
+ * without waiting) says whether a client is still there, so several
+ * clients and missed events do no harm.  Only if inotify is unavailable
+ * does a slow timer do the same check.
  */
 #define PTY_POLL_MS 1000
 
@@ -1700,7 +1709,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
         err = -chr_path_failed("open", name, errno);
         goto fail;
     }
-    cfmakeraw(&tty);
+    term_make_raw(&tty, TERM_RAW_OUTPUT);
     tcsetattr(slave, TCSAFLUSH, &tty);
     close(slave);
 
@@ -1770,9 +1779,8 @@ static const struct {
 };
 
 /*
- * The lowest standard rate not below 10/11 of the requested one, as
- * v0.15.0 picks it: a guest divisor that lands a little off a standard
- * rate still gets that rate.
+ * The lowest standard rate not below 10/11 of the requested one: a guest
+ * divisor that lands a little off a standard rate still gets that rate.
  */
 static speed_t tty_speed_code(int speed)
 {
@@ -1798,7 +1806,7 @@ static int tty_serial_init(int fd, int speed, int parity, int data_bits,
     }
     cfsetispeed(&tty, spd);
     cfsetospeed(&tty, spd);
-    term_make_raw(&tty, false, false);
+    term_make_raw(&tty, 0);
     tty.c_cflag &= ~(CSIZE | PARODD | CRTSCTS | CSTOPB);
     switch (data_bits) {
     case 5:
@@ -1926,7 +1934,7 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
         return chr_path_failed("open", path, errno);
     }
     s = qemu_mallocz(sizeof(*s));
-    /* v0.15.0 accepts a non-terminal here; its ioctls then just fail */
+    /* a non-terminal is accepted, as existing setups expect; ioctls fail */
     s->have_saved = tcgetattr(fd, &s->saved_tty) == 0;
     tty_serial_init(fd, 115200, 'N', 8, 1);
     *_chr = qemu_chr_open_fd_state(&tty_ops, &s->fd, fd, fd);
@@ -2540,7 +2548,7 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
 
 /*
  * The base was opened by the same -chardev and serves nobody else, so it
- * goes with the mux (v0.15.0 left it open for good).
+ * goes with the mux; left open, its fds and watches would leak.
  */
 static void mux_chr_close(CharDriverState *chr)
 {
@@ -4007,7 +4015,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     chr = qemu_chr_alloc(&udp_ops, s);
     chr_io_set_hooks(chr, &udp_io_hooks);
     chr_io_set_fds(chr, fd, fd);
-    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
+    /* datagrams need no peer to be "open"; frontends may wait for OPENED */
     qemu_chr_generic_open(chr);
     *_chr = chr;
     return 0;
@@ -4416,8 +4424,8 @@ static const char *const chr_opts_number[] = {
 };
 
 /*
- * v0.15.0's option parser keeps at most this many characters of a value
- * and drops the rest silently: a value this long may have been cut.
+ * The option parser keeps at most this many characters of a value and
+ * drops the rest silently: a value this long may have been cut.
  */
 #define CHR_OPT_VALUE_MAX 1023
 
