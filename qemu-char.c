@@ -56,6 +56,52 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
+/*
+ * Strings built here live in qemu_malloc() memory like the rest of the
+ * chardev state, so every one is freed with qemu_free().
+ */
+static char *chr_vstrdup_printf(const char *fmt, va_list ap)
+{
+    va_list copy;
+    char *str;
+    int len;
+
+    va_copy(copy, ap);
+    len = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (len < 0) {
+        /* only an invalid multibyte string gets here: say nothing */
+        return qemu_strdup("");
+    }
+    str = qemu_malloc(len + 1);
+    vsnprintf(str, len + 1, fmt, ap);
+    return str;
+}
+
+static char *chr_strdup_printf(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
+
+static char *chr_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *str;
+
+    va_start(ap, fmt);
+    str = chr_vstrdup_printf(fmt, ap);
+    va_end(ap);
+    return str;
+}
+
+/* Append @name to the list of names *@list ("a, b, c"). */
+static void chr_list_append(char **list, const char *name)
+{
+    size_t len = strlen(*list);
+    const char *sep = len ? ", " : "";
+
+    *list = qemu_realloc(*list, len + strlen(sep) + strlen(name) + 1);
+    strcpy(*list + len, sep);
+    strcat(*list + len, name);
+}
+
 /* A chardev's name in messages; backends may speak before it has one. */
 static const char *chr_label(const CharDriverState *chr)
 {
@@ -713,25 +759,45 @@ void qemu_chr_open_error(const char *option, const char *fmt, ...)
     char *cause;
 
     va_start(ap, fmt);
-    cause = g_strdup_vprintf(fmt, ap);
+    cause = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
 
     /* the first failure is the one worth reporting */
     if (!chr_open_errmsg) {
-        chr_open_errmsg = option ? g_strdup_printf("%s: %s", option, cause)
-                                 : g_strdup(cause);
+        chr_open_errmsg = option ? chr_strdup_printf("%s: %s", option, cause)
+                                 : qemu_strdup(cause);
     }
-    g_free(cause);
+    qemu_free(cause);
 }
 
 static void chr_open_error_clear(void)
 {
-    g_free(chr_open_errmsg);
+    qemu_free(chr_open_errmsg);
     chr_open_errmsg = NULL;
 }
 
 /*
- * v0.15.0's main loop select()s: it cannot watch an fd at or above
+ * Errors that several backends' open functions report, one wording each.
+ * They return the negative errno for the open function to return.
+ */
+
+/* A required option is not given; @hint says what it should be. */
+static int chr_opt_missing(const char *option, const char *hint)
+{
+    qemu_chr_open_error(option, "missing (%s)", hint);
+    return -EINVAL;
+}
+
+/* Opening (@verb: "open", "create") what path= names failed with @err. */
+static int chr_path_failed(const char *verb, const char *path, int err)
+{
+    qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
+                        strerror(err));
+    return -err;
+}
+
+/*
+ * The main loop select()s: it cannot watch an fd at or above
  * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
  * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
  * fd (< 0) passes through with errno untouched.
@@ -869,10 +935,10 @@ void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
     char *buf;
 
     va_start(ap, fmt);
-    buf = g_strdup_vprintf(fmt, ap);
+    buf = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
     qemu_chr_write(s, (uint8_t *)buf, strlen(buf));
-    g_free(buf);
+    qemu_free(buf);
 }
 
 void qemu_chr_send_event(CharDriverState *s, int event)
@@ -1224,9 +1290,12 @@ static const char *chr_opt_path(QemuOpts *opts, const char *hint)
 {
     const char *path = qemu_opt_get(opts, "path");
 
-    if (!path || !*path) {
-        qemu_chr_open_error("path", "%s (%s)", path ? "empty" : "missing",
-                            hint);
+    if (!path) {
+        chr_opt_missing("path", hint);
+        return NULL;
+    }
+    if (!*path) {
+        qemu_chr_open_error("path", "empty (%s)", hint);
         return NULL;
     }
     return path;
@@ -1243,11 +1312,7 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
                                         O_BINARY, 0666)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot create \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("create", path, errno);
     }
     *_chr = qemu_chr_open_fd_ops(&fd_ops, -1, fd);
     return 0;
@@ -1266,16 +1331,16 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     if (!path) {
         return -EINVAL;
     }
-    name_in = g_strdup_printf("%s.in", path);
-    name_out = g_strdup_printf("%s.out", path);
+    name_in = chr_strdup_printf("%s.in", path);
+    name_out = chr_strdup_printf("%s.out", path);
     TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
     err = fd_in < 0 ? errno : 0;
     TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
     if (fd_out < 0 && err != EMFILE) {
         err = errno;
     }
-    g_free(name_in);
-    g_free(name_out);
+    qemu_free(name_in);
+    qemu_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
         *_chr = qemu_chr_open_fd_ops(&fd_ops, fd_in, fd_out);
         return 0;
@@ -1322,22 +1387,31 @@ CharDriverState *qemu_chr_open_eventfd(int eventfd)
 /***********************************************************/
 /* Terminal helper: raw mode for stdio, line settings for tty */
 
+/* term_make_raw() flags */
+#define TERM_ECHO       1   /* echo input */
+#define TERM_SIGNALS    2   /* keep ISIG: Ctrl-C stops QEMU as in a shell */
+#define TERM_RAW_OUTPUT 4   /* no output post-processing either */
+
 /*
  * Raw input on a terminal, starting from the settings found: no line
  * editing, no CR/NL translation, 8 data bits, one byte per read.  Output
- * post-processing stays on so "\n" still returns the carriage.  ISIG is
- * kept only if @allow_signal (Ctrl-C then stops QEMU as in a shell).
+ * post-processing stays on so "\n" still returns the carriage for a person
+ * reading; a program at the other end (pty) wants TERM_RAW_OUTPUT.
  */
-static void term_make_raw(struct termios *tty, bool echo, bool allow_signal)
+static void term_make_raw(struct termios *tty, int flags)
 {
     tty->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
                       ICRNL | IXON);
-    tty->c_oflag |= OPOST;
+    if (flags & TERM_RAW_OUTPUT) {
+        tty->c_oflag &= ~OPOST;
+    } else {
+        tty->c_oflag |= OPOST;
+    }
     tty->c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
-    if (echo) {
+    if (flags & TERM_ECHO) {
         tty->c_lflag |= ECHO;
     }
-    if (!allow_signal) {
+    if (!(flags & TERM_SIGNALS)) {
         tty->c_lflag &= ~ISIG;
     }
     tty->c_cflag &= ~(CSIZE | PARENB);
@@ -1372,7 +1446,8 @@ static void stdio_apply_tty(StdioCharDriver *s)
     if (!s->is_tty) {
         return;
     }
-    term_make_raw(&tty, s->echo, s->allow_signal);
+    term_make_raw(&tty, (s->echo ? TERM_ECHO : 0) |
+                        (s->allow_signal ? TERM_SIGNALS : 0));
     tcsetattr(0, TCSANOW, &tty);
 }
 
@@ -1421,8 +1496,10 @@ static const CharDriverOps stdio_ops = {
 static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
 {
     static bool atexit_done;
+    bool allow_signal = qemu_opt_get_bool(opts, "signal",
+                                          display_type != DT_NOGRAPHIC);
     StdioCharDriver *s;
-    int err;
+    int fl_in, fl_out, err;
 
     if (stdio_chr) {
         qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
@@ -1430,18 +1507,20 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
                             chr_label(stdio_chr));
         return -EBUSY;
     }
-    s = qemu_mallocz(sizeof(*s));
-    s->saved_fl_in = fcntl(0, F_GETFL);
-    s->saved_fl_out = fcntl(1, F_GETFL);
-    if (s->saved_fl_in < 0 || s->saved_fl_out < 0) {
+    fl_in = fcntl(0, F_GETFL);
+    fl_out = fcntl(1, F_GETFL);
+    if (fl_in < 0 || fl_out < 0) {
         err = errno;
         qemu_chr_open_error(NULL, "stdin or stdout is not open: %s",
                             strerror(err));
-        goto fail;
+        return -err;
     }
+
+    s = qemu_mallocz(sizeof(*s));
+    s->saved_fl_in = fl_in;
+    s->saved_fl_out = fl_out;
     s->is_tty = tcgetattr(0, &s->saved_tty) == 0;
-    s->allow_signal = qemu_opt_get_bool(opts, "signal",
-                                        display_type != DT_NOGRAPHIC);
+    s->allow_signal = allow_signal;
     if (!atexit_done) {
         atexit(stdio_atexit);
         atexit_done = true;
@@ -1450,10 +1529,6 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     stdio_apply_tty(s);
     *_chr = stdio_chr;
     return 0;
-
-fail:
-    qemu_free(s);
-    return -err;
 }
 
 /***********************************************************/
@@ -1461,13 +1536,12 @@ fail:
 
 /*
  * How a client is noticed.  Without a client the master reports POLLHUP
- * and read() fails with EIO at once, so polling it for input then would
- * spin (QEMU once shipped that and reverted it).  v0.15.0 instead polls
- * once a second and throws away output meanwhile.  Here an inotify watch
- * on the slave node wakes us when any process opens or closes it, and
- * POLLHUP on the master (tested without waiting) says whether a client is
- * still there, so several clients and missed events do no harm.  Only if
- * inotify is unavailable does a slow timer do the same check.
+ * and read() fails with EIO at once, so it is not polled for input then
+ * (that would spin).  An inotify watch on the slave node wakes us when
+ * any process opens or closes it, and POLLHUP on the master (tested
+ * without waiting) says whether a client is still there, so several
+ * clients and missed events do no harm.  Only if inotify is unavailable
+ * does a slow timer do the same check.
  */
 #define PTY_POLL_MS 1000
 
@@ -1632,12 +1706,10 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     /* raw from the start: the client sees the guest's bytes unchanged */
     TFR(slave = qemu_open(name, O_RDWR | O_NOCTTY));
     if (slave < 0 || tcgetattr(slave, &tty) < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", name,
-                            strerror(err));
+        err = -chr_path_failed("open", name, errno);
         goto fail;
     }
-    cfmakeraw(&tty);
+    term_make_raw(&tty, TERM_RAW_OUTPUT);
     tcsetattr(slave, TCSAFLUSH, &tty);
     close(slave);
 
@@ -1645,7 +1717,7 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     s->fd = master;
     chr = qemu_chr_alloc(&pty_ops, s);
     chr_io_set_hooks(chr, &pty_io_hooks);
-    chr->filename = g_strdup_printf("pty:%s", name);
+    chr->filename = chr_strdup_printf("pty:%s", name);
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
 
@@ -1707,9 +1779,8 @@ static const struct {
 };
 
 /*
- * The lowest standard rate not below 10/11 of the requested one, as
- * v0.15.0 picks it: a guest divisor that lands a little off a standard
- * rate still gets that rate.
+ * The lowest standard rate not below 10/11 of the requested one: a guest
+ * divisor that lands a little off a standard rate still gets that rate.
  */
 static speed_t tty_speed_code(int speed)
 {
@@ -1735,7 +1806,7 @@ static int tty_serial_init(int fd, int speed, int parity, int data_bits,
     }
     cfsetispeed(&tty, spd);
     cfsetospeed(&tty, spd);
-    term_make_raw(&tty, false, false);
+    term_make_raw(&tty, 0);
     tty.c_cflag &= ~(CSIZE | PARODD | CRTSCTS | CSTOPB);
     switch (data_bits) {
     case 5:
@@ -1860,14 +1931,10 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_RDWR | O_NONBLOCK |
                                         O_NOCTTY)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     s = qemu_mallocz(sizeof(*s));
-    /* v0.15.0 accepts a non-terminal here; its ioctls then just fail */
+    /* a non-terminal is accepted, as existing setups expect; ioctls fail */
     s->have_saved = tcgetattr(fd, &s->saved_tty) == 0;
     tty_serial_init(fd, 115200, 'N', 8, 1);
     *_chr = qemu_chr_open_fd_state(&tty_ops, &s->fd, fd, fd);
@@ -1986,10 +2053,7 @@ static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
     }
     TFR(fd = qemu_open(path, O_RDWR));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     if (ioctl(fd, PPCLAIM) < 0) {
         err = errno;
@@ -2484,7 +2548,7 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
 
 /*
  * The base was opened by the same -chardev and serves nobody else, so it
- * goes with the mux (v0.15.0 left it open for good).
+ * goes with the mux; left open, its fds and watches would leak.
  */
 static void mux_chr_close(CharDriverState *chr)
 {
@@ -3890,25 +3954,21 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     const char *port = qemu_opt_get(opts, "port");
     const char *laddr = qemu_opt_get(opts, "localaddr");
     const char *lport = qemu_opt_get(opts, "localport");
-    UdpCharDriver *s = qemu_mallocz(sizeof(*s));
-    CharDriverState *chr = qemu_chr_alloc(&udp_ops, s);
+    UdpCharDriver *s;
+    CharDriverState *chr;
     SockAddr *peer = NULL, *local = NULL;
     char where[INET6_ADDRSTRLEN + 48];
-    int nr, ret;
+    int nr, ret, fd = -1;
 
-    s->fd = -1;
-    chr_io_set_hooks(chr, &udp_io_hooks);
     if (!port || !*port) {
-        qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
-        ret = -EINVAL;
-        goto fail;
+        return chr_opt_missing("port", "udp needs port=<remote port>");
     }
     ret = sock_check_port("port", port);
     if (ret == 0 && lport && *lport) {
         ret = sock_check_port("localport", lport);
     }
     if (ret < 0) {
-        goto fail;
+        return ret;
     }
     /* as v0.15.0: no host means this machine */
     ret = sock_resolve("host", host && *host ? host : "localhost", port,
@@ -3921,14 +3981,14 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     if (ret < 0) {
         goto fail;
     }
-    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
-    if (s->fd < 0) {
+    fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
+    if (fd < 0) {
         ret = -errno;
         qemu_chr_open_error("host", "socket: %s", strerror(-ret));
         goto fail;
     }
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(s->fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
         ret = -errno;
         sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
                       sizeof(where));
@@ -3936,7 +3996,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             "cannot bind to %s: %s", where, strerror(-ret));
         goto fail;
     }
-    if (connect(s->fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
+    if (connect(fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
         ret = -errno;
         sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
                       sizeof(where));
@@ -3944,20 +4004,28 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             strerror(-ret));
         goto fail;
     }
-    socket_set_nonblock(s->fd);
-    s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
-    chr_io_set_fds(chr, s->fd, s->fd);
-    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
-    qemu_chr_generic_open(chr);
+    /* sock_resolve() hands out glib memory */
     g_free(peer);
     g_free(local);
+
+    socket_set_nonblock(fd);
+    s = qemu_mallocz(sizeof(*s));
+    s->fd = fd;
+    s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
+    chr = qemu_chr_alloc(&udp_ops, s);
+    chr_io_set_hooks(chr, &udp_io_hooks);
+    chr_io_set_fds(chr, fd, fd);
+    /* datagrams need no peer to be "open"; frontends may wait for OPENED */
+    qemu_chr_generic_open(chr);
     *_chr = chr;
     return 0;
 
 fail:
+    if (fd >= 0) {
+        close(fd);
+    }
     g_free(peer);
     g_free(local);
-    qemu_chr_close(chr);
     return ret;
 }
 
@@ -3967,16 +4035,17 @@ fail:
 /* Bound on collected output; monitor replies are far smaller. */
 #define MEM_CHR_LIMIT (4 * 1024 * 1024)
 
+/* Nothing is ever taken out: the FIFO's bytes stay contiguous. */
 typedef struct MemoryDriver {
-    GString *out;
+    ByteFifo out;
 } MemoryDriver;
 
 static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     MemoryDriver *d = chr->opaque;
-    size_t n = MIN((size_t)len, MEM_CHR_LIMIT - d->out->len);
 
-    g_string_append_len(d->out, (const char *)buf, n);
+    /* cut beyond MEM_CHR_LIMIT, which monitor replies never reach */
+    byte_fifo_push(&d->out, buf, len);
     return len;
 }
 
@@ -3984,7 +4053,7 @@ void qemu_chr_init_mem(CharDriverState *chr)
 {
     MemoryDriver *d = qemu_mallocz(sizeof(*d));
 
-    d->out = g_string_sized_new(4096);
+    byte_fifo_init(&d->out, MEM_CHR_LIMIT);
     memset(chr, 0, sizeof(*chr));
     chr->opaque = d;
     chr->chr_write = mem_chr_write;
@@ -3993,12 +4062,14 @@ void qemu_chr_init_mem(CharDriverState *chr)
 QString *qemu_chr_mem_to_qs(CharDriverState *chr)
 {
     MemoryDriver *d = chr->opaque;
+    size_t len;
+    const uint8_t *out = byte_fifo_peek(&d->out, &len);
 
-    if (d->out->len == 0) {
+    if (len == 0) {
         return qstring_new();
     }
     /* qstring_from_substr() takes an inclusive end */
-    return qstring_from_substr(d->out->str, 0, d->out->len - 1);
+    return qstring_from_substr((const char *)out, 0, len - 1);
 }
 
 /* Not for qemu_chr_close(): the caller owns the CharDriverState. */
@@ -4010,7 +4081,7 @@ void qemu_chr_close_mem(CharDriverState *chr)
         qemu_bh_delete(chr->bh);
         chr->bh = NULL;
     }
-    g_string_free(d->out, TRUE);
+    byte_fifo_destroy(&d->out);
     qemu_free(d);
     chr->opaque = NULL;
     chr->chr_write = NULL;
@@ -4020,7 +4091,7 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 {
     const MemoryDriver *d = chr->opaque;
 
-    return d->out->len;
+    return byte_fifo_len(&d->out);
 }
 
 /***********************************************************/
@@ -4074,19 +4145,19 @@ static bool chr_split_host_port(const char *str, char **host, char **port)
         if (!end || end[1] != ':') {
             return false;
         }
-        *host = g_strndup(str + 1, end - str - 1);
+        *host = qemu_strndup(str + 1, end - str - 1);
         colon = end + 1;
     } else {
         colon = strrchr(str, ':');
         if (!colon) {
             return false;
         }
-        *host = g_strndup(str, colon - str);
+        *host = qemu_strndup(str, colon - str);
     }
-    *port = g_strdup(colon + 1);
+    *port = qemu_strdup(colon + 1);
     if (**port == '\0') {
-        g_free(*host);
-        g_free(*port);
+        qemu_free(*host);
+        qemu_free(*port);
         return false;
     }
     return true;
@@ -4103,8 +4174,8 @@ static bool compat_set_host_port(QemuOpts *opts, const char *str,
     }
     ok = qemu_opt_set(opts, host_opt, host) == 0 &&
          qemu_opt_set(opts, port_opt, port) == 0;
-    g_free(host);
-    g_free(port);
+    qemu_free(host);
+    qemu_free(port);
     return ok;
 }
 
@@ -4141,12 +4212,12 @@ static bool compat_parse_vc(QemuOpts *opts, const char *p)
 static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 {
     const char *comma = strchr(p, ',');
-    char *addr = comma ? g_strndup(p, comma - p) : g_strdup(p);
+    char *addr = comma ? qemu_strndup(p, comma - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "socket");
     ok = compat_set_host_port(opts, addr, "host", "port");
-    g_free(addr);
+    qemu_free(addr);
     if (ok && comma) {
         ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
     }
@@ -4160,12 +4231,12 @@ static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 static bool compat_parse_udp(QemuOpts *opts, const char *p)
 {
     const char *at = strchr(p, '@');
-    char *remote = at ? g_strndup(p, at - p) : g_strdup(p);
+    char *remote = at ? qemu_strndup(p, at - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "udp");
     ok = compat_set_host_port(opts, remote, "host", "port");
-    g_free(remote);
+    qemu_free(remote);
     if (ok && at) {
         ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
     }
@@ -4331,14 +4402,13 @@ static const CharBackendEntry *chr_find_backend(const char *name)
 
 static char *chr_backend_names(void)
 {
-    GString *s = g_string_new("");
+    char *names = qemu_strdup("");
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(backend_table); i++) {
-        g_string_append_printf(s, "%s%s", i ? ", " : "",
-                               backend_table[i].name);
+        chr_list_append(&names, backend_table[i].name);
     }
-    return g_string_free(s, FALSE);
+    return names;
 }
 
 /* Options every backend takes. */
@@ -4354,8 +4424,8 @@ static const char *const chr_opts_number[] = {
 };
 
 /*
- * v0.15.0's option parser keeps at most this many characters of a value
- * and drops the rest silently: a value this long may have been cut.
+ * The option parser keeps at most this many characters of a value and
+ * drops the rest silently: a value this long may have been cut.
  */
 #define CHR_OPT_VALUE_MAX 1023
 
@@ -4377,15 +4447,15 @@ static int chr_check_opt(const char *name, const char *value, void *opaque)
 
     if (!chr_name_in(chr_opts_common, name) &&
         !chr_name_in(be->opts, name)) {
-        GString *valid = g_string_new("");
+        char *valid = qemu_strdup("");
 
         for (p = be->opts; *p; p++) {
-            g_string_append_printf(valid, "%s, ", *p);
+            chr_list_append(&valid, *p);
         }
-        g_string_append(valid, "mux");
+        chr_list_append(&valid, "mux");
         qemu_chr_open_error(name, "not an option of this backend (valid: "
-                            "%s)", valid->str);
-        g_string_free(valid, TRUE);
+                            "%s)", valid);
+        qemu_free(valid);
         return -1;
     }
     if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
@@ -4473,7 +4543,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
 
         error_report("chardev \"%s\": backend \"%s\" not found "
                      "(available: %s)", id, name, known);
-        g_free(known);
+        qemu_free(known);
         return chr_open_fail(EINVAL);
     }
     if (unique_id && qemu_chr_find(id)) {
@@ -4504,7 +4574,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     if (mux) {
         CharDriverState *base = chr;
 
-        base->label = g_strdup_printf("%s-base", id);
+        base->label = chr_strdup_printf("%s-base", id);
         chr = qemu_chr_open_mux(base);
         chr->filename = qemu_strdup(base->filename);
         chr->avail_connections = chr->max_connections = MAX_MUX;

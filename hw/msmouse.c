@@ -132,7 +132,7 @@ static void msmouse_chr_close(CharDriverState *chr)
 {
     MouseState *m = chr->opaque;
 
-    /* v0.15.0 left the handler behind, pointing at freed memory */
+    /* a handler left behind would be called with freed state */
     qemu_remove_mouse_event_handler(m->entry);
     byte_fifo_destroy(&m->queue);
     qemu_free(m);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Spice chardevs: spicevmc (agent, smartcard, usbredir) and spiceport. */
 
-#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-error.h"
@@ -392,17 +391,28 @@ static const char *spice_vmc_subtype(const char *name)
     return NULL;
 }
 
+/* "a, b, c" in qemu_malloc() memory */
 static char *spice_vmc_names(void)
 {
-    GString *s = g_string_new("");
     const char **p;
+    size_t len = 0;
+    char *names;
 
     for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
         if (spice_vmc_name_ok(*p)) {
-            g_string_append_printf(s, "%s%s", s->len ? ", " : "", *p);
+            len += strlen(*p) + 2;
         }
     }
-    return g_string_free(s, FALSE);
+    names = qemu_mallocz(len + 1);
+    for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
+        if (spice_vmc_name_ok(*p)) {
+            if (*names) {
+                strcat(names, ", ");
+            }
+            strcat(names, *p);
+        }
+    }
+    return names;
 }
 
 /*
@@ -464,7 +474,7 @@ int qemu_chr_open_spice(QemuOpts *opts, CharDriverState **_chr)
         } else {
             qemu_chr_open_error("name", "missing (valid names: %s)", names);
         }
-        g_free(names);
+        qemu_free(names);
         return -EINVAL;
     }
 
