@@ -259,6 +259,7 @@ static void cmd_closefd(Monitor *mon, const char *arg);
 static void info_version(Monitor *mon, const char *arg);
 static void info_chardev(Monitor *mon, const char *arg);
 
+/* args_type, params and help of chardev_add/chardev_remove as in the .hx */
 static const MonCmd mon_cmds[] = {
     {
         .name = "help|?", .params = "[cmd]", .help = "show the help",
@@ -276,6 +277,18 @@ static const MonCmd mon_cmds[] = {
         .name = "closefd", .params = "closefd name",
         .help = "close a file descriptor previously passed via SCM rights",
         .handler = cmd_closefd,
+    }, {
+        .name       = "chardev_add",
+        .args_type  = "args:s",
+        .params     = "backend,id=str[,prop=value][,...]",
+        .help       = "add a character device (takes the -chardev options)",
+        .cmd        = do_chardev_add_hmp,
+    }, {
+        .name       = "chardev_remove",
+        .args_type  = "id:s",
+        .params     = "id",
+        .help       = "remove a character device that no device uses",
+        .cmd_new    = do_chardev_remove,
     },
     { .name = NULL },
 };
@@ -293,6 +306,15 @@ static const MonCmd info_cmds[] = {
 
 /* The QMP commands (qmp-commands.hx): args_type, handler. */
 static const MonCmd qmp_cmds[] = {
+    {
+        .name       = "chardev-add",
+        .args_type  = "chardev:O",
+        .cmd_new    = do_chardev_add,
+    }, {
+        .name       = "chardev-remove",
+        .args_type  = "id:s",
+        .cmd_new    = do_chardev_remove,
+    },
     { .name = NULL },
 };
 
