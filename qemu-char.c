@@ -10,6 +10,7 @@
 #include "qemu-char.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
+#include "qerror.h"
 #include "qemu_socket.h"
 #include "trace.h"
 #include "hw/msmouse.h"
@@ -4618,10 +4619,177 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
 
     chr = chr_open_opts(opts, init, false);
     err = errno;
+    if (chr) {
+        chr->legacy = 1;
+    }
     if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
         monitor_init(chr, MONITOR_USE_READLINE);
     }
     qemu_opts_del(opts);
     errno = err;
     return chr;
+}
+
+/***********************************************************/
+/* Hotplug: chardev-add and chardev-remove from the monitor */
+
+/*
+ * A QMP client gets an error class (v0.15.0's QMP has no free-text
+ * error), and the one-line reason goes to stderr, where -chardev's
+ * would.  A human monitor shows the line itself.
+ */
+static Monitor *chr_hotplug_qmp_begin(void)
+{
+    Monitor *qmp = monitor_cur_is_qmp() ? cur_mon : NULL;
+
+    if (qmp) {
+        cur_mon = NULL;
+    }
+    return qmp;
+}
+
+static void chr_hotplug_qmp_end(Monitor *qmp)
+{
+    if (qmp) {
+        cur_mon = qmp;
+    }
+}
+
+/* Opens @opts as -chardev would, or deletes them: 0 or -errno. */
+static int chr_hotplug_open(QemuOpts *opts)
+{
+    const char *id = qemu_opts_id(opts);
+    const char *backend = qemu_opt_get(opts, "backend");
+    int ret = 0;
+
+    /*
+     * At startup a server may block until its first client; a running
+     * guest and its monitor must not, so the user has to say wait=off.
+     */
+    if (id && backend && strcmp(backend, "socket") == 0 &&
+        qemu_opt_get_bool(opts, "server", 0) &&
+        qemu_opt_get_bool(opts, "wait", 1)) {
+        error_report("chardev \"%s\": backend \"socket\": wait: a server "
+                     "added at run time cannot wait for its first client "
+                     "(add wait=off)", id);
+        ret = -EINVAL;
+    } else if (!qemu_chr_open_opts(opts, NULL)) {
+        ret = errno ? -errno : -EINVAL;
+    }
+    if (ret < 0) {
+        qemu_opts_del(opts);
+    }
+    return ret;
+}
+
+int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_try_str(qdict, "id");
+    const QDictEntry *ent;
+    QemuOpts *opts;
+    Monitor *qmp;
+    int ret;
+
+    opts = qemu_opts_from_qdict(qemu_find_opts("chardev"), qdict);
+    if (!opts) {
+        return -1;
+    }
+    /*
+     * The option parser reports a bad name or value but leaves the
+     * option out and goes on: such a chardev is not opened.
+     */
+    for (ent = qdict_first(qdict); ent; ent = qdict_next(qdict, ent)) {
+        const char *key = qdict_entry_key(ent);
+
+        if (strcmp(key, "id") != 0 && !qemu_opt_get(opts, key)) {
+            qerror_report(QERR_INVALID_PARAMETER, key);
+            qemu_opts_del(opts);
+            return -1;
+        }
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    ret = chr_hotplug_open(opts);
+    chr_hotplug_qmp_end(qmp);
+    if (ret == 0) {
+        return 0;
+    }
+    if (!qmp) {
+        return -1;
+    }
+    if (!id) {
+        qerror_report(QERR_MISSING_PARAMETER, "id");
+    } else if (!qdict_haskey(qdict, "backend")) {
+        qerror_report(QERR_MISSING_PARAMETER, "backend");
+    } else if (ret == -EEXIST) {
+        qerror_report(QERR_DUPLICATE_ID, id, "chardev");
+    } else {
+        qerror_report(QERR_DEVICE_INIT_FAILED, id);
+    }
+    return -1;
+}
+
+/* The human monitor takes the -chardev argument as one string. */
+void do_chardev_add_hmp(Monitor *mon, const QDict *qdict)
+{
+    QemuOpts *opts;
+
+    opts = qemu_opts_parse(qemu_find_opts("chardev"),
+                           qdict_get_str(qdict, "args"), 1);
+    if (opts) {
+        chr_hotplug_open(opts);
+    }
+}
+
+/* A frontend holds @chr: it claimed the chardev or set handlers. */
+static bool chr_hotplug_in_use(CharDriverState *chr)
+{
+    if (chr->avail_connections < chr->max_connections) {
+        return true;
+    }
+    /* a mux always has its own handlers set; its frontends count above */
+    return !chr_is_mux(chr) &&
+           (chr->chr_can_read || chr->chr_read || chr->chr_event ||
+            chr->handler_opaque);
+}
+
+int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_str(qdict, "id");
+    CharDriverState *chr = qemu_chr_find(id);
+    QemuOpts *opts;
+    Monitor *qmp;
+
+    if (chr && !chr->legacy && !chr_hotplug_in_use(chr)) {
+        opts = qemu_opts_find(qemu_find_opts("chardev"), id);
+        if (opts) {
+            qemu_opts_del(opts);
+        }
+        qemu_chr_close(chr);
+        return 0;
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    if (!chr) {
+        error_report("chardev \"%s\": not found", id);
+    } else if (chr->legacy) {
+        error_report("chardev \"%s\": cannot be removed: made by a legacy "
+                     "option (-serial, -parallel, -monitor, ...), not by "
+                     "-chardev or chardev-add", id);
+    } else {
+        error_report("chardev \"%s\": cannot be removed: in use by a "
+                     "frontend (remove that device first)", id);
+    }
+    chr_hotplug_qmp_end(qmp);
+    if (!qmp) {
+        return -1;
+    }
+    if (!chr) {
+        qerror_report(QERR_DEVICE_NOT_FOUND, id);
+    } else if (chr->legacy) {
+        qerror_report(QERR_DEVICE_NOT_REMOVABLE, id);
+    } else {
+        qerror_report(QERR_DEVICE_IN_USE, id);
+    }
+    return -1;
 }

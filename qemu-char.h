@@ -8,6 +8,7 @@
 #include "qemu-option.h"
 #include "qemu-config.h"
 #include "qobject.h"
+#include "qdict.h"
 #include "qstring.h"
 
 /* Events a backend reports to its frontend (IOEventHandler). */
@@ -103,6 +104,8 @@ struct CharDriverState {
     void *write_ready_opaque;
     CharBackendIO *io;          /* owned by the core, NULL if unused */
     uint64_t dropped_noq;       /* without io: what chr_write did not take */
+    int legacy;                 /* opened by qemu_chr_open(): the label is
+                                   not the user's, chardev-remove refuses */
 };
 
 /*
@@ -287,6 +290,19 @@ void qemu_chr_open_error(const char *option, const char *fmt, ...)
  *   attaching by other means is not connected, with an error line.
  */
 void qemu_chr_remove_handlers(CharDriverState *s, void *opaque);
+
+/*
+ * Additions: monitor commands that add and remove chardevs at run time.
+ * do_chardev_add() (QMP chardev-add) takes the -chardev options as
+ * arguments, do_chardev_add_hmp() (chardev_add) the -chardev string as
+ * "args"; do_chardev_remove() (chardev-remove, chardev_remove) takes
+ * "id".  Removal is refused while a frontend holds the chardev and for
+ * chardevs opened by qemu_chr_open() (-serial, -monitor, ...), whose
+ * label the user never chose.
+ */
+int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data);
+void do_chardev_add_hmp(Monitor *mon, const QDict *qdict);
+int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data);
 
 /* fd handlers of the main loop (implemented by the main loop, not here) */
 int qemu_set_fd_handler2(int fd,

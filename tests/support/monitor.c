@@ -6,8 +6,10 @@
 #include "qemu-char.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
+#include "qerror.h"
 #include "monitor.h"
 #include "support-monitor.h"
+#include "support-int.h"
 
 #ifndef QEMU_VERSION
 #define QEMU_VERSION "0.15.0"
@@ -60,6 +62,7 @@ struct Monitor {
     GByteArray *input;
     int ncommands;
     char *last_command;
+    QDict *error;               /* QMP: first qerror_report() of a command */
 
     QLIST_HEAD(, MonFd) fds;
     QLIST_ENTRY(Monitor) entry;
@@ -234,11 +237,19 @@ int monitor_get_fd(Monitor *mon, const char *fdname)
 
 /* ---- commands ---- */
 
+/*
+ * A command has one of three handlers: the support monitor's own
+ * (handler: at most one word of argument), or v0.15.0's cmd or cmd_new,
+ * whose arguments are parsed by args_type as v0.15.0's monitor does.
+ */
 typedef struct MonCmd {
     const char *name;       /* '|' separates aliases */
+    const char *args_type;
     const char *params;
     const char *help;
     void (*handler)(Monitor *mon, const char *arg);
+    void (*cmd)(Monitor *mon, const QDict *qdict);
+    int (*cmd_new)(Monitor *mon, const QDict *params, QObject **ret_data);
 } MonCmd;
 
 static void cmd_help(Monitor *mon, const char *arg);
@@ -248,23 +259,63 @@ static void cmd_closefd(Monitor *mon, const char *arg);
 static void info_version(Monitor *mon, const char *arg);
 static void info_chardev(Monitor *mon, const char *arg);
 
+/* args_type, params and help of chardev_add/chardev_remove as in the .hx */
 static const MonCmd mon_cmds[] = {
-    { "help|?", "[cmd]", "show the help", cmd_help },
-    { "info", "[subcommand]",
-      "show various information about the system state", cmd_info },
-    { "getfd", "getfd name",
-      "receive a file descriptor via SCM rights and assign it a name",
-      cmd_getfd },
-    { "closefd", "closefd name",
-      "close a file descriptor previously passed via SCM rights",
-      cmd_closefd },
-    { NULL, NULL, NULL, NULL },
+    {
+        .name = "help|?", .params = "[cmd]", .help = "show the help",
+        .handler = cmd_help,
+    }, {
+        .name = "info", .params = "[subcommand]",
+        .help = "show various information about the system state",
+        .handler = cmd_info,
+    }, {
+        .name = "getfd", .params = "getfd name",
+        .help = "receive a file descriptor via SCM rights and assign it a "
+                "name",
+        .handler = cmd_getfd,
+    }, {
+        .name = "closefd", .params = "closefd name",
+        .help = "close a file descriptor previously passed via SCM rights",
+        .handler = cmd_closefd,
+    }, {
+        .name       = "chardev_add",
+        .args_type  = "args:s",
+        .params     = "backend,id=str[,prop=value][,...]",
+        .help       = "add a character device (takes the -chardev options)",
+        .cmd        = do_chardev_add_hmp,
+    }, {
+        .name       = "chardev_remove",
+        .args_type  = "id:s",
+        .params     = "id",
+        .help       = "remove a character device that no device uses",
+        .cmd_new    = do_chardev_remove,
+    },
+    { .name = NULL },
 };
 
 static const MonCmd info_cmds[] = {
-    { "version", "", "show the version of QEMU", info_version },
-    { "chardev", "", "show the character devices", info_chardev },
-    { NULL, NULL, NULL, NULL },
+    {
+        .name = "version", .params = "",
+        .help = "show the version of QEMU", .handler = info_version,
+    }, {
+        .name = "chardev", .params = "",
+        .help = "show the character devices", .handler = info_chardev,
+    },
+    { .name = NULL },
+};
+
+/* The QMP commands (qmp-commands.hx): args_type, handler. */
+static const MonCmd qmp_cmds[] = {
+    {
+        .name       = "chardev-add",
+        .args_type  = "chardev:O",
+        .cmd_new    = do_chardev_add,
+    }, {
+        .name       = "chardev-remove",
+        .args_type  = "id:s",
+        .cmd_new    = do_chardev_remove,
+    },
+    { .name = NULL },
 };
 
 static bool cmd_matches(const char *names, const char *name)
@@ -391,6 +442,124 @@ static void cmd_closefd(Monitor *mon, const char *arg)
     close(fd);
 }
 
+/*
+ * One string argument as v0.15.0's get_str() reads it: a "quoted" string
+ * with \\ \" \n \r \t escapes, or up to the next white space.  NULL if
+ * the quotes are not closed.
+ */
+static char *parse_str_arg(const char **pp)
+{
+    const char *p = *pp;
+    GString *out = g_string_new(NULL);
+
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                switch (*p) {
+                case 'n':
+                    g_string_append_c(out, '\n');
+                    break;
+                case 'r':
+                    g_string_append_c(out, '\r');
+                    break;
+                case 't':
+                    g_string_append_c(out, '\t');
+                    break;
+                default:
+                    g_string_append_c(out, *p);
+                    break;
+                }
+            } else {
+                g_string_append_c(out, *p);
+            }
+        }
+        if (*p != '"') {
+            g_string_free(out, TRUE);
+            return NULL;
+        }
+        p++;
+    } else {
+        while (*p && !qemu_isspace(*p)) {
+            g_string_append_c(out, *p++);
+        }
+    }
+    *pp = p;
+    return g_string_free(out, FALSE);
+}
+
+/*
+ * Arguments by args_type ("name:s" or "name:s?", comma separated; only
+ * strings are needed here), with v0.15.0's messages.  NULL on error.
+ */
+static QDict *parse_typed_args(Monitor *mon, const MonCmd *cmd,
+                               const char *p)
+{
+    QDict *qdict = qdict_new();
+    char **specs = g_strsplit(cmd->args_type, ",", -1);
+    char **spec;
+
+    for (spec = specs; *spec; spec++) {
+        char *colon = strchr(*spec, ':');
+        bool optional = g_str_has_suffix(*spec, "?");
+        char *value;
+
+        assert(colon && colon[1] == 's');
+        *colon = '\0';
+        while (qemu_isspace(*p)) {
+            p++;
+        }
+        if (*p == '\0') {
+            if (optional) {
+                continue;
+            }
+            monitor_printf(mon, "%s: string expected\n", cmd->name);
+            goto fail;
+        }
+        value = parse_str_arg(&p);
+        if (value == NULL) {
+            monitor_printf(mon, "%s: string expected\n", cmd->name);
+            goto fail;
+        }
+        qdict_put(qdict, *spec, qstring_from_str(value));
+        g_free(value);
+    }
+    while (qemu_isspace(*p)) {
+        p++;
+    }
+    if (*p != '\0') {
+        monitor_printf(mon, "%s: extraneous characters at the end of line\n",
+                       cmd->name);
+        goto fail;
+    }
+    g_strfreev(specs);
+    return qdict;
+
+fail:
+    g_strfreev(specs);
+    QDECREF(qdict);
+    return NULL;
+}
+
+static void run_typed_command(Monitor *mon, const MonCmd *cmd,
+                              const char *args)
+{
+    QDict *qdict = parse_typed_args(mon, cmd, args);
+    QObject *data = NULL;
+
+    if (qdict == NULL) {
+        return;
+    }
+    if (cmd->cmd_new) {
+        /* as in v0.15.0, the human monitor ignores the return code */
+        cmd->cmd_new(mon, qdict, &data);
+        qobject_decref(data);
+    } else {
+        cmd->cmd(mon, qdict);
+    }
+    QDECREF(qdict);
+}
+
 /* Split "name  arg" and run it; errors land on this monitor. */
 static void handle_user_command(Monitor *mon, const char *cmdline)
 {
@@ -428,6 +597,8 @@ static void handle_user_command(Monitor *mon, const char *cmdline)
     cmd = find_cmd(mon_cmds, name);
     if (cmd == NULL) {
         monitor_printf(mon, "unknown command: '%s'\n", name);
+    } else if (cmd->args_type) {
+        run_typed_command(mon, cmd, cmdline + strlen(name));
     } else {
         cmd->handler(mon, arg);
     }
@@ -730,7 +901,145 @@ void monitor_protocol_event(MonitorEvent event, QObject *data)
     }
 }
 
+/* ---- QMP command execution (qmp-commands.hx table) ---- */
+
+void support_int_monitor_set_error(Monitor *mon, QDict *error)
+{
+    if (mon->error) {
+        QDECREF(error);
+        return;
+    }
+    mon->error = error;
+}
+
+/* v0.15.0's argument checks against args_type; false with an error set. */
+static bool qmp_check_args(const MonCmd *cmd, const QDict *args)
+{
+    char **specs = g_strsplit(cmd->args_type, ",", -1);
+    char **spec;
+    const QDictEntry *ent;
+    bool accept_unknown = false;
+    bool ok = true;
+
+    for (spec = specs; *spec && ok; spec++) {
+        char *colon = strchr(*spec, ':');
+        QObject *value;
+
+        assert(colon);
+        *colon = '\0';
+        if (colon[1] == 'O') {
+            accept_unknown = true;
+            continue;
+        }
+        assert(colon[1] == 's');
+        value = qdict_get(args, *spec);
+        if (value == NULL) {
+            if (colon[2] != '?') {
+                qerror_report(QERR_MISSING_PARAMETER, *spec);
+                ok = false;
+            }
+        } else if (qobject_type(value) != QTYPE_QSTRING) {
+            qerror_report(QERR_INVALID_PARAMETER_TYPE, *spec, "string");
+            ok = false;
+        }
+    }
+    for (ent = qdict_first(args); ent && ok && !accept_unknown;
+         ent = qdict_next(args, ent)) {
+        const char *key = qdict_entry_key(ent);
+        bool known = false;
+
+        for (spec = specs; *spec; spec++) {
+            known = known || strcmp(*spec, key) == 0;
+        }
+        if (!known) {
+            qerror_report(QERR_INVALID_PARAMETER, key);
+            ok = false;
+        }
+    }
+    g_strfreev(specs);
+    return ok;
+}
+
+static void qmp_dispatch(Monitor *mon, const char *json, QObject **ret_data)
+{
+    QObject *req = qobject_from_json(json);
+    QDict *dict, *args;
+    const MonCmd *cmd;
+    const char *name;
+
+    if (req == NULL) {
+        qerror_report(QERR_JSON_PARSING);
+        return;
+    }
+    dict = qobject_to_qdict(req);
+    if (dict == NULL || !qdict_haskey(dict, "execute") ||
+        qobject_type(qdict_get(dict, "execute")) != QTYPE_QSTRING) {
+        qerror_report(QERR_QMP_BAD_INPUT_OBJECT, "execute");
+        goto out;
+    }
+    name = qdict_get_str(dict, "execute");
+    cmd = find_cmd(qmp_cmds, name);
+    if (cmd == NULL) {
+        qerror_report(QERR_COMMAND_NOT_FOUND, name);
+        goto out;
+    }
+    if (qdict_haskey(dict, "arguments")) {
+        args = qobject_to_qdict(qdict_get(dict, "arguments"));
+        if (args == NULL) {
+            qerror_report(QERR_QMP_BAD_INPUT_OBJECT, "arguments");
+            goto out;
+        }
+        QINCREF(args);
+    } else {
+        args = qdict_new();
+    }
+    if (qmp_check_args(cmd, args) &&
+        cmd->cmd_new(mon, args, ret_data) < 0 && mon->error == NULL) {
+        /* a failing handler must say why: as v0.15.0's handler_audit */
+        qerror_report(QERR_UNDEFINED_ERROR);
+    }
+    QDECREF(args);
+out:
+    qobject_decref(req);
+}
+
+QObject *support_monitor_qmp(Monitor *mon, const char *json)
+{
+    Monitor *old_mon = cur_mon;
+    QObject *data = NULL;
+    QDict *rsp = qdict_new();
+
+    assert(monitor_ctrl_mode(mon));
+    cur_mon = mon;
+    qmp_dispatch(mon, json, &data);
+    cur_mon = old_mon;
+
+    if (mon->error) {
+        QDict *err = qdict_new();
+        char *desc = support_qerror_human(mon->error);
+
+        qdict_put(err, "class",
+                  qstring_from_str(qdict_get_str(mon->error, "class")));
+        qdict_put(err, "desc", qstring_from_str(desc));
+        QINCREF(qdict_get_qdict(mon->error, "data"));
+        qdict_put(err, "data", qdict_get_qdict(mon->error, "data"));
+        qdict_put(rsp, "error", err);
+        g_free(desc);
+        QDECREF(mon->error);
+        mon->error = NULL;
+        qobject_decref(data);
+    } else {
+        qdict_put_obj(rsp, "return", data ? data : QOBJECT(qdict_new()));
+    }
+    return QOBJECT(rsp);
+}
+
 /* ---- support-monitor.h ---- */
+
+Monitor *support_monitor_new_qmp(void)
+{
+    return monitor_new(NULL, MONITOR_USE_CONTROL);
+}
 
 Monitor *support_monitor_new_buffer(void)
 {
@@ -776,6 +1085,9 @@ void support_monitor_free(Monitor *mon)
     g_array_free(mon->events, TRUE);
     g_byte_array_free(mon->input, TRUE);
     g_free(mon->last_command);
+    if (mon->error) {
+        QDECREF(mon->error);
+    }
     if (mon->chr == NULL) {
         g_free(mon);
         return;

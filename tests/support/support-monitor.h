@@ -47,6 +47,15 @@ void support_monitor_input_clear(Monitor *mon);
 int support_monitor_command_count(Monitor *mon);
 const char *support_monitor_last_command(Monitor *mon);
 
+/*
+ * A QMP monitor with no chardev, and one QMP command run on it through
+ * the QMP command table (v0.15.0's argument checks included), with
+ * cur_mon set to it.  Returns the reply QDict ({"return": ...} or
+ * {"error": {"class", "desc", "data"}}); the caller drops the reference.
+ */
+Monitor *support_monitor_new_qmp(void);
+QObject *support_monitor_qmp(Monitor *mon, const char *json);
+
 /* Run one human-monitor command line with cur_mon set to mon. */
 void support_monitor_command(Monitor *mon, const char *cmdline);
 
