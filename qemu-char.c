@@ -2357,33 +2357,7 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 }
 
 /***********************************************************/
-/* socket helper: lookup, listen and connect that say what went wrong */
-
-/* One resolved peer or listen address. */
-typedef struct SockAddr {
-    int family;
-    socklen_t len;
-    struct sockaddr_storage ss;
-} SockAddr;
-
-/* Numeric "host:port", "[v6]:port" or the unix path, for messages. */
-static void sock_addr_str(const struct sockaddr *sa, socklen_t len,
-                          char *out, size_t size)
-{
-    char host[INET6_ADDRSTRLEN + 1], serv[33];
-
-    if (sa->sa_family == AF_UNIX) {
-        snprintf(out, size, "%s", ((const struct sockaddr_un *)sa)->sun_path);
-        return;
-    }
-    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        snprintf(out, size, "?");
-        return;
-    }
-    snprintf(out, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
-             host, serv);
-}
+/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
 static int sock_opts_family(QemuOpts *opts)
 {
@@ -2395,214 +2369,6 @@ static int sock_opts_family(QemuOpts *opts)
         return AF_INET;
     }
     return AF_UNSPEC;
-}
-
-/*
- * Resolve host/port into *addrs (g_free it).  AI_ADDRCONFIG is not used:
- * it hides ::1 on hosts whose only IPv6 address is the loopback one.
- */
-static int sock_resolve(const char *host_opt, const char *host,
-                        const char *port, int family, int socktype,
-                        bool passive, SockAddr **addrs, int *nr)
-{
-    struct addrinfo hints, *res, *e;
-    int rc, n = 0;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = family;
-    hints.ai_socktype = socktype;
-    hints.ai_flags = passive ? AI_PASSIVE : 0;
-    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
-    if (rc != 0) {
-        qemu_chr_open_error(host_opt, "cannot resolve \"%s\" port \"%s\": %s",
-                            host ? host : "", port,
-                            rc == EAI_SYSTEM ? strerror(errno)
-                                             : gai_strerror(rc));
-        return -EINVAL;
-    }
-    for (e = res; e; e = e->ai_next) {
-        n++;
-    }
-    *addrs = g_new0(SockAddr, n);
-    for (n = 0, e = res; e; e = e->ai_next) {
-        if (e->ai_addrlen > sizeof((*addrs)[n].ss)) {
-            continue;
-        }
-        (*addrs)[n].family = e->ai_family;
-        (*addrs)[n].len = e->ai_addrlen;
-        memcpy(&(*addrs)[n].ss, e->ai_addr, e->ai_addrlen);
-        n++;
-    }
-    freeaddrinfo(res);
-    *nr = n;
-    return 0;
-}
-
-static void sock_addr_set_port(SockAddr *a, int port)
-{
-    if (a->family == AF_INET6) {
-        ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
-    } else if (a->family == AF_INET) {
-        ((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
-    }
-}
-
-/* A unix socket address; false if the path does not fit. */
-static bool sock_unix_addr(const char *path, SockAddr *a)
-{
-    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
-
-    if (strlen(path) >= sizeof(un->sun_path)) {
-        return false;
-    }
-    memset(a, 0, sizeof(*a));
-    a->family = AF_UNIX;
-    a->len = sizeof(*un);
-    un->sun_family = AF_UNIX;
-    pstrcpy(un->sun_path, sizeof(un->sun_path), path);
-    return true;
-}
-
-/* Connect without blocking: fd (connected or in progress) or -errno. */
-static int sock_connect_nb(const SockAddr *a, bool *in_progress)
-{
-    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
-    int err;
-
-    *in_progress = false;
-    if (fd < 0) {
-        return -errno;
-    }
-    socket_set_nonblock(fd);
-    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
-        return fd;
-    }
-    err = errno;
-    /* an interrupted non-blocking connect goes on in the background */
-    if (err == EINPROGRESS || err == EINTR) {
-        *in_progress = true;
-        return fd;
-    }
-    close(fd);
-    return -err;
-}
-
-/* Wait for a connect in progress; 0 or -errno.  Used at open time only. */
-static int sock_connect_wait(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-    int err = 0;
-    socklen_t len = sizeof(err);
-
-    while (poll(&pfd, 1, -1) < 0) {
-        if (errno != EINTR) {
-            return -errno;
-        }
-    }
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        return -errno;
-    }
-    return -err;
-}
-
-/*
- * Connect to the first address that answers, as v0.15.0 does at open time
- * (open may block; the main loop never does).  fd or -errno, reported.
- */
-static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
-{
-    char where[PATH_MAX + 16] = "?";
-    int i, fd = -ENOENT;
-
-    for (i = 0; i < nr; i++) {
-        bool in_progress;
-        int err;
-
-        fd = sock_connect_nb(&addrs[i], &in_progress);
-        if (fd >= 0 && in_progress) {
-            err = sock_connect_wait(fd);
-            if (err < 0) {
-                close(fd);
-                fd = err;
-            }
-        }
-        fd = chr_fd_watchable(fd);
-        if (fd >= 0) {
-            return fd;
-        }
-        sock_addr_str((const struct sockaddr *)&addrs[i].ss, addrs[i].len,
-                      where, sizeof(where));
-    }
-    qemu_chr_open_error(opt, "cannot connect to %s: %s", where,
-                        strerror(-fd));
-    return fd;
-}
-
-/* One listening socket on exactly a; fd or -errno. */
-static int sock_bind_listen(const SockAddr *a)
-{
-    static const int on = 1, off;
-    int fd = chr_fd_watchable(qemu_socket(a->family, SOCK_STREAM, 0));
-    int err;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (a->family == AF_INET6) {
-        /* one socket for both families, as in v0.15.0 */
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-    }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        return -err;
-    }
-    socket_set_nonblock(fd);
-    return fd;
-}
-
-/*
- * Listen on the first address of addrs that has a free port in
- * [port, to] (to = 0: port only).  Returns the fd with *bound set to the
- * address actually used, or -errno after reporting.  Unlike v0.15.0 the
- * range ends at to (v0.15.0 also tries to + 1) and only a busy port moves
- * on to the next one.
- */
-static int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
-                            SockAddr *bound)
-{
-    char where[INET6_ADDRSTRLEN + 48] = "?";
-    int i, p, fd = -EADDRNOTAVAIL;
-    int last = to ? to : port;
-
-    for (i = 0; i < nr; i++) {
-        SockAddr a = addrs[i];
-
-        for (p = port; p <= last; p++) {
-            sock_addr_set_port(&a, p);
-            fd = sock_bind_listen(&a);
-            if (fd >= 0) {
-                *bound = a;
-                bound->len = sizeof(bound->ss);
-                getsockname(fd, (struct sockaddr *)&bound->ss, &bound->len);
-                return fd;
-            }
-            if (fd != -EADDRINUSE) {
-                break;
-            }
-        }
-        sock_addr_str((struct sockaddr *)&a.ss, a.len, where, sizeof(where));
-    }
-    if (last != port && fd == -EADDRINUSE) {
-        qemu_chr_open_error("to", "no free port in %d..%d (last tried %s): "
-                            "%s", port, last, where, strerror(-fd));
-    } else {
-        qemu_chr_open_error("port", "cannot listen on %s: %s", where,
-                            strerror(-fd));
-    }
-    return fd;
 }
 
 /* Parse a port number for to= ranges; -1 if it is not one. */
@@ -2632,9 +2398,6 @@ static int sock_check_port(const char *opt, const char *port)
     }
     return 0;
 }
-
-/***********************************************************/
-/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
 /* Telnet commands (RFC 854) the server side understands. */
 #define TN_IAC   255
@@ -3107,14 +2870,11 @@ static void tcp_chr_connect_done(void *opaque)
     CharDriverState *chr = opaque;
     SocketCharDriver *s = chr->opaque;
     int fd = s->connect_fd;
-    int err = 0;
-    socklen_t len = sizeof(err);
+    int err;
 
     qemu_set_fd_handler(fd, NULL, NULL, NULL);
     s->connect_fd = -1;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        err = errno;
-    }
+    err = -sock_connect_result(fd);
     if (err == 0) {
         tcp_chr_set_connected(chr, fd);
         return;
@@ -3145,10 +2905,12 @@ static bool tcp_chr_connect_next(CharDriverState *chr)
     SocketCharDriver *s = chr->opaque;
 
     while (s->next_peer < s->nr_peers) {
+        SockError err;
         bool in_progress;
         int fd = tcp_chr_fd_watchable(chr,
-                                      sock_connect_nb(&s->peers[s->next_peer++],
-                                                      &in_progress));
+                                      sock_connect_next(s->peers, s->nr_peers,
+                                                        &s->next_peer, false,
+                                                        &in_progress, &err));
 
         if (fd < 0) {
             continue;
@@ -3266,7 +3028,7 @@ static void tcp_chr_close(CharDriverState *chr)
         close(s->msgfd);
     }
     g_free(s->unlink_path);
-    g_free(s->peers);
+    qemu_free(s->peers);
     qemu_free(s);
 }
 
@@ -3284,48 +3046,22 @@ static void sock_unlink_take_owner(void *opaque)
 }
 
 /* Bind and listen on a unix path; fd or -errno, reported. */
-static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
-                            const char *path)
+static int tcp_chr_listen_unix(SocketCharDriver *s, const SockAddr *a,
+                               const char *path)
 {
+    SockError err;
     struct stat st;
-    int fd, err;
+    int fd = sock_listen_unix(a, &err);
 
-    /*
-     * Replace a stale socket, never a file that is something else, nor
-     * (unlike v0.15.0) the socket of a server that still listens there.
-     */
-    if (lstat(path, &st) == 0) {
-        bool in_progress;
-
-        if (!S_ISSOCK(st.st_mode)) {
-            qemu_chr_open_error("path", "\"%s\" exists and is not a socket",
-                                path);
-            return -EEXIST;
-        }
-        fd = sock_connect_nb(a, &in_progress);
-        if (fd >= 0 || fd == -EAGAIN) {
-            if (fd >= 0) {
-                close(fd);
-            }
-            qemu_chr_open_error("path", "\"%s\" is in use by a listening "
-                                "server", path);
-            return -EADDRINUSE;
-        }
-        unlink(path);
-    }
-    fd = chr_fd_watchable(qemu_socket(AF_UNIX, SOCK_STREAM, 0));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "socket: %s", strerror(err));
-        return -err;
+        qemu_chr_open_error("path", "%s", err.msg);
+        return fd;
     }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        qemu_chr_open_error("path", "cannot listen on \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+    fd = chr_fd_watchable(fd);
+    if (fd < 0) {
+        /* refused before anyone could connect: leave no file behind */
+        unlink(path);
+        return fd;
     }
     if (stat(path, &st) == 0) {
         s->unlink_path = g_strdup(path);
@@ -3338,8 +3074,31 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         }
         qemu_bh_schedule(sock_unlink_owner_bh);
     }
-    socket_set_nonblock(fd);
     return fd;
+}
+
+/*
+ * Connect to the first address that answers, as v0.15.0 does at open time
+ * (open may block; the main loop never does).  fd or -errno, reported.
+ */
+static int tcp_chr_connect_open(const char *opt, const SockAddr *addrs,
+                                int nr)
+{
+    SockError err;
+    int next = 0, fd;
+
+    for (;;) {
+        fd = sock_connect_next(addrs, nr, &next, true, NULL, &err);
+        if (fd < 0) {
+            qemu_chr_open_error(opt, "%s", err.msg);
+            return fd;
+        }
+        /* an fd the main loop cannot watch was reported: try the rest */
+        fd = chr_fd_watchable(fd);
+        if (fd >= 0 || next >= nr) {
+            return fd;
+        }
+    }
 }
 
 /* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
@@ -3393,7 +3152,7 @@ static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
         return -EINVAL;
     }
     *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
-    *addrs = g_new0(SockAddr, 1);
+    *addrs = qemu_mallocz(sizeof(**addrs));
     if (!sock_unix_addr(*path, *addrs)) {
         qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
                             "\"%s\"", strlen(*path),
@@ -3421,8 +3180,9 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     /* unsigned: "to=-1" must not wrap into a small port number */
     uint64_t to = qemu_opt_get_number(opts, "to", 0);
     char nhost[INET6_ADDRSTRLEN + 1], nport[33];
+    SockError err;
     SockAddr bound;
-    int pnum, fd, ret;
+    int pnum, fd;
 
     if (!port || !*port) {
         if (host) {
@@ -3454,10 +3214,11 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
             return -EINVAL;
         }
     }
-    ret = sock_resolve("host", host, port, sock_opts_family(opts),
-                       SOCK_STREAM, is_listen, addrs, nr);
-    if (ret < 0) {
-        return ret;
+    *nr = sock_resolve(host, port, sock_opts_family(opts), SOCK_STREAM,
+                       is_listen, addrs, &err);
+    if (*nr < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
+        return *nr;
     }
     if (!is_listen) {
         chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
@@ -3465,21 +3226,24 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     }
     if (pnum < 0) {
         /* a service name: its number came from the lookup */
-        SockAddr *a = &(*addrs)[0];
-
-        pnum = ntohs(a->family == AF_INET6 ?
-                     ((struct sockaddr_in6 *)&a->ss)->sin6_port :
-                     ((struct sockaddr_in *)&a->ss)->sin_port);
+        pnum = sock_addr_port(&(*addrs)[0]);
     }
-    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound);
+    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound, &err);
+    if (fd < 0) {
+        /* the whole range busy is the fault of to= */
+        qemu_chr_open_error(err.code == EADDRINUSE && to > pnum ? "to"
+                                                                : "port",
+                            "%s", err.msg);
+        return fd;
+    }
+    fd = chr_fd_watchable(fd);
     if (fd < 0) {
         return fd;
     }
     s->listen_fd = fd;
     /* the address really used, bare as v0.15.0 shows it */
-    if (getnameinfo((struct sockaddr *)&bound.ss, bound.len, nhost,
-                    sizeof(nhost), nport, sizeof(nport),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    if (sock_addr_name(&bound, nhost, sizeof(nhost), nport,
+                       sizeof(nport)) < 0) {
         pstrcpy(nhost, sizeof(nhost), host ? host : "");
         pstrcpy(nport, sizeof(nport), port);
     }
@@ -3576,7 +3340,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
 
     if (is_listen) {
         if (s->is_unix) {
-            fd = sock_listen_unix(s, addrs, path);
+            fd = tcp_chr_listen_unix(s, addrs, path);
             if (fd < 0) {
                 ret = fd;
                 goto fail;
@@ -3601,20 +3365,20 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
             qemu_bh_schedule(s->connect_bh);
         }
     } else {
-        fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
+        fd = tcp_chr_connect_open(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
             ret = fd;
             goto fail;
         }
         tcp_chr_set_connected(chr, fd);
     }
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */
     qemu_chr_close(chr);
@@ -3721,7 +3485,6 @@ static const CharDriverOps udp_ops = {
 
 static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
 {
-    static const int on = 1;
     const char *host = qemu_opt_get(opts, "host");
     const char *port = qemu_opt_get(opts, "port");
     const char *laddr = qemu_opt_get(opts, "localaddr");
@@ -3729,8 +3492,8 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     UdpCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(&udp_ops, s);
     SockAddr *peer = NULL, *local = NULL;
-    char where[INET6_ADDRSTRLEN + 48];
-    int nr, ret;
+    SockError err;
+    int ret;
 
     s->fd = -1;
     chr->io->recv = udp_chr_recv;
@@ -3747,52 +3510,42 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
         goto fail;
     }
     /* as v0.15.0: no host means this machine */
-    ret = sock_resolve("host", host && *host ? host : "localhost", port,
-                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &nr);
+    ret = sock_resolve(host && *host ? host : "localhost", port,
+                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &err);
     if (ret < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
         goto fail;
     }
-    ret = sock_resolve("localaddr", laddr, lport && *lport ? lport : "0",
-                       peer[0].family, SOCK_DGRAM, true, &local, &nr);
+    ret = sock_resolve(laddr, lport && *lport ? lport : "0", peer[0].family,
+                       SOCK_DGRAM, true, &local, &err);
     if (ret < 0) {
+        qemu_chr_open_error("localaddr", "%s", err.msg);
         goto fail;
     }
-    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
+    ret = sock_dgram(&peer[0], &local[0], &err);
+    if (ret < 0) {
+        qemu_chr_open_error(!err.local ? "host" : lport ? "localport"
+                                                        : "localaddr",
+                            "%s", err.msg);
+        goto fail;
+    }
+    s->fd = chr_fd_watchable(ret);
     if (s->fd < 0) {
-        ret = -errno;
-        qemu_chr_open_error("host", "socket: %s", strerror(-ret));
+        ret = s->fd;
         goto fail;
     }
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(s->fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error(lport ? "localport" : "localaddr",
-                            "cannot bind to %s: %s", where, strerror(-ret));
-        goto fail;
-    }
-    if (connect(s->fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error("host", "cannot send to %s: %s", where,
-                            strerror(-ret));
-        goto fail;
-    }
-    socket_set_nonblock(s->fd);
     s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
     chr_io_set_fds(chr, s->fd, s->fd);
     /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
     qemu_chr_generic_open(chr);
-    g_free(peer);
-    g_free(local);
+    qemu_free(peer);
+    qemu_free(local);
     *_chr = chr;
     return 0;
 
 fail:
-    g_free(peer);
-    g_free(local);
+    qemu_free(peer);
+    qemu_free(local);
     qemu_chr_close(chr);
     return ret;
 }
