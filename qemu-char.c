@@ -2423,11 +2423,58 @@ enum {
 /* fds one recvmsg() may bring; extra ones are closed at once */
 #define SOCK_MAX_MSGFDS 16
 
+/*
+ * Lifecycle of a socket chardev.  tcp_chr_set_state() is the only place
+ * the state changes: it undoes what the old state set up, sets up the
+ * new one (watches, timers, fds, trace points) and then tells the
+ * frontend (CHR_EVENT_OPENED on entering CONNECTED, CHR_EVENT_CLOSED on
+ * leaving it).
+ *
+ *   server (server=on; with wait, open blocks in LISTENING for a client)
+ *
+ *     open --> LISTENING -----accept() failed-----> ACCEPT_PAUSED
+ *               |     ^  ^                               |
+ *               |     |  +---------- 1 s later ----------+
+ *       accepted|     |peer left
+ *               v     |
+ *              CONNECTED
+ *
+ *   client with reconnect=N (open starts the first attempt, no waiting)
+ *
+ *                   refused, next address
+ *                       +------+
+ *                       v      |
+ *     open --------> CONNECTING ---refused, no address left---+
+ *                     |      ^                                 v
+ *            connected|      +--------- N s later ------ RECONNECT_WAIT
+ *                     v                                        ^
+ *                  CONNECTED -------------peer left------------+
+ *
+ *   client without reconnect= (open connects, blocking)
+ *
+ *     open --> CONNECTED --peer left--> DISCONNECTED
+ *
+ *   An attempt that connects or is refused at once skips CONNECTING;
+ *   between two attempts, and during open, the state is DISCONNECTED.
+ *   qemu_chr_add_client() moves any state but CONNECTING and CONNECTED
+ *   to CONNECTED; qemu_chr_close() moves any state to CLOSED, silently.
+ */
+typedef enum SocketState {
+    SOCK_DISCONNECTED,          /* no peer, no attempt under way */
+    SOCK_LISTENING,             /* server: the listening socket is watched */
+    SOCK_ACCEPT_PAUSED,         /* server: accept() failed, retry timer */
+    SOCK_CONNECTING,            /* client: a connect() is under way */
+    SOCK_RECONNECT_WAIT,        /* client: reconnect timer */
+    SOCK_CONNECTED,             /* a peer; fd is watched by the core */
+    SOCK_CLOSED,                /* qemu_chr_close(): nothing watched */
+} SocketState;
+
 typedef struct SocketCharDriver {
     CharDriverState *chr;
-    int fd;                     /* the connection, -1 if none */
+    SocketState state;
+    int fd;                     /* CONNECTED: the connection, else -1 */
     int listen_fd;              /* server socket, -1 for a client */
-    int connect_fd;             /* reconnect: connect() in progress */
+    int connect_fd;             /* CONNECTING: the connect(), else -1 */
     bool is_unix;
     bool is_telnet;
     bool do_nodelay;
@@ -2436,8 +2483,10 @@ typedef struct SocketCharDriver {
     int msgfd;                  /* last fd received, not yet taken */
     size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
-    QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
-    QEMUBH *connect_bh;         /* reconnect: waits after a failed open */
+    QEMUTimer *accept_timer;    /* ACCEPT_PAUSED: accept again */
+    QEMUTimer *reconnect_timer; /* RECONNECT_WAIT: connect again */
+    QEMUBH *reconnect_bh;       /* RECONNECT_WAIT from open: arm the timer */
+    QEMUTimer *hup_timer;       /* CONNECTED: recheck a paused hangup */
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
@@ -2461,8 +2510,7 @@ static pid_t sock_unlink_pid;
 static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
-static void tcp_chr_try_connect(CharDriverState *chr);
-static bool tcp_chr_connect_next(CharDriverState *chr);
+static void tcp_chr_connect_done(void *opaque);
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
@@ -2716,9 +2764,119 @@ static void tcp_chr_drop_output(CharDriverState *chr)
  * Never called during open: vl.c opens chardevs before the alarm timer
  * exists, and v0.15.0 crashes if a timer is armed then.
  */
-static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
+static void tcp_chr_schedule(QEMUTimer *timer, int64_t ms)
 {
-    qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
+    qemu_mod_timer(timer, qemu_get_clock_ms(rt_clock) + ms);
+}
+
+static void tcp_chr_reconnect_arm(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
+    tcp_chr_schedule(s->reconnect_timer, s->reconnect_ms);
+}
+
+/*
+ * The one transition function (see SocketState): leave the old state,
+ * enter the new one; @fd is the connection (CONNECTED) or the connect()
+ * under way (CONNECTING).  The frontend hears of it last, so that its
+ * handlers see the new state complete.
+ */
+static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
+                              int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+    SocketState old = s->state;
+    static const int on = 1;
+
+    switch (old) {
+    case SOCK_LISTENING:
+        /* one client at a time; the next waits in the backlog */
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        qemu_del_timer(s->accept_timer);
+        break;
+    case SOCK_CONNECTING:
+        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
+        /* the socket becomes the connection, or it is done with */
+        if (s->connect_fd != fd) {
+            close(s->connect_fd);
+        }
+        s->connect_fd = -1;
+        break;
+    case SOCK_RECONNECT_WAIT:
+        qemu_del_timer(s->reconnect_timer);
+        qemu_bh_cancel(s->reconnect_bh);
+        break;
+    case SOCK_CONNECTED:
+        if (state != SOCK_CLOSED) {
+            trace_qemu_chr_socket_disconnect(chr_label(chr));
+        }
+        if (s->hup_timer) {
+            qemu_del_timer(s->hup_timer);
+        }
+        chr_io_set_fds(chr, -1, -1);
+        close(s->fd);
+        s->fd = -1;
+        s->rx_queued = 0;
+        s->telnet_state = TN_STATE_DATA;
+        s->iac_owed = false;
+        if (s->msgfd >= 0) {
+            close(s->msgfd);
+            s->msgfd = -1;
+        }
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    s->state = state;
+    switch (state) {
+    case SOCK_LISTENING:
+        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        tcp_chr_schedule(s->accept_timer, 1000);
+        break;
+    case SOCK_CONNECTING:
+        s->connect_fd = fd;
+        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
+        break;
+    case SOCK_RECONNECT_WAIT:
+        s->next_peer = 0;
+        if (chr_opening) {
+            /* the first attempt failed during open: wait from the loop */
+            qemu_bh_schedule(s->reconnect_bh);
+        } else {
+            tcp_chr_reconnect_arm(chr);
+        }
+        break;
+    case SOCK_CONNECTED:
+        qemu_set_cloexec(fd);
+        socket_set_nonblock(fd);
+        if (s->do_nodelay) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        }
+        s->fd = fd;
+        trace_qemu_chr_socket_connected(chr_label(chr), fd);
+        chr_io_set_fds(chr, fd, fd);
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    if (state == SOCK_CONNECTED) {
+        qemu_chr_generic_open(chr);
+    } else if (old == SOCK_CONNECTED && state != SOCK_CLOSED) {
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+        if (!s->reconnect_ms) {
+            tcp_chr_drop_output(chr);
+        }
+    }
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -2726,63 +2884,23 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    trace_qemu_chr_socket_disconnect(chr_label(chr));
-    chr_io_set_fds(chr, -1, -1);
-    close(s->fd);
-    s->fd = -1;
-    s->rx_queued = 0;
-    s->telnet_state = TN_STATE_DATA;
-    s->iac_owed = false;
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
-        s->msgfd = -1;
-    }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
+    } else if (s->reconnect_ms) {
+        tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
+    } else {
+        tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
     }
-    if (s->reconnect_ms) {
-        s->next_peer = 0;
-        trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
-    qemu_chr_event(chr, CHR_EVENT_CLOSED);
-    if (!s->reconnect_ms) {
-        tcp_chr_drop_output(chr);
-    }
-}
-
-static void tcp_chr_set_connected(CharDriverState *chr, int fd)
-{
-    SocketCharDriver *s = chr->opaque;
-    static const int on = 1;
-
-    qemu_set_cloexec(fd);
-    socket_set_nonblock(fd);
-    if (s->do_nodelay) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    }
-    s->fd = fd;
-    trace_qemu_chr_socket_connected(chr_label(chr), fd);
-    if (s->listen_fd >= 0) {
-        /* one client at a time; the next waits in the backlog */
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-    }
-    chr_io_set_fds(chr, fd, fd);
-    qemu_chr_generic_open(chr);
 }
 
 static int tcp_chr_add_client(CharDriverState *chr, int fd)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0 || s->connect_fd >= 0) {
+    if (s->state == SOCK_CONNECTED || s->state == SOCK_CONNECTING) {
         return -1;
     }
-    if (s->timer && s->reconnect_ms) {
-        qemu_del_timer(s->timer);
-        qemu_bh_cancel(s->connect_bh);
-    }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 0;
 }
 
@@ -2823,30 +2941,29 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 /*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
- * socket would spin: it stops, and the caller decides when to retry).
+ * socket would spin: the caller pauses it).
  */
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    int fd, err;
+    int fd;
 
     do {
         fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
                                                    NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        err = errno;
-        if (err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK ||
+            errno == ECONNABORTED) {
             return 0;
         }
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-        return -err;
+        return -errno;
     }
     trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 1;
 }
 
@@ -2857,7 +2974,7 @@ static void tcp_chr_accept(void *opaque)
     int ret = tcp_chr_accept_one(chr);
 
     if (ret < 0) {
-        tcp_chr_schedule(s, 1000);
+        tcp_chr_set_state(chr, SOCK_ACCEPT_PAUSED, -1);
     }
     if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
@@ -2865,42 +2982,16 @@ static void tcp_chr_accept(void *opaque)
     }
 }
 
-static void tcp_chr_connect_done(void *opaque)
+static void tcp_chr_accept_timer(void *opaque)
 {
-    CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
-    int fd = s->connect_fd;
-    int err;
-
-    qemu_set_fd_handler(fd, NULL, NULL, NULL);
-    s->connect_fd = -1;
-    err = -sock_connect_result(fd);
-    if (err == 0) {
-        tcp_chr_set_connected(chr, fd);
-        return;
-    }
-    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
-    close(fd);
-    tcp_chr_try_connect(chr);
-}
-
-/* Reconnect: try the next address without blocking, else wait a while. */
-static void tcp_chr_try_connect(CharDriverState *chr)
-{
-    SocketCharDriver *s = chr->opaque;
-
-    if (!tcp_chr_connect_next(chr)) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
+    tcp_chr_set_state(opaque, SOCK_LISTENING, -1);
 }
 
 /*
- * Start a connection to the next address that takes one: false (and back
- * at the first address) if none did.
+ * Client with reconnect=: start a connection to the next address that
+ * takes one, else wait for the next round (from the first address).
  */
-static bool tcp_chr_connect_next(CharDriverState *chr)
+static void tcp_chr_try_connect(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
@@ -2912,32 +3003,39 @@ static bool tcp_chr_connect_next(CharDriverState *chr)
                                                         &s->next_peer, false,
                                                         &in_progress, &err));
 
-        if (fd < 0) {
-            continue;
+        if (fd >= 0) {
+            tcp_chr_set_state(chr, in_progress ? SOCK_CONNECTING
+                                               : SOCK_CONNECTED, fd);
+            return;
         }
-        if (!in_progress) {
-            tcp_chr_set_connected(chr, fd);
-            return true;
-        }
-        s->connect_fd = fd;
-        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
-        return true;
     }
-    s->next_peer = 0;
-    return false;
+    tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
 }
 
-/* The first attempt failed during open: the wait starts from the loop. */
-static void tcp_chr_connect_bh(void *opaque)
+static void tcp_chr_connect_done(void *opaque)
 {
     CharDriverState *chr = opaque;
     SocketCharDriver *s = chr->opaque;
+    int err = -sock_connect_result(s->connect_fd);
 
-    if (s->fd < 0 && s->connect_fd < 0) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
+    if (err == 0) {
+        tcp_chr_set_state(chr, SOCK_CONNECTED, s->connect_fd);
+        return;
     }
+    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
+    /* close the failed socket before the next one is made */
+    tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
+    tcp_chr_try_connect(chr);
+}
+
+static void tcp_chr_reconnect_timer(void *opaque)
+{
+    tcp_chr_try_connect(opaque);
+}
+
+static void tcp_chr_reconnect_bh(void *opaque)
+{
+    tcp_chr_reconnect_arm(opaque);
 }
 
 /* No frontend, unread input: look for the peer's hangup again later. */
@@ -2945,31 +3043,17 @@ static void tcp_chr_hup_recheck(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->timer && !qemu_timer_pending(s->timer)) {
-        /* not the reconnect interval: that may be up to a year */
-        tcp_chr_schedule(s, 1000);
+    if (s->hup_timer && !qemu_timer_pending(s->hup_timer)) {
+        tcp_chr_schedule(s->hup_timer, 1000);
     }
 }
 
-static void tcp_chr_timer(void *opaque)
+static void tcp_chr_hup_timer(void *opaque)
 {
     CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0) {
-        chr->io->hup_paused = false;
-        chr_io_update(chr->io);
-        return;
-    }
-    if (s->listen_fd >= 0) {
-        if (s->fd < 0) {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
-        }
-        return;
-    }
-    if (s->fd < 0 && s->connect_fd < 0) {
-        tcp_chr_try_connect(chr);
-    }
+    chr->io->hup_paused = false;
+    chr_io_update(chr->io);
 }
 
 /*
@@ -3001,31 +3085,26 @@ static void tcp_chr_unlink_atexit(void)
 static void tcp_chr_close(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
+    QEMUTimer *timers[] = { s->accept_timer, s->reconnect_timer,
+                            s->hup_timer };
+    int i;
 
-    if (s->timer) {
-        qemu_del_timer(s->timer);
-        qemu_free_timer(s->timer);
+    tcp_chr_set_state(chr, SOCK_CLOSED, -1);
+    for (i = 0; i < ARRAY_SIZE(timers); i++) {
+        if (timers[i]) {
+            qemu_del_timer(timers[i]);
+            qemu_free_timer(timers[i]);
+        }
     }
-    if (s->connect_bh) {
-        qemu_bh_delete(s->connect_bh);
-    }
-    if (s->connect_fd >= 0) {
-        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
-        close(s->connect_fd);
-    }
-    if (s->fd >= 0) {
-        close(s->fd);
+    if (s->reconnect_bh) {
+        qemu_bh_delete(s->reconnect_bh);
     }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         close(s->listen_fd);
     }
     if (s->unlink_path) {
         tcp_chr_unlink_socket(s);
         QLIST_REMOVE(s, unlink_next);
-    }
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
     }
     g_free(s->unlink_path);
     qemu_free(s->peers);
@@ -3295,6 +3374,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     int nr = 1, fd, ret;
 
     s->chr = chr;
+    s->state = SOCK_DISCONNECTED;
     s->fd = s->listen_fd = s->connect_fd = s->msgfd = -1;
     s->is_unix = qemu_opt_get(opts, "path") != NULL;
     /* v0.15.0 strips telnet commands only on the server side */
@@ -3325,8 +3405,18 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         goto fail;
     }
     s->reconnect_ms = reconnect * 1000;
-    if (s->reconnect_ms || is_listen) {
-        s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
+    if (is_listen) {
+        s->accept_timer = qemu_new_timer_ms(rt_clock, tcp_chr_accept_timer,
+                                            chr);
+    }
+    if (s->reconnect_ms) {
+        s->reconnect_timer = qemu_new_timer_ms(rt_clock,
+                                               tcp_chr_reconnect_timer, chr);
+        s->reconnect_bh = qemu_bh_new(tcp_chr_reconnect_bh, chr);
+    }
+    /* a hangup nobody reads matters to a server or a reconnecting client */
+    if (is_listen || s->reconnect_ms) {
+        s->hup_timer = qemu_new_timer_ms(rt_clock, tcp_chr_hup_timer, chr);
     }
 
     if (s->is_unix) {
@@ -3347,30 +3437,26 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
             }
             s->listen_fd = fd;
         }
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
         if (is_wait) {
             ret = tcp_chr_wait_client(chr);
             if (ret < 0) {
                 goto fail;
             }
-        } else {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
         }
     } else if (s->reconnect_ms) {
         /* even the first attempt runs in the background */
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
-        s->connect_bh = qemu_bh_new(tcp_chr_connect_bh, chr);
-        if (!tcp_chr_connect_next(chr)) {
-            qemu_bh_schedule(s->connect_bh);
-        }
+        tcp_chr_try_connect(chr);
     } else {
         fd = tcp_chr_connect_open(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
             ret = fd;
             goto fail;
         }
-        tcp_chr_set_connected(chr, fd);
+        tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     }
     qemu_free(addrs);
     g_free(path);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Mirrors the QEMU v0.15.0 qemu_socket.h interface for the standalone build. */
+/* qemu_socket.h of QEMU v0.15.0 and the series, for the standalone build. */
 
 #ifndef QEMU_SOCKET_H
 #define QEMU_SOCKET_H
