@@ -2599,33 +2599,7 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 }
 
 /***********************************************************/
-/* socket helper: lookup, listen and connect that say what went wrong */
-
-/* One resolved peer or listen address. */
-typedef struct SockAddr {
-    int family;
-    socklen_t len;
-    struct sockaddr_storage ss;
-} SockAddr;
-
-/* Numeric "host:port", "[v6]:port" or the unix path, for messages. */
-static void sock_addr_str(const struct sockaddr *sa, socklen_t len,
-                          char *out, size_t size)
-{
-    char host[INET6_ADDRSTRLEN + 1], serv[33];
-
-    if (sa->sa_family == AF_UNIX) {
-        snprintf(out, size, "%s", ((const struct sockaddr_un *)sa)->sun_path);
-        return;
-    }
-    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        snprintf(out, size, "?");
-        return;
-    }
-    snprintf(out, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
-             host, serv);
-}
+/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
 static int sock_opts_family(QemuOpts *opts)
 {
@@ -2637,214 +2611,6 @@ static int sock_opts_family(QemuOpts *opts)
         return AF_INET;
     }
     return AF_UNSPEC;
-}
-
-/*
- * Resolve host/port into *addrs (g_free it).  AI_ADDRCONFIG is not used:
- * it hides ::1 on hosts whose only IPv6 address is the loopback one.
- */
-static int sock_resolve(const char *host_opt, const char *host,
-                        const char *port, int family, int socktype,
-                        bool passive, SockAddr **addrs, int *nr)
-{
-    struct addrinfo hints, *res, *e;
-    int rc, n = 0;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = family;
-    hints.ai_socktype = socktype;
-    hints.ai_flags = passive ? AI_PASSIVE : 0;
-    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
-    if (rc != 0) {
-        qemu_chr_open_error(host_opt, "cannot resolve \"%s\" port \"%s\": %s",
-                            host ? host : "", port,
-                            rc == EAI_SYSTEM ? strerror(errno)
-                                             : gai_strerror(rc));
-        return -EINVAL;
-    }
-    for (e = res; e; e = e->ai_next) {
-        n++;
-    }
-    *addrs = g_new0(SockAddr, n);
-    for (n = 0, e = res; e; e = e->ai_next) {
-        if (e->ai_addrlen > sizeof((*addrs)[n].ss)) {
-            continue;
-        }
-        (*addrs)[n].family = e->ai_family;
-        (*addrs)[n].len = e->ai_addrlen;
-        memcpy(&(*addrs)[n].ss, e->ai_addr, e->ai_addrlen);
-        n++;
-    }
-    freeaddrinfo(res);
-    *nr = n;
-    return 0;
-}
-
-static void sock_addr_set_port(SockAddr *a, int port)
-{
-    if (a->family == AF_INET6) {
-        ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
-    } else if (a->family == AF_INET) {
-        ((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
-    }
-}
-
-/* A unix socket address; false if the path does not fit. */
-static bool sock_unix_addr(const char *path, SockAddr *a)
-{
-    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
-
-    if (strlen(path) >= sizeof(un->sun_path)) {
-        return false;
-    }
-    memset(a, 0, sizeof(*a));
-    a->family = AF_UNIX;
-    a->len = sizeof(*un);
-    un->sun_family = AF_UNIX;
-    pstrcpy(un->sun_path, sizeof(un->sun_path), path);
-    return true;
-}
-
-/* Connect without blocking: fd (connected or in progress) or -errno. */
-static int sock_connect_nb(const SockAddr *a, bool *in_progress)
-{
-    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
-    int err;
-
-    *in_progress = false;
-    if (fd < 0) {
-        return -errno;
-    }
-    socket_set_nonblock(fd);
-    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
-        return fd;
-    }
-    err = errno;
-    /* an interrupted non-blocking connect goes on in the background */
-    if (err == EINPROGRESS || err == EINTR) {
-        *in_progress = true;
-        return fd;
-    }
-    close(fd);
-    return -err;
-}
-
-/* Wait for a connect in progress; 0 or -errno.  Used at open time only. */
-static int sock_connect_wait(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-    int err = 0;
-    socklen_t len = sizeof(err);
-
-    while (poll(&pfd, 1, -1) < 0) {
-        if (errno != EINTR) {
-            return -errno;
-        }
-    }
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        return -errno;
-    }
-    return -err;
-}
-
-/*
- * Connect to the first address that answers, as v0.15.0 does at open time
- * (open may block; the main loop never does).  fd or -errno, reported.
- */
-static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
-{
-    char where[PATH_MAX + 16] = "?";
-    int i, fd = -ENOENT;
-
-    for (i = 0; i < nr; i++) {
-        bool in_progress;
-        int err;
-
-        fd = sock_connect_nb(&addrs[i], &in_progress);
-        if (fd >= 0 && in_progress) {
-            err = sock_connect_wait(fd);
-            if (err < 0) {
-                close(fd);
-                fd = err;
-            }
-        }
-        fd = chr_fd_watchable(fd);
-        if (fd >= 0) {
-            return fd;
-        }
-        sock_addr_str((const struct sockaddr *)&addrs[i].ss, addrs[i].len,
-                      where, sizeof(where));
-    }
-    qemu_chr_open_error(opt, "cannot connect to %s: %s", where,
-                        strerror(-fd));
-    return fd;
-}
-
-/* One listening socket on exactly a; fd or -errno. */
-static int sock_bind_listen(const SockAddr *a)
-{
-    static const int on = 1, off;
-    int fd = chr_fd_watchable(qemu_socket(a->family, SOCK_STREAM, 0));
-    int err;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (a->family == AF_INET6) {
-        /* one socket for both families, as in v0.15.0 */
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-    }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        return -err;
-    }
-    socket_set_nonblock(fd);
-    return fd;
-}
-
-/*
- * Listen on the first address of addrs that has a free port in
- * [port, to] (to = 0: port only).  Returns the fd with *bound set to the
- * address actually used, or -errno after reporting.  Unlike v0.15.0 the
- * range ends at to (v0.15.0 also tries to + 1) and only a busy port moves
- * on to the next one.
- */
-static int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
-                            SockAddr *bound)
-{
-    char where[INET6_ADDRSTRLEN + 48] = "?";
-    int i, p, fd = -EADDRNOTAVAIL;
-    int last = to ? to : port;
-
-    for (i = 0; i < nr; i++) {
-        SockAddr a = addrs[i];
-
-        for (p = port; p <= last; p++) {
-            sock_addr_set_port(&a, p);
-            fd = sock_bind_listen(&a);
-            if (fd >= 0) {
-                *bound = a;
-                bound->len = sizeof(bound->ss);
-                getsockname(fd, (struct sockaddr *)&bound->ss, &bound->len);
-                return fd;
-            }
-            if (fd != -EADDRINUSE) {
-                break;
-            }
-        }
-        sock_addr_str((struct sockaddr *)&a.ss, a.len, where, sizeof(where));
-    }
-    if (last != port && fd == -EADDRINUSE) {
-        qemu_chr_open_error("to", "no free port in %d..%d (last tried %s): "
-                            "%s", port, last, where, strerror(-fd));
-    } else {
-        qemu_chr_open_error("port", "cannot listen on %s: %s", where,
-                            strerror(-fd));
-    }
-    return fd;
 }
 
 /* Parse a port number for to= ranges; -1 if it is not one. */
@@ -2875,9 +2641,6 @@ static int sock_check_port(const char *opt, const char *port)
     return 0;
 }
 
-/***********************************************************/
-/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
-
 /* Telnet commands (RFC 854) the server side understands. */
 #define TN_IAC   255
 #define TN_DONT  254
@@ -2902,11 +2665,58 @@ enum {
 /* fds one recvmsg() may bring; extra ones are closed at once */
 #define SOCK_MAX_MSGFDS 16
 
+/*
+ * Lifecycle of a socket chardev.  tcp_chr_set_state() is the only place
+ * the state changes: it undoes what the old state set up, sets up the
+ * new one (watches, timers, fds, trace points) and then tells the
+ * frontend (CHR_EVENT_OPENED on entering CONNECTED, CHR_EVENT_CLOSED on
+ * leaving it).
+ *
+ *   server (server=on; with wait, open blocks in LISTENING for a client)
+ *
+ *     open --> LISTENING -----accept() failed-----> ACCEPT_PAUSED
+ *               |     ^  ^                               |
+ *               |     |  +---------- 1 s later ----------+
+ *       accepted|     |peer left
+ *               v     |
+ *              CONNECTED
+ *
+ *   client with reconnect=N (open starts the first attempt, no waiting)
+ *
+ *                   refused, next address
+ *                       +------+
+ *                       v      |
+ *     open --------> CONNECTING ---refused, no address left---+
+ *                     |      ^                                 v
+ *            connected|      +--------- N s later ------ RECONNECT_WAIT
+ *                     v                                        ^
+ *                  CONNECTED -------------peer left------------+
+ *
+ *   client without reconnect= (open connects, blocking)
+ *
+ *     open --> CONNECTED --peer left--> DISCONNECTED
+ *
+ *   An attempt that connects or is refused at once skips CONNECTING;
+ *   between two attempts, and during open, the state is DISCONNECTED.
+ *   qemu_chr_add_client() moves any state but CONNECTING and CONNECTED
+ *   to CONNECTED; qemu_chr_close() moves any state to CLOSED, silently.
+ */
+typedef enum SocketState {
+    SOCK_DISCONNECTED,          /* no peer, no attempt under way */
+    SOCK_LISTENING,             /* server: the listening socket is watched */
+    SOCK_ACCEPT_PAUSED,         /* server: accept() failed, retry timer */
+    SOCK_CONNECTING,            /* client: a connect() is under way */
+    SOCK_RECONNECT_WAIT,        /* client: reconnect timer */
+    SOCK_CONNECTED,             /* a peer; fd is watched by the core */
+    SOCK_CLOSED,                /* qemu_chr_close(): nothing watched */
+} SocketState;
+
 typedef struct SocketCharDriver {
     CharDriverState *chr;
-    int fd;                     /* the connection, -1 if none */
+    SocketState state;
+    int fd;                     /* CONNECTED: the connection, else -1 */
     int listen_fd;              /* server socket, -1 for a client */
-    int connect_fd;             /* reconnect: connect() in progress */
+    int connect_fd;             /* CONNECTING: the connect(), else -1 */
     bool is_unix;
     bool is_telnet;
     bool do_nodelay;
@@ -2915,8 +2725,10 @@ typedef struct SocketCharDriver {
     int msgfd;                  /* last fd received, not yet taken */
     size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
-    QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
-    QEMUBH *connect_bh;         /* reconnect: waits after a failed open */
+    QEMUTimer *accept_timer;    /* ACCEPT_PAUSED: accept again */
+    QEMUTimer *reconnect_timer; /* RECONNECT_WAIT: connect again */
+    QEMUBH *reconnect_bh;       /* RECONNECT_WAIT from open: arm the timer */
+    QEMUTimer *hup_timer;       /* CONNECTED: recheck a paused hangup */
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
@@ -2940,8 +2752,7 @@ static pid_t sock_unlink_pid;
 static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
-static void tcp_chr_try_connect(CharDriverState *chr);
-static bool tcp_chr_connect_next(CharDriverState *chr);
+static void tcp_chr_connect_done(void *opaque);
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
@@ -3175,9 +2986,119 @@ static int tcp_chr_get_msgfd(CharDriverState *chr)
  * Never called during open: vl.c opens chardevs before the alarm timer
  * exists, and v0.15.0 crashes if a timer is armed then.
  */
-static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
+static void tcp_chr_schedule(QEMUTimer *timer, int64_t ms)
 {
-    qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
+    qemu_mod_timer(timer, qemu_get_clock_ms(rt_clock) + ms);
+}
+
+static void tcp_chr_reconnect_arm(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
+    tcp_chr_schedule(s->reconnect_timer, s->reconnect_ms);
+}
+
+/*
+ * The one transition function (see SocketState): leave the old state,
+ * enter the new one; @fd is the connection (CONNECTED) or the connect()
+ * under way (CONNECTING).  The frontend hears of it last, so that its
+ * handlers see the new state complete.
+ */
+static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
+                              int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+    SocketState old = s->state;
+    static const int on = 1;
+
+    switch (old) {
+    case SOCK_LISTENING:
+        /* one client at a time; the next waits in the backlog */
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        qemu_del_timer(s->accept_timer);
+        break;
+    case SOCK_CONNECTING:
+        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
+        /* the socket becomes the connection, or it is done with */
+        if (s->connect_fd != fd) {
+            close(s->connect_fd);
+        }
+        s->connect_fd = -1;
+        break;
+    case SOCK_RECONNECT_WAIT:
+        qemu_del_timer(s->reconnect_timer);
+        qemu_bh_cancel(s->reconnect_bh);
+        break;
+    case SOCK_CONNECTED:
+        if (state != SOCK_CLOSED) {
+            trace_qemu_chr_socket_disconnect(chr_label(chr));
+        }
+        if (s->hup_timer) {
+            qemu_del_timer(s->hup_timer);
+        }
+        chr_io_set_fds(chr, -1, -1);
+        close(s->fd);
+        s->fd = -1;
+        s->rx_queued = 0;
+        s->telnet_state = TN_STATE_DATA;
+        s->iac_owed = false;
+        if (s->msgfd >= 0) {
+            close(s->msgfd);
+            s->msgfd = -1;
+        }
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    s->state = state;
+    switch (state) {
+    case SOCK_LISTENING:
+        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        tcp_chr_schedule(s->accept_timer, 1000);
+        break;
+    case SOCK_CONNECTING:
+        s->connect_fd = fd;
+        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
+        break;
+    case SOCK_RECONNECT_WAIT:
+        s->next_peer = 0;
+        if (chr_opening) {
+            /* the first attempt failed during open: wait from the loop */
+            qemu_bh_schedule(s->reconnect_bh);
+        } else {
+            tcp_chr_reconnect_arm(chr);
+        }
+        break;
+    case SOCK_CONNECTED:
+        qemu_set_cloexec(fd);
+        socket_set_nonblock(fd);
+        if (s->do_nodelay) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        }
+        s->fd = fd;
+        trace_qemu_chr_socket_connected(chr_label(chr), fd);
+        chr_io_set_fds(chr, fd, fd);
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    if (state == SOCK_CONNECTED) {
+        qemu_chr_generic_open(chr);
+    } else if (old == SOCK_CONNECTED && state != SOCK_CLOSED) {
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+        if (!s->reconnect_ms) {
+            chr_io_drop_output(chr);
+        }
+    }
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -3185,63 +3106,23 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    trace_qemu_chr_socket_disconnect(chr_label(chr));
-    chr_io_set_fds(chr, -1, -1);
-    close(s->fd);
-    s->fd = -1;
-    s->rx_queued = 0;
-    s->telnet_state = TN_STATE_DATA;
-    s->iac_owed = false;
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
-        s->msgfd = -1;
-    }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
+    } else if (s->reconnect_ms) {
+        tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
+    } else {
+        tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
     }
-    if (s->reconnect_ms) {
-        s->next_peer = 0;
-        trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
-    qemu_chr_event(chr, CHR_EVENT_CLOSED);
-    if (!s->reconnect_ms) {
-        chr_io_drop_output(chr);
-    }
-}
-
-static void tcp_chr_set_connected(CharDriverState *chr, int fd)
-{
-    SocketCharDriver *s = chr->opaque;
-    static const int on = 1;
-
-    qemu_set_cloexec(fd);
-    socket_set_nonblock(fd);
-    if (s->do_nodelay) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    }
-    s->fd = fd;
-    trace_qemu_chr_socket_connected(chr_label(chr), fd);
-    if (s->listen_fd >= 0) {
-        /* one client at a time; the next waits in the backlog */
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-    }
-    chr_io_set_fds(chr, fd, fd);
-    qemu_chr_generic_open(chr);
 }
 
 static int tcp_chr_add_client(CharDriverState *chr, int fd)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0 || s->connect_fd >= 0) {
+    if (s->state == SOCK_CONNECTED || s->state == SOCK_CONNECTING) {
         return -1;
     }
-    if (s->timer && s->reconnect_ms) {
-        qemu_del_timer(s->timer);
-        qemu_bh_cancel(s->connect_bh);
-    }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 0;
 }
 
@@ -3282,30 +3163,29 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 /*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
- * socket would spin: it stops, and the caller decides when to retry).
+ * socket would spin: the caller pauses it).
  */
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    int fd, err;
+    int fd;
 
     do {
         fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
                                                    NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        err = errno;
-        if (err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK ||
+            errno == ECONNABORTED) {
             return 0;
         }
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-        return -err;
+        return -errno;
     }
     trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 1;
 }
 
@@ -3316,7 +3196,7 @@ static void tcp_chr_accept(void *opaque)
     int ret = tcp_chr_accept_one(chr);
 
     if (ret < 0) {
-        tcp_chr_schedule(s, 1000);
+        tcp_chr_set_state(chr, SOCK_ACCEPT_PAUSED, -1);
     }
     if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
@@ -3324,80 +3204,60 @@ static void tcp_chr_accept(void *opaque)
     }
 }
 
-static void tcp_chr_connect_done(void *opaque)
+static void tcp_chr_accept_timer(void *opaque)
 {
-    CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
-    int fd = s->connect_fd;
-    int err = 0;
-    socklen_t len = sizeof(err);
-
-    qemu_set_fd_handler(fd, NULL, NULL, NULL);
-    s->connect_fd = -1;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        err = errno;
-    }
-    if (err == 0) {
-        tcp_chr_set_connected(chr, fd);
-        return;
-    }
-    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
-    close(fd);
-    tcp_chr_try_connect(chr);
+    tcp_chr_set_state(opaque, SOCK_LISTENING, -1);
 }
 
-/* Reconnect: try the next address without blocking, else wait a while. */
+/*
+ * Client with reconnect=: start a connection to the next address that
+ * takes one, else wait for the next round (from the first address).
+ */
 static void tcp_chr_try_connect(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (!tcp_chr_connect_next(chr)) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
-}
-
-/*
- * Start a connection to the next address that takes one: false (and back
- * at the first address) if none did.
- */
-static bool tcp_chr_connect_next(CharDriverState *chr)
-{
-    SocketCharDriver *s = chr->opaque;
-
     while (s->next_peer < s->nr_peers) {
+        SockError err;
         bool in_progress;
         int fd = tcp_chr_fd_watchable(chr,
-                                      sock_connect_nb(&s->peers[s->next_peer++],
-                                                      &in_progress));
+                                      sock_connect_next(s->peers, s->nr_peers,
+                                                        &s->next_peer, false,
+                                                        &in_progress, &err));
 
-        if (fd < 0) {
-            continue;
+        if (fd >= 0) {
+            tcp_chr_set_state(chr, in_progress ? SOCK_CONNECTING
+                                               : SOCK_CONNECTED, fd);
+            return;
         }
-        if (!in_progress) {
-            tcp_chr_set_connected(chr, fd);
-            return true;
-        }
-        s->connect_fd = fd;
-        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
-        return true;
     }
-    s->next_peer = 0;
-    return false;
+    tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
 }
 
-/* The first attempt failed during open: the wait starts from the loop. */
-static void tcp_chr_connect_bh(void *opaque)
+static void tcp_chr_connect_done(void *opaque)
 {
     CharDriverState *chr = opaque;
     SocketCharDriver *s = chr->opaque;
+    int err = -sock_connect_result(s->connect_fd);
 
-    if (s->fd < 0 && s->connect_fd < 0) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
+    if (err == 0) {
+        tcp_chr_set_state(chr, SOCK_CONNECTED, s->connect_fd);
+        return;
     }
+    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
+    /* close the failed socket before the next one is made */
+    tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
+    tcp_chr_try_connect(chr);
+}
+
+static void tcp_chr_reconnect_timer(void *opaque)
+{
+    tcp_chr_try_connect(opaque);
+}
+
+static void tcp_chr_reconnect_bh(void *opaque)
+{
+    tcp_chr_reconnect_arm(opaque);
 }
 
 /* No frontend, unread input: look for the peer's hangup again later. */
@@ -3405,30 +3265,16 @@ static void tcp_chr_hup_recheck(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->timer && !qemu_timer_pending(s->timer)) {
-        /* not the reconnect interval: that may be up to a year */
-        tcp_chr_schedule(s, 1000);
+    if (s->hup_timer && !qemu_timer_pending(s->hup_timer)) {
+        tcp_chr_schedule(s->hup_timer, 1000);
     }
 }
 
-static void tcp_chr_timer(void *opaque)
+static void tcp_chr_hup_timer(void *opaque)
 {
     CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0) {
-        chr_io_resume_hup(chr);
-        return;
-    }
-    if (s->listen_fd >= 0) {
-        if (s->fd < 0) {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
-        }
-        return;
-    }
-    if (s->fd < 0 && s->connect_fd < 0) {
-        tcp_chr_try_connect(chr);
-    }
+    chr_io_resume_hup(chr);
 }
 
 /*
@@ -3460,34 +3306,29 @@ static void tcp_chr_unlink_atexit(void)
 static void tcp_chr_close(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
+    QEMUTimer *timers[] = { s->accept_timer, s->reconnect_timer,
+                            s->hup_timer };
+    int i;
 
-    if (s->timer) {
-        qemu_del_timer(s->timer);
-        qemu_free_timer(s->timer);
+    tcp_chr_set_state(chr, SOCK_CLOSED, -1);
+    for (i = 0; i < ARRAY_SIZE(timers); i++) {
+        if (timers[i]) {
+            qemu_del_timer(timers[i]);
+            qemu_free_timer(timers[i]);
+        }
     }
-    if (s->connect_bh) {
-        qemu_bh_delete(s->connect_bh);
-    }
-    if (s->connect_fd >= 0) {
-        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
-        close(s->connect_fd);
-    }
-    if (s->fd >= 0) {
-        close(s->fd);
+    if (s->reconnect_bh) {
+        qemu_bh_delete(s->reconnect_bh);
     }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         close(s->listen_fd);
     }
     if (s->unlink_path) {
         tcp_chr_unlink_socket(s);
         QLIST_REMOVE(s, unlink_next);
     }
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
-    }
     g_free(s->unlink_path);
-    g_free(s->peers);
+    qemu_free(s->peers);
     qemu_free(s);
 }
 
@@ -3514,48 +3355,22 @@ static void sock_unlink_take_owner(void *opaque)
 }
 
 /* Bind and listen on a unix path; fd or -errno, reported. */
-static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
-                            const char *path)
+static int tcp_chr_listen_unix(SocketCharDriver *s, const SockAddr *a,
+                               const char *path)
 {
+    SockError err;
     struct stat st;
-    int fd, err;
+    int fd = sock_listen_unix(a, &err);
 
-    /*
-     * Replace a stale socket, never a file that is something else, nor
-     * (unlike v0.15.0) the socket of a server that still listens there.
-     */
-    if (lstat(path, &st) == 0) {
-        bool in_progress;
-
-        if (!S_ISSOCK(st.st_mode)) {
-            qemu_chr_open_error("path", "\"%s\" exists and is not a socket",
-                                path);
-            return -EEXIST;
-        }
-        fd = sock_connect_nb(a, &in_progress);
-        if (fd >= 0 || fd == -EAGAIN) {
-            if (fd >= 0) {
-                close(fd);
-            }
-            qemu_chr_open_error("path", "\"%s\" is in use by a listening "
-                                "server", path);
-            return -EADDRINUSE;
-        }
-        unlink(path);
-    }
-    fd = chr_fd_watchable(qemu_socket(AF_UNIX, SOCK_STREAM, 0));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "socket: %s", strerror(err));
-        return -err;
+        qemu_chr_open_error("path", "%s", err.msg);
+        return fd;
     }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        qemu_chr_open_error("path", "cannot listen on \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+    fd = chr_fd_watchable(fd);
+    if (fd < 0) {
+        /* refused before anyone could connect: leave no file behind */
+        unlink(path);
+        return fd;
     }
     if (stat(path, &st) == 0) {
         s->unlink_path = g_strdup(path);
@@ -3568,8 +3383,31 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         }
         qemu_bh_schedule(sock_unlink_owner_bh);
     }
-    socket_set_nonblock(fd);
     return fd;
+}
+
+/*
+ * Connect to the first address that answers, as v0.15.0 does at open time
+ * (open may block; the main loop never does).  fd or -errno, reported.
+ */
+static int tcp_chr_connect_open(const char *opt, const SockAddr *addrs,
+                                int nr)
+{
+    SockError err;
+    int next = 0, fd;
+
+    for (;;) {
+        fd = sock_connect_next(addrs, nr, &next, true, NULL, &err);
+        if (fd < 0) {
+            qemu_chr_open_error(opt, "%s", err.msg);
+            return fd;
+        }
+        /* an fd the main loop cannot watch was reported: try the rest */
+        fd = chr_fd_watchable(fd);
+        if (fd >= 0 || next >= nr) {
+            return fd;
+        }
+    }
 }
 
 /* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
@@ -3623,7 +3461,7 @@ static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
         return -EINVAL;
     }
     *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
-    *addrs = g_new0(SockAddr, 1);
+    *addrs = qemu_mallocz(sizeof(**addrs));
     if (!sock_unix_addr(*path, *addrs)) {
         qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
                             "\"%s\"", strlen(*path),
@@ -3651,8 +3489,9 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     /* unsigned: "to=-1" must not wrap into a small port number */
     uint64_t to = qemu_opt_get_number(opts, "to", 0);
     char nhost[INET6_ADDRSTRLEN + 1], nport[33];
+    SockError err;
     SockAddr bound;
-    int pnum, fd, ret;
+    int pnum, fd;
 
     if (!port || !*port) {
         if (host) {
@@ -3684,10 +3523,11 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
             return -EINVAL;
         }
     }
-    ret = sock_resolve("host", host, port, sock_opts_family(opts),
-                       SOCK_STREAM, is_listen, addrs, nr);
-    if (ret < 0) {
-        return ret;
+    *nr = sock_resolve(host, port, sock_opts_family(opts), SOCK_STREAM,
+                       is_listen, addrs, &err);
+    if (*nr < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
+        return *nr;
     }
     if (!is_listen) {
         chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
@@ -3695,21 +3535,24 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     }
     if (pnum < 0) {
         /* a service name: its number came from the lookup */
-        SockAddr *a = &(*addrs)[0];
-
-        pnum = ntohs(a->family == AF_INET6 ?
-                     ((struct sockaddr_in6 *)&a->ss)->sin6_port :
-                     ((struct sockaddr_in *)&a->ss)->sin_port);
+        pnum = sock_addr_port(&(*addrs)[0]);
     }
-    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound);
+    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound, &err);
+    if (fd < 0) {
+        /* the whole range busy is the fault of to= */
+        qemu_chr_open_error(err.code == EADDRINUSE && to > pnum ? "to"
+                                                                : "port",
+                            "%s", err.msg);
+        return fd;
+    }
+    fd = chr_fd_watchable(fd);
     if (fd < 0) {
         return fd;
     }
     s->listen_fd = fd;
     /* the address really used, bare as v0.15.0 shows it */
-    if (getnameinfo((struct sockaddr *)&bound.ss, bound.len, nhost,
-                    sizeof(nhost), nport, sizeof(nport),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    if (sock_addr_name(&bound, nhost, sizeof(nhost), nport,
+                       sizeof(nport)) < 0) {
         pstrcpy(nhost, sizeof(nhost), host ? host : "");
         pstrcpy(nport, sizeof(nport), port);
     }
@@ -3761,6 +3604,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     int nr = 1, fd, ret;
 
     s->chr = chr;
+    s->state = SOCK_DISCONNECTED;
     s->fd = s->listen_fd = s->connect_fd = s->msgfd = -1;
     s->is_unix = qemu_opt_get(opts, "path") != NULL;
     /* v0.15.0 strips telnet commands only on the server side */
@@ -3786,8 +3630,18 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         goto fail;
     }
     s->reconnect_ms = reconnect * 1000;
-    if (s->reconnect_ms || is_listen) {
-        s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
+    if (is_listen) {
+        s->accept_timer = qemu_new_timer_ms(rt_clock, tcp_chr_accept_timer,
+                                            chr);
+    }
+    if (s->reconnect_ms) {
+        s->reconnect_timer = qemu_new_timer_ms(rt_clock,
+                                               tcp_chr_reconnect_timer, chr);
+        s->reconnect_bh = qemu_bh_new(tcp_chr_reconnect_bh, chr);
+    }
+    /* a hangup nobody reads matters to a server or a reconnecting client */
+    if (is_listen || s->reconnect_ms) {
+        s->hup_timer = qemu_new_timer_ms(rt_clock, tcp_chr_hup_timer, chr);
     }
 
     if (s->is_unix) {
@@ -3801,45 +3655,41 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
 
     if (is_listen) {
         if (s->is_unix) {
-            fd = sock_listen_unix(s, addrs, path);
+            fd = tcp_chr_listen_unix(s, addrs, path);
             if (fd < 0) {
                 ret = fd;
                 goto fail;
             }
             s->listen_fd = fd;
         }
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
         if (is_wait) {
             ret = tcp_chr_wait_client(chr);
             if (ret < 0) {
                 goto fail;
             }
-        } else {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
         }
     } else if (s->reconnect_ms) {
         /* even the first attempt runs in the background */
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
-        s->connect_bh = qemu_bh_new(tcp_chr_connect_bh, chr);
-        if (!tcp_chr_connect_next(chr)) {
-            qemu_bh_schedule(s->connect_bh);
-        }
+        tcp_chr_try_connect(chr);
     } else {
-        fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
+        fd = tcp_chr_connect_open(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
             ret = fd;
             goto fail;
         }
-        tcp_chr_set_connected(chr, fd);
+        tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     }
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */
     qemu_chr_close(chr);
@@ -3950,7 +3800,6 @@ static const CharIOHooks udp_io_hooks = {
 
 static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
 {
-    static const int on = 1;
     const char *host = qemu_opt_get(opts, "host");
     const char *port = qemu_opt_get(opts, "port");
     const char *laddr = qemu_opt_get(opts, "localaddr");
@@ -3958,8 +3807,8 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     UdpCharDriver *s;
     CharDriverState *chr;
     SockAddr *peer = NULL, *local = NULL;
-    char where[INET6_ADDRSTRLEN + 48];
-    int nr, ret, fd = -1;
+    SockError err;
+    int ret, fd;
 
     if (!port || !*port) {
         return chr_opt_missing("port", "udp needs port=<remote port>");
@@ -3972,44 +3821,33 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
         return ret;
     }
     /* as v0.15.0: no host means this machine */
-    ret = sock_resolve("host", host && *host ? host : "localhost", port,
-                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &nr);
+    ret = sock_resolve(host && *host ? host : "localhost", port,
+                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &err);
     if (ret < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
         goto fail;
     }
-    ret = sock_resolve("localaddr", laddr, lport && *lport ? lport : "0",
-                       peer[0].family, SOCK_DGRAM, true, &local, &nr);
+    ret = sock_resolve(laddr, lport && *lport ? lport : "0", peer[0].family,
+                       SOCK_DGRAM, true, &local, &err);
     if (ret < 0) {
+        qemu_chr_open_error("localaddr", "%s", err.msg);
         goto fail;
     }
-    fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
+    ret = sock_dgram(&peer[0], &local[0], &err);
+    if (ret < 0) {
+        qemu_chr_open_error(!err.local ? "host" : lport ? "localport"
+                                                        : "localaddr",
+                            "%s", err.msg);
+        goto fail;
+    }
+    fd = chr_fd_watchable(ret);
     if (fd < 0) {
-        ret = -errno;
-        qemu_chr_open_error("host", "socket: %s", strerror(-ret));
+        ret = fd;
         goto fail;
     }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error(lport ? "localport" : "localaddr",
-                            "cannot bind to %s: %s", where, strerror(-ret));
-        goto fail;
-    }
-    if (connect(fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error("host", "cannot send to %s: %s", where,
-                            strerror(-ret));
-        goto fail;
-    }
-    /* sock_resolve() hands out glib memory */
-    g_free(peer);
-    g_free(local);
+    qemu_free(peer);
+    qemu_free(local);
 
-    socket_set_nonblock(fd);
     s = qemu_mallocz(sizeof(*s));
     s->fd = fd;
     s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
@@ -4022,11 +3860,8 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
     return 0;
 
 fail:
-    if (fd >= 0) {
-        close(fd);
-    }
-    g_free(peer);
-    g_free(local);
+    qemu_free(peer);
+    qemu_free(local);
     return ret;
 }
 
