@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -165,6 +166,64 @@ char *test_chr_open_error(const char *optstr)
     g_assert(chr == NULL);
     g_assert_cmpint(support_error_count(), ==, 1);
     return g_strdup(support_error_last());
+}
+
+void test_assert_open_error(const char *optstr, const char *error,
+                            bool prefix)
+{
+    int fds = support_count_open_fds();
+    char *err = test_chr_open_error(optstr);
+    const char *id = strstr(optstr, "id=");
+    bool ok = prefix ? g_str_has_prefix(err, error) : !strcmp(err, error);
+
+    if (!ok) {
+        g_test_message("\"%s\"\ngot  %s\nwant %s%s", optstr, err, error,
+                       prefix ? "..." : "");
+    }
+    g_assert(ok);
+    if (id && (id == optstr || id[-1] == ',')) {
+        char *name = g_strndup(id + 3, strcspn(id + 3, ","));
+
+        g_assert(qemu_chr_find(name) == NULL);
+        g_free(name);
+    }
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    g_free(err);
+}
+
+static void open_error_row(gconstpointer data)
+{
+    const TestOpenError *row = data;
+
+    test_assert_open_error(row->opts, row->error, row->prefix);
+}
+
+void test_add_open_errors(const TestOpenError *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_test_add_data_func(rows[i].path, &rows[i], open_error_row);
+    }
+}
+
+char *test_subst(const char *s, ...)
+{
+    char *out = g_strdup(s);
+    const char *token;
+    va_list ap;
+
+    va_start(ap, s);
+    while ((token = va_arg(ap, const char *))) {
+        const char *value = va_arg(ap, const char *);
+        char **parts = g_strsplit(out, token, -1);
+
+        g_free(out);
+        out = g_strjoinv(value, parts);
+        g_strfreev(parts);
+    }
+    va_end(ap);
+    return out;
 }
 
 bool test_chr_info_frontend_open(const char *label)

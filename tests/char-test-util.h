@@ -42,6 +42,25 @@ CharDriverState *test_unix_server_new(const char *dir, const char *id,
                                       char **path);
 /* the error_report text of a failing -chardev option string */
 char *test_chr_open_error(const char *optstr);
+/*
+ * One row of a table of failing -chardev option strings.  Each row is a
+ * test of its own (test_add_open_errors()): the open fails with exactly
+ * one error line, @error (or a line starting with it when @prefix is set,
+ * for texts that end in a resolver's or the system's words), registers
+ * nothing under its id and leaves no fd open.
+ */
+typedef struct TestOpenError {
+    const char *path;       /* GTest path */
+    const char *opts;
+    const char *error;
+    bool prefix;
+} TestOpenError;
+
+void test_assert_open_error(const char *optstr, const char *error,
+                            bool prefix);
+void test_add_open_errors(const TestOpenError *rows, size_t n);
+/* @s with every "token", "value" pair of the NULL-ended list replaced */
+char *test_subst(const char *s, ...) G_GNUC_NULL_TERMINATED;
 /* "frontend-open" of the chardev @label in query-chardev (it must exist) */
 bool test_chr_info_frontend_open(const char *label);
 

@@ -51,36 +51,25 @@ static void test_registry(void)
 
 /* ---- error messages ---- */
 
-static void test_errors(void)
-{
-    static const struct {
-        const char *opts;
-        const char *msg;
-    } cases[] = {
-        { "id=e1", "chardev \"e1\": missing backend" },
-        { "nosuch,id=e2", "chardev \"e2\": backend \"nosuch\" not found "
-          "(available: " },
-        { "file,id=e3", "chardev \"e3\": backend \"file\": path: missing "
-          "(file needs path=<file>)" },
-        { "file,id=e4,path=/nonexistent-dir/x",
-          "chardev \"e4\": backend \"file\": path: cannot create "
-          "\"/nonexistent-dir/x\": No such file or directory" },
-        { "pipe,id=e5", "chardev \"e5\": backend \"pipe\": path: missing "
-          "(pipe needs path=<fifo>)" },
-        { "pipe,id=e6,path=/nonexistent-dir/p",
-          "chardev \"e6\": backend \"pipe\": path: cannot open "
-          "\"/nonexistent-dir/p\" (nor \"/nonexistent-dir/p.in\" and "
-          "\"/nonexistent-dir/p.out\"): No such file or directory" },
-    };
-    unsigned i;
-
-    for (i = 0; i < ARRAY_SIZE(cases); i++) {
-        char *err = test_chr_open_error(cases[i].opts);
-
-        g_assert(g_str_has_prefix(err, cases[i].msg));
-        g_free(err);
-    }
-}
+static const TestOpenError open_errors[] = {
+    { "/char/core/errors/missing-backend", "id=e1",
+      "chardev \"e1\": missing backend" },
+    { "/char/core/errors/no-such-backend", "nosuch,id=e2",
+      "chardev \"e2\": backend \"nosuch\" not found (available: ", true },
+    { "/char/file/errors/missing-path", "file,id=e3",
+      "chardev \"e3\": backend \"file\": path: missing (file needs "
+      "path=<file>)" },
+    { "/char/file/errors/no-such-dir", "file,id=e4,path=/nonexistent-dir/x",
+      "chardev \"e4\": backend \"file\": path: cannot create "
+      "\"/nonexistent-dir/x\": No such file or directory" },
+    { "/char/pipe/errors/missing-path", "pipe,id=e5",
+      "chardev \"e5\": backend \"pipe\": path: missing (pipe needs "
+      "path=<fifo>)" },
+    { "/char/pipe/errors/no-such-dir", "pipe,id=e6,path=/nonexistent-dir/p",
+      "chardev \"e6\": backend \"pipe\": path: cannot open "
+      "\"/nonexistent-dir/p\" (nor \"/nonexistent-dir/p.in\" and "
+      "\"/nonexistent-dir/p.out\"): No such file or directory" },
+};
 
 static void test_error_unknown_lists_backends(void)
 {
@@ -148,25 +137,22 @@ static int count_opt(const char *name, const char *value, void *opaque)
     return 0;
 }
 
-static void test_compat_forms(void)
+/* One legacy form: rejected, or exactly the options of c->expect. */
+static void test_compat_form(gconstpointer data)
 {
-    unsigned i;
+    const CompatCase *c = data;
+    QemuOpts *opts;
+    char **kv;
+    int j, nopts = 0;
 
-    for (i = 0; i < ARRAY_SIZE(compat_cases); i++) {
-        const CompatCase *c = &compat_cases[i];
-        QemuOpts *opts;
-        char **kv;
-        int j, nopts = 0;
-
-        support_error_clear();
-        support_error_quiet(true);
-        opts = qemu_chr_parse_compat("compat", c->filename);
-        support_error_quiet(false);
-        if (!c->expect) {
-            g_assert(opts == NULL);
-            g_assert_cmpint(support_error_count(), >=, 1);
-            continue;
-        }
+    support_error_clear();
+    support_error_quiet(true);
+    opts = qemu_chr_parse_compat("compat", c->filename);
+    support_error_quiet(false);
+    if (!c->expect) {
+        g_assert(opts == NULL);
+        g_assert_cmpint(support_error_count(), >=, 1);
+    } else {
         if (!opts) {
             g_error("legacy form \"%s\" rejected", c->filename);
         }
@@ -187,7 +173,7 @@ static void test_compat_forms(void)
         g_strfreev(kv);
         qemu_opts_del(opts);
     }
-    /* nothing left behind by the rejected forms */
+    /* nothing left behind, whether accepted or rejected */
     g_assert(qemu_opts_find(qemu_find_opts("chardev"), "compat") == NULL);
 }
 
@@ -817,15 +803,22 @@ static void test_info_frontend_open_monitor(void)
 
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
 
     g_test_add_func("/char/core/registry", test_registry);
     g_test_add_func("/char/core/write-without-queue",
                     test_write_without_queue);
-    g_test_add_func("/char/core/errors", test_errors);
+    test_add_open_errors(open_errors, ARRAY_SIZE(open_errors));
     g_test_add_func("/char/core/errors/unknown-backend",
                     test_error_unknown_lists_backends);
-    g_test_add_func("/char/core/compat/forms", test_compat_forms);
+    for (i = 0; i < ARRAY_SIZE(compat_cases); i++) {
+        char *path = g_strdup_printf("/char/core/compat/forms/%u", i);
+
+        g_test_add_data_func(path, &compat_cases[i], test_compat_form);
+        g_free(path);
+    }
     g_test_add_func("/char/core/compat/open", test_compat_open);
     g_test_add_func("/char/core/compat/label-reuse", test_compat_label_reuse);
     g_test_add_func("/char/core/avail-connections", test_avail_connections);

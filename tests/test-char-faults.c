@@ -287,6 +287,45 @@ static bool queue_empty(void *opaque)
     return qemu_chr_queued_bytes(opaque) == 0;
 }
 
+/* ---- the chardevs of the table-driven cases ---- */
+
+/*
+ * One chardev of a fault case and the peer that talks to it: in @opts,
+ * @PATH@ is the file @sock in the test directory and @PORT@ a free tcp
+ * port, which the peer is given too.
+ */
+typedef struct FaultRow {
+    const char *path;       /* GTest path */
+    int peer;               /* PEER_* */
+    const char *opts;
+    const char *sock;
+    bool server;            /* kill: a new peer must be accepted after */
+    bool small_rcvbuf;      /* storm: see PeerArgs */
+    size_t chunk, limit;    /* storm: bytes per write, the queue bound */
+} FaultRow;
+
+/* The chardev options of @r; fills in the peer's @a and the path. */
+static char *fault_row_opts(const FaultRow *r, PeerArgs *a, char **path)
+{
+    char *port, *opts;
+
+    memset(a, 0, sizeof(*a));
+    a->kind = r->peer;
+    a->small_rcvbuf = r->small_rcvbuf;
+    *path = r->sock ? test_tmp_path(r->sock) : NULL;
+    if (*path) {
+        pstrcpy(a->path, sizeof(a->path), *path);
+    }
+    if (strstr(r->opts, "@PORT@")) {
+        a->port = test_free_tcp_port();
+    }
+    port = g_strdup_printf("%d", a->port);
+    opts = test_subst(r->opts, "@PATH@", *path ? *path : "", "@PORT@", port,
+                      NULL);
+    g_free(port);
+    return opts;
+}
+
 /* ---- 1. the peer is killed mid-transfer ---- */
 
 typedef struct KillCase {
@@ -407,53 +446,19 @@ static void kill_mid_transfer(KillCase *k)
     }
 }
 
-static void test_kill_tcp_server(void)
+static void test_kill(gconstpointer data)
 {
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=ktcp,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-    KillCase k = { .opts = opts, .server = true };
+    const FaultRow *r = data;
+    KillCase k = { .server = r->server, .pty = r->peer == PEER_PTY };
+    char *path, *opts = fault_row_opts(r, &k.peer, &path);
 
-    k.peer.kind = PEER_TCP;
-    k.peer.port = port;
+    k.opts = opts;
     kill_mid_transfer(&k);
-    g_free(opts);
-}
-
-static void test_kill_unix_server(void)
-{
-    char *path = test_tmp_path("kill-server.sock");
-    char *opts = g_strdup_printf("socket,id=kus,path=%s,server,nowait",
-                                 path);
-    KillCase k = { .opts = opts, .server = true };
-
-    k.peer.kind = PEER_UNIX;
-    pstrcpy(k.peer.path, sizeof(k.peer.path), path);
-    kill_mid_transfer(&k);
-    g_assert(access(path, F_OK) != 0);
+    if (r->server && path) {
+        g_assert(access(path, F_OK) != 0);
+    }
     g_free(opts);
     g_free(path);
-}
-
-static void test_kill_unix_client(void)
-{
-    char *path = test_tmp_path("kill-client.sock");
-    char *opts = g_strdup_printf("socket,id=kuc,path=%s", path);
-    KillCase k = { .opts = opts };
-
-    k.peer.kind = PEER_UNIX_LISTEN;
-    pstrcpy(k.peer.path, sizeof(k.peer.path), path);
-    kill_mid_transfer(&k);
-    g_free(opts);
-    g_free(path);
-}
-
-static void test_kill_pty(void)
-{
-    KillCase k = { .opts = "pty,id=kpty", .pty = true };
-
-    k.peer.kind = PEER_PTY;
-    kill_mid_transfer(&k);
 }
 
 /* ---- 2. the peer stalls (SIGSTOP) and resumes ---- */
@@ -770,25 +775,15 @@ static void emfile_case(const char *opts, const char *unix_path, int port)
     test_fe_close_chr(&fe);
 }
 
-static void test_emfile_unix(void)
+static void test_emfile(gconstpointer data)
 {
-    char *path = test_tmp_path("emfile.sock");
-    char *opts = g_strdup_printf("socket,id=emu,path=%s,server,nowait",
-                                 path);
+    const FaultRow *r = data;
+    PeerArgs a;
+    char *path, *opts = fault_row_opts(r, &a, &path);
 
-    emfile_case(opts, path, 0);
+    emfile_case(opts, path, a.port);
     g_free(opts);
     g_free(path);
-}
-
-static void test_emfile_tcp(void)
-{
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=emt,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-
-    emfile_case(opts, NULL, port);
-    g_free(opts);
 }
 
 /* ---- 4. the unix socket path is removed while listening ---- */
@@ -975,39 +970,15 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
     g_free(sink);
 }
 
-static void test_storm_unix(void)
+static void test_storm(gconstpointer data)
 {
-    char *path = test_tmp_path("storm.sock");
-    char *opts = g_strdup_printf("socket,id=stu,path=%s,server,nowait",
-                                 path);
-    PeerArgs a = { .kind = PEER_UNIX };
+    const FaultRow *r = data;
+    PeerArgs a;
+    char *path, *opts = fault_row_opts(r, &a, &path);
 
-    pstrcpy(a.path, sizeof(a.path), path);
-    storm_case(opts, &a, 1024, OUTQ_LIMIT);
+    storm_case(opts, &a, r->chunk, r->limit);
     g_free(opts);
     g_free(path);
-}
-
-static void test_storm_tcp(void)
-{
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=stt,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-    PeerArgs a = { .kind = PEER_TCP, .port = port, .small_rcvbuf = true };
-
-    /*
-     * Loopback tcp buffers grow to megabytes: big chunks and a small
-     * receive window make the storm overrun them even on a loaded machine.
-     */
-    storm_case(opts, &a, 65536, OUTQ_LIMIT);
-    g_free(opts);
-}
-
-static void test_storm_pty(void)
-{
-    PeerArgs a = { .kind = PEER_PTY };
-
-    storm_case("pty,id=stp", &a, 4096, PTY_OUTQ_LIMIT);
 }
 
 /* ---- 6. the chardev is closed from inside a frontend callback ---- */
@@ -1407,6 +1378,49 @@ static void test_virtio_unplug(void)
     g_free(path);
 }
 
+static const FaultRow kill_rows[] = {
+    { "/char/faults/kill/tcp-server", PEER_TCP,
+      "socket,id=ktcp,host=127.0.0.1,port=@PORT@,server,nowait",
+      .server = true },
+    { "/char/faults/kill/unix-server", PEER_UNIX,
+      "socket,id=kus,path=@PATH@,server,nowait", "kill-server.sock",
+      .server = true },
+    { "/char/faults/kill/unix-client", PEER_UNIX_LISTEN,
+      "socket,id=kuc,path=@PATH@", "kill-client.sock" },
+    { "/char/faults/kill/pty", PEER_PTY, "pty,id=kpty" },
+};
+
+static const FaultRow emfile_rows[] = {
+    { "/char/faults/emfile/unix", PEER_UNIX,
+      "socket,id=emu,path=@PATH@,server,nowait", "emfile.sock" },
+    { "/char/faults/emfile/tcp", PEER_TCP,
+      "socket,id=emt,host=127.0.0.1,port=@PORT@,server,nowait" },
+};
+
+static const FaultRow storm_rows[] = {
+    { "/char/faults/eagain-storm/unix", PEER_UNIX,
+      "socket,id=stu,path=@PATH@,server,nowait", "storm.sock",
+      .chunk = 1024, .limit = OUTQ_LIMIT },
+    /*
+     * Loopback tcp buffers grow to megabytes: big chunks and a small
+     * receive window make the storm overrun them even on a loaded machine.
+     */
+    { "/char/faults/eagain-storm/tcp", PEER_TCP,
+      "socket,id=stt,host=127.0.0.1,port=@PORT@,server,nowait",
+      .small_rcvbuf = true, .chunk = 65536, .limit = OUTQ_LIMIT },
+    { "/char/faults/eagain-storm/pty", PEER_PTY, "pty,id=stp",
+      .chunk = 4096, .limit = PTY_OUTQ_LIMIT },
+};
+
+static void add_rows(const FaultRow *rows, size_t n, GTestDataFunc fn)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_test_add_data_func(rows[i].path, &rows[i], fn);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1419,21 +1433,15 @@ int main(int argc, char **argv)
     pattern = g_malloc(PAT_LEN);
     test_fill_pattern(pattern, PAT_LEN, 8);
 
-    g_test_add_func("/char/faults/kill/tcp-server", test_kill_tcp_server);
-    g_test_add_func("/char/faults/kill/unix-server", test_kill_unix_server);
-    g_test_add_func("/char/faults/kill/unix-client", test_kill_unix_client);
-    g_test_add_func("/char/faults/kill/pty", test_kill_pty);
+    add_rows(kill_rows, ARRAY_SIZE(kill_rows), test_kill);
     g_test_add_func("/char/faults/stall/back-pressure",
                     test_stall_backpressure);
     g_test_add_func("/char/faults/stall/no-back-pressure",
                     test_stall_no_backpressure);
-    g_test_add_func("/char/faults/emfile/unix", test_emfile_unix);
-    g_test_add_func("/char/faults/emfile/tcp", test_emfile_tcp);
+    add_rows(emfile_rows, ARRAY_SIZE(emfile_rows), test_emfile);
     g_test_add_func("/char/faults/unix-path-removed",
                     test_unix_path_removed);
-    g_test_add_func("/char/faults/eagain-storm/unix", test_storm_unix);
-    g_test_add_func("/char/faults/eagain-storm/tcp", test_storm_tcp);
-    g_test_add_func("/char/faults/eagain-storm/pty", test_storm_pty);
+    add_rows(storm_rows, ARRAY_SIZE(storm_rows), test_storm);
     g_test_add_func("/char/faults/close/in-write-ready",
                     test_close_in_write_ready);
     g_test_add_func("/char/faults/close/in-read/socket",

@@ -354,6 +354,61 @@ static void expect_add_error(const char *opts, const char *error)
     g_assert(support_error_seen(error));
 }
 
+/*
+ * A -device that is refused with @error.  With @machine, a virtio-serial
+ * with 4 ports is there; the null chardev "n0" is there in any case, and
+ * a failed plug gives it back.
+ */
+typedef struct AddErrorCase {
+    const char *path;
+    bool machine;
+    const char *opts;
+    const char *error;
+} AddErrorCase;
+
+static const AddErrorCase add_errors[] = {
+    { "/virtio-serial/qdev-props/max-ports-0", false,
+      "virtio-serial,id=bad0,max_ports=0", "max_ports must be at least 1" },
+    { "/virtio-serial/qdev-props/max-ports-32", false,
+      "virtio-serial,id=bad1,max_ports=32", "at most 31 are supported" },
+    { "/virtio-serial/qdev-props/no-bus", false, "virtserialport,chardev=n0",
+      "No 'virtio-serial-bus' bus found" },
+    { "/virtio-serial/qdev-props/no-such-chardev", true,
+      "virtserialport,chardev=nosuch",
+      "Property 'virtserialport.chardev' can't find value 'nosuch'" },
+    /*
+     * v0.15.0's qdev never gives back a chardev whose property was parsed
+     * before another property failed: the bad one comes first here.
+     */
+    { "/virtio-serial/qdev-props/no-such-property", true,
+      "virtserialport,bogus=1,chardev=n0",
+      "Property 'virtserialport.bogus' not found" },
+    { "/virtio-serial/qdev-props/nr-0-reserved", true,
+      "virtserialport,chardev=n0,nr=0",
+      "port 0 is reserved for a virtconsole" },
+    { "/virtio-serial/qdev-props/nr-out-of-range", true,
+      "virtserialport,chardev=n0,nr=4",
+      "port number 4 is out of range, max_ports is 4" },
+};
+
+static void test_add_error(gconstpointer data)
+{
+    const AddErrorCase *c = data;
+    CharDriverState *n0 = test_chr_new("null,id=n0");
+    Machine m;
+
+    g_assert(n0);
+    if (c->machine) {
+        machine_start(&m, 4);
+    }
+    expect_add_error(c->opts, c->error);
+    g_assert_cmpint(n0->avail_connections, ==, 1);
+    if (c->machine) {
+        machine_stop(&m);
+    }
+    qemu_chr_close(n0);
+}
+
 static void test_qdev_props(void)
 {
     Machine m;
@@ -367,30 +422,7 @@ static void test_qdev_props(void)
         n[i] = test_chr_new(id);
         g_assert(n[i]);
     }
-    expect_add_error("virtio-serial,id=bad0,max_ports=0",
-                     "max_ports must be at least 1");
-    expect_add_error("virtio-serial,id=bad1,max_ports=32",
-                     "at most 31 are supported");
-    expect_add_error("virtserialport,chardev=n0",
-                     "No 'virtio-serial-bus' bus found");
-
     machine_start(&m, 4);
-    expect_add_error("virtserialport,chardev=nosuch",
-                     "Property 'virtserialport.chardev' can't find value "
-                     "'nosuch'");
-    /*
-     * v0.15.0's qdev never gives back a chardev whose property was parsed
-     * before another property failed: the bad one comes first here.
-     */
-    expect_add_error("virtserialport,bogus=1,chardev=n0",
-                     "Property 'virtserialport.bogus' not found");
-    expect_add_error("virtserialport,chardev=n0,nr=0",
-                     "port 0 is reserved for a virtconsole");
-    expect_add_error("virtserialport,chardev=n0,nr=4",
-                     "port number 4 is out of range, max_ports is 4");
-    /* a failed plug gives the chardev back */
-    g_assert_cmpint(n[0]->avail_connections, ==, 1);
-
     d = support_device_add("virtserialport,id=s1,chardev=n0,bus=vser0.0");
     g_assert(d);
     g_assert_cmpint(port_of(d)->id, ==, 1);
@@ -2416,6 +2448,7 @@ static void test_frontend_open(void)
 
 int main(int argc, char **argv)
 {
+    unsigned i;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
@@ -2425,6 +2458,10 @@ int main(int argc, char **argv)
 
     g_test_add_func("/virtio-serial/probe", test_probe);
     g_test_add_func("/virtio-serial/no-multiport", test_no_multiport);
+    for (i = 0; i < ARRAY_SIZE(add_errors); i++) {
+        g_test_add_data_func(add_errors[i].path, &add_errors[i],
+                             test_add_error);
+    }
     g_test_add_func("/virtio-serial/qdev-props", test_qdev_props);
     g_test_add_func("/virtio-serial/dup-name-retry", test_dup_name_retry);
     g_test_add_func("/virtio-serial/guest-open-close",
