@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -253,20 +254,21 @@ static bool wait_fd(int fd, short events, int timeout_ms)
     return poll(&pfd, 1, timeout_ms) > 0;
 }
 
-bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
+/* All of @len bytes through @fd, one way, within the timeout. */
+static bool io_full(int fd, uint8_t *p, size_t len, int timeout_ms,
+                    bool out)
 {
-    uint8_t *p = buf;
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
 
     while (len > 0) {
         ssize_t n;
         gint64 left = (deadline - g_get_monotonic_time()) / 1000;
 
-        if (left <= 0 || !wait_fd(fd, POLLIN, left)) {
+        if (left <= 0 || !wait_fd(fd, out ? POLLOUT : POLLIN, left)) {
             return false;
         }
-        n = read(fd, p, len);
-        if (n == 0) {
+        n = out ? write(fd, p, len) : read(fd, p, len);
+        if (n == 0 && !out) {
             return false;
         }
         if (n < 0) {
@@ -281,29 +283,15 @@ bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
     return true;
 }
 
+bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
+{
+    return io_full(fd, buf, len, timeout_ms, false);
+}
+
 bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 {
-    const uint8_t *p = buf;
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-
-    while (len > 0) {
-        ssize_t n;
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (left <= 0 || !wait_fd(fd, POLLOUT, left)) {
-            return false;
-        }
-        n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
+    /* io_full() only reads from the buffer when it writes */
+    return io_full(fd, (uint8_t *)buf, len, timeout_ms, true);
 }
 
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed)
@@ -664,4 +652,35 @@ void test_tmpdir_remove(void)
         g_free(tmpdir);
         tmpdir = NULL;
     }
+}
+
+void test_fifos_new(TestFifos *f, const char *name)
+{
+    f->base = test_tmp_path(name);
+    f->in = g_strdup_printf("%s.in", f->base);
+    f->out = g_strdup_printf("%s.out", f->base);
+    g_assert_cmpint(mkfifo(f->in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(f->out, 0600), ==, 0);
+}
+
+void test_fifos_free(TestFifos *f)
+{
+    unlink(f->in);
+    unlink(f->out);
+    g_free(f->in);
+    g_free(f->out);
+    g_free(f->base);
+}
+
+CharDriverState *test_pipe_chr_new(TestFifos *f, const char *id)
+{
+    CharDriverState *chr;
+    char *opts;
+
+    test_fifos_new(f, id);
+    opts = g_strdup_printf("pipe,id=%s,path=%s", id, f->base);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_free(opts);
+    return chr;
 }

@@ -128,6 +128,20 @@ void test_child_spawn(TestChild *c, const char *const *argv);
 void test_child_finish(TestChild *c);
 
 /*
+ * The fifos of a pipe chardev, made in the test directory: @in (the
+ * chardev reads it) is <base>.in, @out (it writes there) <base>.out, and
+ * @base is what path= names.  test_fifos_free() removes and frees them.
+ */
+typedef struct TestFifos {
+    char *base, *in, *out;
+} TestFifos;
+
+void test_fifos_new(TestFifos *f, const char *name);
+void test_fifos_free(TestFifos *f);
+/* test_fifos_new(@f, @id) and the chardev "pipe,id=<id>,path=<base>" */
+CharDriverState *test_pipe_chr_new(TestFifos *f, const char *id);
+
+/*
  * A private temporary directory for the whole program, made on first use
  * and removed with its contents by test_run_fd_checked() (or by
  * test_tmpdir_remove(), for a process that ends otherwise).

@@ -383,30 +383,24 @@ static void test_file_write(void)
 
 static void test_pipe_pair(void)
 {
-    char *base = test_tmp_path("pp");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=pp,path=%s", base);
+    TestFifos f;
     CharDriverState *chr;
     TestFrontend fe;
     int peer_w, peer_r;
     uint8_t buf[64];
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
+    chr = test_pipe_chr_new(&f, "pp");
     test_fe_attach(&fe, chr);
 
     /* peer -> frontend through <path>.in */
-    peer_w = open(in, O_WRONLY | O_CLOEXEC);
+    peer_w = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(peer_w, >=, 0);
     g_assert(test_write_full(peer_w, "ping", 4, 1000));
     g_assert(test_fe_wait_input(&fe, 4, 2000));
     g_assert(memcmp(fe.input->data, "ping", 4) == 0);
 
     /* frontend -> peer through <path>.out */
-    peer_r = open(out, O_RDONLY | O_CLOEXEC);
+    peer_r = open(f.out, O_RDONLY | O_CLOEXEC);
     g_assert_cmpint(peer_r, >=, 0);
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"pong", 4), ==, 4);
     g_assert(test_read_full(peer_r, buf, 4, 2000));
@@ -416,12 +410,7 @@ static void test_pipe_pair(void)
     qemu_chr_close(chr);
     close(peer_w);
     close(peer_r);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
 }
 
 static void test_pipe_single(void)
@@ -460,37 +449,31 @@ static void test_pipe_single(void)
  */
 static void test_pipe_peer_timing(void)
 {
-    char *base = test_tmp_path("pt");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=pt,path=%s", base);
+    TestFifos f;
     CharDriverState *chr;
     TestFrontend fe;
     int peer;
     uint8_t buf[16];
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
+    chr = test_pipe_chr_new(&f, "pt");
     test_fe_attach(&fe, chr);
 
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"early", 5), ==, 5);
     support_run_for(10);
-    peer = open(out, O_RDONLY | O_CLOEXEC);
+    peer = open(f.out, O_RDONLY | O_CLOEXEC);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_read_full(peer, buf, 5, 2000));
     g_assert_cmpmem(buf, 5, "early", 5);
     close(peer);
     g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
 
-    peer = open(in, O_WRONLY | O_CLOEXEC);
+    peer = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_write_full(peer, "gone", 4, 1000));
     close(peer);
     g_assert(test_fe_wait_input(&fe, 4, 2000));
     g_assert_cmpmem(fe.input->data, 4, "gone", 4);
-    peer = open(in, O_WRONLY | O_CLOEXEC);
+    peer = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert(test_write_full(peer, "next", 4, 1000));
     close(peer);
     g_assert(test_fe_wait_input(&fe, 8, 2000));
@@ -499,12 +482,7 @@ static void test_pipe_peer_timing(void)
 
     test_fe_detach(&fe);
     qemu_chr_close(chr);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
 }
 
 /* A write to the null backend takes everything, by either call. */
@@ -531,24 +509,13 @@ static void test_null_write(void)
 /* A chardev writing into a fifo that nobody drains (yet). */
 static CharDriverState *open_stalled_pipe(const char *name, int *peer_r)
 {
-    char *base = test_tmp_path(name);
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=%s,path=%s", name, base);
+    TestFifos f;
     CharDriverState *chr;
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    *peer_r = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    chr = test_pipe_chr_new(&f, name);
+    *peer_r = open(f.out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_assert_cmpint(*peer_r, >=, 0);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
     return chr;
 }
 

@@ -1186,27 +1186,15 @@ static void test_close_in_read_telnet(void)
 
 static void test_close_in_read_pipe(void)
 {
-    char *base = test_tmp_path("close-rd-fifo");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=crp,path=%s", base);
-    CharDriverState *chr;
+    TestFifos f;
+    CharDriverState *chr = test_pipe_chr_new(&f, "crp");
     int wfd;
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    wfd = open(in, O_WRONLY | O_CLOEXEC);
+    wfd = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(wfd, >=, 0);
     close_in_read_case(chr, wfd, "0123456789", 10, false);
     close(wfd);
-    unlink(in);
-    unlink(out);
-    g_free(opts);
-    g_free(out);
-    g_free(in);
-    g_free(base);
+    test_fifos_free(&f);
 }
 
 static void test_close_in_read_pty(void)

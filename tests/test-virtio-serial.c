@@ -834,20 +834,14 @@ static void test_data_fifo(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base = test_tmp_path("fifo"), *in, *out, *opts;
+    TestFifos f;
     int fd_in, fd_out;
     char buf[64];
     VGuest *g;
 
-    in = g_strdup_printf("%s.in", base);
-    out = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    opts = g_strdup_printf("pipe,id=fifo,path=%s", base);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    fd_in = open(in, O_WRONLY | O_NONBLOCK);
-    fd_out = open(out, O_RDONLY | O_NONBLOCK);
+    chr = test_pipe_chr_new(&f, "fifo");
+    fd_in = open(f.in, O_WRONLY | O_NONBLOCK);
+    fd_out = open(f.out, O_RDONLY | O_NONBLOCK);
     g_assert_cmpint(fd_in, >=, 0);
     g_assert_cmpint(fd_out, >=, 0);
 
@@ -875,12 +869,7 @@ static void test_data_fifo(void)
     qemu_chr_close(chr);
     close(fd_in);
     close(fd_out);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(opts);
-    g_free(base);
+    test_fifos_free(&f);
 }
 
 /* A socket chardev with a real client: connects and hang-ups reach the guest. */
@@ -1124,20 +1113,13 @@ static void peer_join(Peer *p)
 
 static CharDriverState *fifo_chardev(const char *id, char **base)
 {
-    char *in, *out, *opts;
-    CharDriverState *chr;
+    TestFifos f;
+    CharDriverState *chr = test_pipe_chr_new(&f, id);
 
-    *base = test_tmp_path(id);
-    in = g_strdup_printf("%s.in", *base);
-    out = g_strdup_printf("%s.out", *base);
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    opts = g_strdup_printf("pipe,id=%s,path=%s", id, *base);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    g_free(in);
-    g_free(out);
-    g_free(opts);
+    /* fifo_remove() finds the fifos from the base */
+    *base = f.base;
+    g_free(f.in);
+    g_free(f.out);
     return chr;
 }
 
@@ -1151,6 +1133,40 @@ static void fifo_remove(char *base)
     g_free(in);
     g_free(out);
     g_free(base);
+}
+
+/*
+ * Machine @m with 2 ports (the guest posting @rx_buffers receive buffers
+ * a port, -1: as many as vg_new() says) and the fifo chardev @id on
+ * virtserialport nr 1, connected on the host side and opened by the
+ * guest.  The port; *chr and *base as fifo_chardev() gives them.
+ */
+static VirtIOSerialPort *fifo_port_start(Machine *m, const char *id,
+                                         int rx_buffers,
+                                         CharDriverState **chr, char **base)
+{
+    char *opts = g_strdup_printf("virtserialport,id=%sp,chardev=%s,nr=1",
+                                 id, id);
+    VirtIOSerialPort *port;
+
+    *chr = fifo_chardev(id, base);
+    machine_start(m, 2);
+    if (rx_buffers >= 0) {
+        m->g->default_rx_buffers = rx_buffers;
+    }
+    port = port_of(support_device_add(opts));
+    vg_init(m->g, WANT_FEATURES);
+    wait_port(m->g, 1, cond_host_connected);
+    vg_port_open(m->g, 1);
+    g_free(opts);
+    return port;
+}
+
+static void fifo_port_stop(Machine *m, CharDriverState *chr, char *base)
+{
+    machine_stop(m);
+    qemu_chr_close(chr);
+    fifo_remove(base);
 }
 
 typedef struct TxState {
@@ -1224,14 +1240,8 @@ static void test_flow_guest_to_host(void)
     uint64_t iters;
     VGuest *g;
 
-    chr = fifo_chardev("g2h", &base);
-    machine_start(&m, 2);
+    t.port = fifo_port_start(&m, "g2h", -1, &chr, &base);
     g = m.g;
-    t.port = port_of(support_device_add("virtserialport,id=g2hp,"
-                                        "chardev=g2h,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
-    vg_port_open(g, 1);
 
     out = g_strdup_printf("%s.out", base);
     peer_start(&peer, out, BIG_TRANSFER, peer_reader);
@@ -1259,9 +1269,7 @@ static void test_flow_guest_to_host(void)
     g_checksum_free(peer.sum);
     g_checksum_free(sum);
     g_free(out);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, base);
 }
 
 typedef struct RxState {
@@ -1296,16 +1304,11 @@ static void test_flow_host_to_guest(void)
     Peer peer;
     VGuest *g;
 
-    chr = fifo_chardev("h2g", &base);
-    machine_start(&m, 2);
+    fifo_port_start(&m, "h2g", 8, &chr, &base);
     g = m.g;
-    g->default_rx_buffers = 8;
-    g_assert(support_device_add("virtserialport,id=h2gp,chardev=h2g,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
     p = vg_port(g, 1);
+    /* nothing arrives before the peer starts writing */
     p->rx_hash = g_checksum_new(G_CHECKSUM_SHA256);
-    vg_port_open(g, 1);
 
     in = g_strdup_printf("%s.in", base);
     support_error_clear();
@@ -1322,9 +1325,7 @@ static void test_flow_host_to_guest(void)
     g_checksum_free(p->rx_hash);
     p->rx_hash = NULL;
     g_free(in);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, base);
 }
 
 /* can_read is exactly the room in the posted guest buffers. */
@@ -1406,14 +1407,8 @@ static void test_flow_no_busy_loop(void)
     Peer peer;
     VGuest *g;
 
-    chr = fifo_chardev("stall", &base);
-    machine_start(&m, 2);
+    t.port = fifo_port_start(&m, "stall", -1, &chr, &base);
     g = m.g;
-    t.port = port_of(support_device_add("virtserialport,id=stp,"
-                                        "chardev=stall,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
-    vg_port_open(g, 1);
     out = g_strdup_printf("%s.out", base);
     peer_start(&peer, out, 1024 * 1024, peer_reader);
     peer.stall = 1;
@@ -1450,9 +1445,7 @@ static void test_flow_no_busy_loop(void)
 
     g_checksum_free(peer.sum);
     g_free(out);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, base);
 }
 
 /* ---- migration ---- */
