@@ -85,6 +85,19 @@ int64_t bench_drive(VGuest *g, int ms,
     return now - t0;
 }
 
+pid_t bench_fork_piped(int *fd)
+{
+    int p[2];
+    pid_t pid;
+
+    g_assert(pipe(p) == 0);
+    pid = fork();
+    g_assert(pid >= 0);
+    close(p[pid > 0 ? 1 : 0]);
+    *fd = p[pid > 0 ? 0 : 1];
+    return pid;
+}
+
 ssize_t bench_read(int fd, void *buf, size_t len)
 {
     ssize_t n;

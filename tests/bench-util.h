@@ -38,6 +38,12 @@ double bench_thread_cpu_s(void);
 int64_t bench_drive(VGuest *g, int ms,
                     void (*turn)(VGuest *g, void *opaque), void *opaque);
 
+/*
+ * fork() with a pipe from the child to the parent: the parent gets the
+ * child's pid and the read end in *@fd, the child 0 and the write end.
+ */
+pid_t bench_fork_piped(int *fd);
+
 /* read() that goes on after EINTR: a peer's loop (0: end of file) */
 ssize_t bench_read(int fd, void *buf, size_t len);
 

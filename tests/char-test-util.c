@@ -380,52 +380,42 @@ int test_fd_of(const char *target)
     return f.fd;
 }
 
-void test_assert_new_fds_cloexec(GHashTable *before)
+typedef struct NewFds {
+    GHashTable *before;
+    bool cloexec;           /* check the flag, rather than count and list */
+    int count;
+} NewFds;
+
+static void new_fd(int fd, const char *target, void *opaque)
 {
-    GHashTable *now = test_fd_snapshot();
-    GHashTableIter it;
-    gpointer key;
+    NewFds *n = opaque;
 
-    g_hash_table_iter_init(&it, now);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        int fd = GPOINTER_TO_INT(key);
-        int flags = fcntl(fd, F_GETFD);
-
-        /* the directory fd of the snapshot itself is gone by now */
-        if (flags < 0 || g_hash_table_contains(before, key)) {
-            continue;
-        }
-        if (!(flags & FD_CLOEXEC)) {
-            char *target = fd_target(fd);
-
+    if (g_hash_table_contains(n->before, GINT_TO_POINTER(fd))) {
+        return;
+    }
+    if (n->cloexec) {
+        if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC)) {
             g_error("fd %d (%s) is not close-on-exec", fd, target);
         }
+        return;
     }
-    g_hash_table_unref(now);
+    fprintf(stderr, "fd leak: fd %d (%s) is still open\n", fd, target);
+    n->count++;
+}
+
+void test_assert_new_fds_cloexec(GHashTable *before)
+{
+    NewFds n = { .before = before, .cloexec = true };
+
+    test_fd_foreach(new_fd, &n);
 }
 
 int test_report_new_fds(GHashTable *before)
 {
-    GHashTable *now = test_fd_snapshot();
-    GHashTableIter it;
-    gpointer key;
-    int leaked = 0;
+    NewFds n = { .before = before };
 
-    g_hash_table_iter_init(&it, now);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        int fd = GPOINTER_TO_INT(key);
-
-        if (!g_hash_table_contains(before, key) && fcntl(fd, F_GETFD) >= 0) {
-            char *target = fd_target(fd);
-
-            fprintf(stderr, "fd leak: fd %d (%s) is still open\n", fd,
-                    target);
-            g_free(target);
-            leaked++;
-        }
-    }
-    g_hash_table_unref(now);
-    return leaked;
+    test_fd_foreach(new_fd, &n);
+    return n.count;
 }
 
 int test_run_fd_checked(void)

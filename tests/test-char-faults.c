@@ -80,12 +80,7 @@ static int peer_open(const PeerArgs *a)
         }
         return fd;
     case PEER_UNIX:
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        pstrcpy(un.sun_path, sizeof(un.sun_path), a->path);
-        if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            return -1;
-        }
-        return fd;
+        return test_unix_connect(a->path);
     case PEER_UNIX_LISTEN:
         lfd = socket(AF_UNIX, SOCK_STREAM, 0);
         pstrcpy(un.sun_path, sizeof(un.sun_path), a->path);

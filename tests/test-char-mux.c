@@ -346,6 +346,25 @@ static void assert_open_close(const TestFrontend *fe, const char *expect)
     g_free(log);
 }
 
+/*
+ * @a and @b on @mux have seen the events of @log; closing the mux adds
+ * none (its backend was not open), then they are detached.
+ */
+static void close_mux_unchanged(CharDriverState *mux, TestFrontend *a,
+                                TestFrontend *b, const char *log)
+{
+    settle();
+    assert_open_close(a, log);
+    assert_open_close(b, log);
+    qemu_chr_close(mux);
+    assert_open_close(a, log);
+    assert_open_close(b, log);
+    /* the mux is gone: nothing to release */
+    a->chr = b->chr = NULL;
+    test_fe_detach(a);
+    test_fe_detach(b);
+}
+
 /* A null backend never opens: no OPENED, and so no CLOSED either. */
 static void test_open_close_null(void)
 {
@@ -355,15 +374,7 @@ static void test_open_close_null(void)
     g_assert(mux);
     test_fe_attach(&a, mux);
     test_fe_attach(&b, mux);
-    settle();
-    assert_open_close(&a, "");
-    assert_open_close(&b, "");
-    qemu_chr_close(mux);
-    assert_open_close(&a, "");
-    assert_open_close(&b, "");
-    a.chr = b.chr = NULL;
-    test_fe_detach(&a);
-    test_fe_detach(&b);
+    close_mux_unchanged(mux, &a, &b, "");
 }
 
 /* A pipe is open at once: OPENED once each, also for a late frontend. */
@@ -422,15 +433,7 @@ static void test_open_close_socket(void)
         g_assert(test_fe_wait_events(&a, CHR_EVENT_CLOSED, round, 2000));
         g_assert(test_fe_wait_events(&b, CHR_EVENT_CLOSED, round, 2000));
     }
-    settle();
-    assert_open_close(&a, "OCOC");
-    assert_open_close(&b, "OCOC");
-    qemu_chr_close(mux);
-    assert_open_close(&a, "OCOC");
-    assert_open_close(&b, "OCOC");
-    a.chr = b.chr = NULL;
-    test_fe_detach(&a);
-    test_fe_detach(&b);
+    close_mux_unchanged(mux, &a, &b, "OCOC");
     unlink(path);
     g_free(path);
     g_free(opts);

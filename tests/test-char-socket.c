@@ -717,6 +717,23 @@ static void test_reconnect_at_startup(void)
 }
 
 /*
+ * The unix server at @path leaves, after sending @left (if not NULL), and
+ * a new one at the same path takes the chardev's next connect: its end.
+ */
+static int server_replace(const char *path, int *lfd, int peer,
+                          const char *left)
+{
+    if (left) {
+        g_assert(test_write_full(peer, left, strlen(left), 1000));
+        support_run_for(20);
+    }
+    close(peer);
+    close(*lfd);
+    *lfd = test_unix_listen(path);
+    return peer_accept_looping(*lfd);
+}
+
+/*
  * A reconnect= client with no frontend still notices its server leaving
  * and connects to the next one: once when the server just closes, once
  * when it leaves input behind that nobody could read (that is reported).
@@ -736,22 +753,14 @@ static void test_reconnect_no_frontend(void)
     support_run_for(20);
 
     /* the server goes away; a new one comes */
-    close(peer);
-    close(lfd);
-    lfd = test_unix_listen(path);
-    peer = peer_accept_looping(lfd);
+    peer = server_replace(path, &lfd, peer, NULL);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
 
     /* again, leaving bytes behind for a frontend that is not there */
     support_error_clear();
     support_error_quiet(true);
-    g_assert(test_write_full(peer, "abc", 3, 1000));
-    support_run_for(20);
-    close(peer);
-    close(lfd);
-    lfd = test_unix_listen(path);
-    peer = peer_accept_looping(lfd);
+    peer = server_replace(path, &lfd, peer, "abc");
     support_error_quiet(false);
     g_assert_cmpint(peer, >=, 0);
     g_assert_cmpint(support_error_count(), ==, 1);
@@ -762,12 +771,7 @@ static void test_reconnect_no_frontend(void)
     /* a peer that does it again does not flood the log */
     support_error_clear();
     support_error_quiet(true);
-    g_assert(test_write_full(peer, "def", 3, 1000));
-    support_run_for(20);
-    close(peer);
-    close(lfd);
-    lfd = test_unix_listen(path);
-    peer = peer_accept_looping(lfd);
+    peer = server_replace(path, &lfd, peer, "def");
     support_error_quiet(false);
     g_assert_cmpint(peer, >=, 0);
     g_assert_cmpint(support_error_count(), ==, 0);

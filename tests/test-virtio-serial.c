@@ -142,6 +142,20 @@ static void machine_stop(Machine *m)
     m->g = NULL;
 }
 
+/* @count null chardevs with the ids <prefix>0, <prefix>1, ... */
+static void null_chardevs(CharDriverState **n, int count, const char *prefix)
+{
+    int i;
+
+    for (i = 0; i < count; i++) {
+        char *opts = g_strdup_printf("null,id=%s%d", prefix, i);
+
+        n[i] = test_chr_new(opts);
+        g_assert(n[i]);
+        g_free(opts);
+    }
+}
+
 /* A port wired by board code (no "in use" claim), like -device with chr. */
 static DeviceState *add_port(Machine *m, const char *driver, const char *id,
                              CharDriverState *chr, uint32_t nr,
@@ -414,14 +428,9 @@ static void test_qdev_props(void)
     Machine m;
     CharDriverState *n[5];
     DeviceState *d;
-    char id[16];
     int i;
 
-    for (i = 0; i < 5; i++) {
-        snprintf(id, sizeof(id), "null,id=n%d", i);
-        n[i] = test_chr_new(id);
-        g_assert(n[i]);
-    }
+    null_chardevs(n, 5, "n");
     machine_start(&m, 4);
     d = support_device_add("virtserialport,id=s1,chardev=n0,bus=vser0.0");
     g_assert(d);
@@ -1652,14 +1661,9 @@ static void test_hotplug(void)
     Machine m;
     VGuest *g;
     uint64_t irqs;
-    char opts[32];
     int i;
 
-    for (i = 0; i < 4; i++) {
-        snprintf(opts, sizeof(opts), "null,id=hn%d", i);
-        n[i] = test_chr_new(opts);
-        g_assert(n[i]);
-    }
+    null_chardevs(n, 4, "hn");
     machine_start(&m, 4);
     g = m.g;
     vg_init(g, WANT_FEATURES);

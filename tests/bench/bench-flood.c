@@ -162,18 +162,13 @@ static pid_t peer_slow_reader(const PeerAddr *a, int *report_fd)
 {
     uint8_t buf[SLOW_READ_BYTES];
     uint64_t total = 0;
-    int p[2], fd;
-    pid_t pid;
+    pid_t pid = bench_fork_piped(report_fd);
+    int fd;
 
-    g_assert(pipe(p) == 0);
-    pid = fork();
-    g_assert(pid >= 0);
     if (pid > 0) {
-        close(p[1]);
-        *report_fd = p[0];
         return pid;
     }
-    peer_close_inherited(p[1]);
+    peer_close_inherited(*report_fd);
     fd = peer_connect(a);
     for (;;) {
         ssize_t n = bench_read(fd, buf, sizeof(buf));
@@ -187,7 +182,7 @@ static pid_t peer_slow_reader(const PeerAddr *a, int *report_fd)
         total += n;
         usleep(SLOW_READ_US);
     }
-    if (write(p[1], &total, sizeof(total)) != sizeof(total)) {
+    if (write(*report_fd, &total, sizeof(total)) != sizeof(total)) {
         _exit(4);
     }
     _exit(0);

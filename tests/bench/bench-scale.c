@@ -77,26 +77,19 @@ static void fe_event(void *opaque, int event)
 /* A child that connects to every path and keeps the connections idle. */
 static pid_t idle_clients(GPtrArray *paths, int *ready_fd)
 {
-    int p[2];
-    pid_t pid;
+    pid_t pid = bench_fork_piped(ready_fd);
     guint i;
 
-    g_assert(pipe(p) == 0);
-    pid = fork();
-    g_assert(pid >= 0);
     if (pid > 0) {
-        close(p[1]);
-        *ready_fd = p[0];
         return pid;
     }
-    close(p[0]);
     for (i = 0; i < paths->len; i++) {
         if (test_unix_connect(g_ptr_array_index(paths, i)) < 0) {
             _exit(2);
         }
     }
     /* ready; then wait to be killed */
-    if (write(p[1], "r", 1) != 1) {
+    if (write(*ready_fd, "r", 1) != 1) {
         _exit(3);
     }
     for (;;) {
