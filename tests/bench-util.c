@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Benchmark programs: their common start and end, CPU clocks, a guest's turns. */
+/* What the benchmarks share: start and end, CPU clocks, guest turns. */
 #include <glib.h>
 #include <signal.h>
 #include <time.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Benchmark programs: their common start and end, CPU clocks, a guest's turns. */
+/* What the benchmarks share: start and end, CPU clocks, guest turns. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 

@@ -120,6 +120,36 @@ bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
     return test_fe_wait_events(fe, event, 1, timeout_ms);
 }
 
+static int count_fe_can_read(void *opaque)
+{
+    return ((TestCountFe *)opaque)->can_read;
+}
+
+static void count_fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    TestCountFe *fe = opaque;
+
+    if (size <= 0 || size > fe->can_read) {
+        abort();
+    }
+    fe->got += size;
+}
+
+static void count_fe_event(void *opaque, int event)
+{
+    TestCountFe *fe = opaque;
+
+    if (event >= 0 && event < TEST_NR_EVENT_KINDS) {
+        fe->events[event]++;
+    }
+}
+
+void test_count_fe_attach(TestCountFe *fe, CharDriverState *chr)
+{
+    qemu_chr_add_handlers(chr, count_fe_can_read, count_fe_read,
+                          count_fe_event, fe);
+}
+
 void test_fe_close_chr(TestFrontend *fe)
 {
     CharDriverState *chr = fe->chr;
@@ -455,15 +485,31 @@ int test_free_tcp_port(void)
     return port;
 }
 
-int test_tcp_connect(const char *host, int port)
+/* @host:@port resolved for a stream socket (freeaddrinfo() it) */
+static struct addrinfo *tcp_addr(const char *host, int port)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
     char serv[16];
-    int fd;
 
     snprintf(serv, sizeof(serv), "%d", port);
     g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    return res;
+}
+
+/* A unix stream socket (CLOEXEC) and the address of @path in @un */
+static int unix_socket(const char *path, struct sockaddr_un *un)
+{
+    memset(un, 0, sizeof(*un));
+    un->sun_family = AF_UNIX;
+    g_strlcpy(un->sun_path, path, sizeof(un->sun_path));
+    return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+int test_tcp_connect(const char *host, int port)
+{
+    struct addrinfo *res = tcp_addr(host, port);
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
     if (connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
         close(fd);
         fd = -1;
@@ -474,10 +520,9 @@ int test_tcp_connect(const char *host, int port)
 
 int test_unix_connect(const char *path)
 {
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un un;
+    int fd = unix_socket(path, &un);
 
-    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
     if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
         close(fd);
         return -1;
@@ -532,13 +577,10 @@ bool test_pump_read(int fd, void *buf, size_t len, int timeout_ms)
 
 int test_tcp_listen(const char *host, int port)
 {
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    char serv[16];
-    int fd, on = 1;
+    struct addrinfo *res = tcp_addr(host, port);
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
 
-    snprintf(serv, sizeof(serv), "%d", port);
-    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
     g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
     g_assert_cmpint(listen(fd, 4), ==, 0);
@@ -548,10 +590,9 @@ int test_tcp_listen(const char *host, int port)
 
 int test_unix_listen(const char *path)
 {
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un un;
+    int fd = unix_socket(path, &un);
 
-    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
     unlink(path);
     g_assert_cmpint(bind(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
     g_assert_cmpint(listen(fd, 4), ==, 0);

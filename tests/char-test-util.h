@@ -35,6 +35,20 @@ bool test_fe_wait_events(TestFrontend *fe, int event, int count,
 /* detach @fe, then close the chardev it was attached to */
 void test_fe_close_chr(TestFrontend *fe);
 
+/*
+ * A frontend that only counts, for the fuzz targets: the bytes it is
+ * given (more than @can_read in one call aborts) and its events by kind.
+ */
+#define TEST_NR_EVENT_KINDS 8
+
+typedef struct TestCountFe {
+    int can_read;
+    size_t got;
+    int events[TEST_NR_EVENT_KINDS];
+} TestCountFe;
+
+void test_count_fe_attach(TestCountFe *fe, CharDriverState *chr);
+
 /* -chardev option string -> chardev (NULL on failure, error recorded) */
 CharDriverState *test_chr_new(const char *optstr);
 /* "socket,id=<id>,path=<dir>/<id>.sock,server,nowait"; sets *path */

@@ -500,27 +500,49 @@ static char *file_sha256(const char *path, size_t *len)
     return s;
 }
 
+/*
+ * The unix server chardev @id at <name>.sock in the test directory, and a
+ * peer (@a, made a PEER_UNIX) connected to it that writes what it reads
+ * to the file <name>.out (*@sink).  The peer's pid.
+ */
+static pid_t sink_peer_start(const char *name, const char *id, PeerArgs *a,
+                             CharDriverState **chr, char **sink)
+{
+    char *file = g_strdup_printf("%s.sock", name);
+    char *path = test_tmp_path(file);
+    char *opts = g_strdup_printf("socket,id=%s,path=%s,server,nowait", id,
+                                 path);
+    pid_t pid;
+
+    *chr = test_chr_new(opts);
+    g_assert(*chr);
+    g_free(file);
+    file = g_strdup_printf("%s.out", name);
+    *sink = test_tmp_path(file);
+    a->kind = PEER_UNIX;
+    pstrcpy(a->path, sizeof(a->path), path);
+    pstrcpy(a->sink, sizeof(a->sink), *sink);
+    pid = peer_spawn(a);
+    support_run_for(20);
+    g_free(file);
+    g_free(opts);
+    g_free(path);
+    return pid;
+}
+
 static void test_stall_backpressure(void)
 {
-    char *path = test_tmp_path("stall-bp.sock");
-    char *sink = test_tmp_path("stall-bp.out");
-    char *opts = g_strdup_printf("socket,id=sbp,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
-    NbWriter w = { .chr = chr, .total = 32 << 20 };
-    PeerArgs a = { .kind = PEER_UNIX, .read_size = 65536,
-                   .read_pause_us = 2000 };
-    char *want, *got;
+    PeerArgs a = { .read_size = 65536, .read_pause_us = 2000 };
+    NbWriter w = { .total = 32 << 20 };
+    CharDriverState *chr;
+    char *sink, *want, *got;
     uint64_t at_stop, iters;
     double cpu;
     size_t len;
     pid_t pid;
 
-    g_assert(chr);
-    pstrcpy(a.path, sizeof(a.path), path);
-    pstrcpy(a.sink, sizeof(a.sink), sink);
-    pid = peer_spawn(&a);
-    support_run_for(20);
+    pid = sink_peer_start("stall-bp", "sbp", &a, &chr, &sink);
+    w.chr = chr;
     qemu_chr_set_write_ready(chr, nb_writer_push, &w);
     nb_writer_push(&w);
     support_run_for(100);
@@ -559,9 +581,7 @@ static void test_stall_backpressure(void)
     unlink(sink);
     g_free(want);
     g_free(got);
-    g_free(opts);
     g_free(sink);
-    g_free(path);
 }
 
 typedef struct DropWriter {
@@ -597,25 +617,18 @@ static void drop_writer_run(DropWriter *d, int ms)
 
 static void test_stall_no_backpressure(void)
 {
-    char *path = test_tmp_path("stall-drop.sock");
-    char *sink = test_tmp_path("stall-drop.out");
-    char *opts = g_strdup_printf("socket,id=sdr,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
-    DropWriter d = { .chr = chr };
-    PeerArgs a = { .kind = PEER_UNIX, .read_size = 65536 };
+    PeerArgs a = { .read_size = 65536 };
+    DropWriter d = { 0 };
+    CharDriverState *chr;
     uint64_t calls, iters;
-    gchar *data;
+    gchar *data, *sink;
     gsize len;
     double cpu;
     pid_t pid;
 
-    g_assert(chr);
+    pid = sink_peer_start("stall-drop", "sdr", &a, &chr, &sink);
+    d.chr = chr;
     d.accepted = g_byte_array_new();
-    pstrcpy(a.path, sizeof(a.path), path);
-    pstrcpy(a.sink, sizeof(a.sink), sink);
-    pid = peer_spawn(&a);
-    support_run_for(20);
 
     drop_writer_run(&d, 200);
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
@@ -652,9 +665,7 @@ static void test_stall_no_backpressure(void)
     g_free(data);
     unlink(sink);
     g_byte_array_free(d.accepted, TRUE);
-    g_free(opts);
     g_free(sink);
-    g_free(path);
 }
 
 /* ---- 3. accept() fails with EMFILE ---- */

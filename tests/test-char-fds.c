@@ -43,7 +43,8 @@ static void test_all_backends_cloexec(void)
     opt = g_strdup_printf("tty,id=t,path=%s", pty.name);
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
-    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait", test_tmpdir());
+    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait",
+                          test_tmpdir());
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
     g_ptr_array_add(chrs, test_chr_new("socket,id=ts,host=127.0.0.1,port=0,"
@@ -250,7 +251,8 @@ static bool error_reported(void *opaque)
 static void test_above_fd_setsize_accept(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "fdset-acc", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "fdset-acc",
+                                                &path);
     TestFrontend fe;
     LowFds low;
     char byte;

@@ -61,6 +61,16 @@ static void run_on_terminal(TestPty *p, void (*fn)(TestPty *p))
     }
 }
 
+/* run_on_terminal() on a pty of its own, for a child that checks it all */
+static void run_on_new_terminal(void (*fn)(TestPty *p))
+{
+    TestPty p;
+
+    test_pty_open(&p);
+    run_on_terminal(&p, fn);
+    test_pty_close(&p);
+}
+
 /* ---- stdio ---- */
 
 static void stdio_basic_child(TestPty *p)
@@ -157,11 +167,7 @@ static void stdio_signal_off_child(TestPty *p)
 
 static void test_stdio_signal(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_signal_off_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_signal_off_child);
 }
 
 static void stdio_only_one_child(TestPty *p)
@@ -187,11 +193,7 @@ static void stdio_only_one_child(TestPty *p)
 
 static void test_stdio_only_one(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_only_one_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_only_one_child);
 }
 
 /* exit() without closing the chardev: the exit handler restores */
@@ -232,11 +234,7 @@ static void stdio_keep_flags_child(TestPty *p)
 
 static void test_stdio_keeps_flags(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_keep_flags_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_keep_flags_child);
 }
 
 /* Not a terminal (stdin /dev/null, stdout a pipe): no termios, EOF. */

@@ -156,6 +156,29 @@ static void null_chardevs(CharDriverState **n, int count, const char *prefix)
     }
 }
 
+/*
+ * A mux chardev @id over new fifos @f (named @name), and the terminal's
+ * ends of them: *@fd_in to type into, *@fd_out to read the screen from.
+ */
+static CharDriverState *mux_fifo_chardev(TestFifos *f, const char *name,
+                                         const char *id, int *fd_in,
+                                         int *fd_out)
+{
+    char *opts;
+    CharDriverState *mux;
+
+    test_fifos_new(f, name);
+    opts = g_strdup_printf("pipe,id=%s,path=%s,mux=on", id, f->base);
+    mux = test_chr_new(opts);
+    g_assert(mux);
+    g_free(opts);
+    *fd_in = open(f->in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    *fd_out = open(f->out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(*fd_in, >=, 0);
+    g_assert_cmpint(*fd_out, >=, 0);
+    return mux;
+}
+
 /* A port wired by board code (no "in use" claim), like -device with chr. */
 static DeviceState *add_port(Machine *m, const char *driver, const char *id,
                              CharDriverState *chr, uint32_t nr,
@@ -228,6 +251,21 @@ static void wait_port(VGuest *g, uint32_t id,
     PortCond c = { .id = id };
 
     g_assert(vg_run_until(g, cond, &c, TIMEOUT_MS));
+}
+
+/*
+ * Machine @m with @max_ports ports and the -device @device, whose port
+ * number is @nr; the guest's driver is up and sees the port's host side
+ * connected.  The guest.
+ */
+static VGuest *machine_with_port(Machine *m, unsigned int max_ports,
+                                 const char *device, uint32_t nr)
+{
+    machine_start(m, max_ports);
+    g_assert(support_device_add(device));
+    vg_init(m->g, WANT_FEATURES);
+    wait_port(m->g, nr, cond_host_connected);
+    return m->g;
 }
 
 static void wait_rx(VGuest *g, uint32_t id, size_t len)
@@ -631,11 +669,7 @@ static void test_console_pty_before_client(void)
     g_assert(g_str_has_prefix(chr->filename, "pty:"));
     slave = chr->filename + strlen("pty:");
 
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtconsole,id=cp,chardev=conpty"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtconsole,id=cp,chardev=conpty", 0);
     vg_port_open(g, 0);
     g_assert_cmpuint(vg_port_write(g, 0, "boot message\n", 13), ==, 13);
     vg_run_for(g, 50);
@@ -810,11 +844,8 @@ static void test_pty_peer_hangup(void)
     g_free(opts);
     g_assert(chr);
 
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtserialport,id=pp,chardev=ptyp,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtserialport,id=pp,chardev=ptyp,nr=1",
+                          1);
     vg_port_open(g, 1);
     vg_run_for(g, 5);
     g_assert(chr->fe_open);
@@ -854,12 +885,8 @@ static void test_data_fifo(void)
     g_assert_cmpint(fd_in, >=, 0);
     g_assert_cmpint(fd_out, >=, 0);
 
-    machine_start(&m, 4);
-    g = m.g;
-    g_assert(support_device_add("virtserialport,id=fp,chardev=fifo,"
-                                "name=org.test.fifo"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
+    g = machine_with_port(&m, 4, "virtserialport,id=fp,chardev=fifo,"
+                                 "name=org.test.fifo", 1);
 
     /* host data waits in the fifo until the guest opens the port */
     g_assert(test_write_full(fd_in, "early", 5, TIMEOUT_MS));
@@ -945,11 +972,7 @@ static void test_data_file(void)
     opts = g_strdup_printf("file,id=fout,path=%s", path);
     chr = test_chr_new(opts);
     g_assert(chr);
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtconsole,id=fc,chardev=fout"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtconsole,id=fc,chardev=fout", 0);
     g_assert_cmpuint(vg_port_write(g, 0, "console line\n", 13), ==, 13);
     wait_port(g, 0, cond_tx_done);
     g_assert(g_file_get_contents(path, &contents, &len, NULL));
@@ -1120,45 +1143,21 @@ static void peer_join(Peer *p)
     g_assert(p->ok);
 }
 
-static CharDriverState *fifo_chardev(const char *id, char **base)
-{
-    TestFifos f;
-    CharDriverState *chr = test_pipe_chr_new(&f, id);
-
-    /* fifo_remove() finds the fifos from the base */
-    *base = f.base;
-    g_free(f.in);
-    g_free(f.out);
-    return chr;
-}
-
-static void fifo_remove(char *base)
-{
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-}
-
 /*
  * Machine @m with 2 ports (the guest posting @rx_buffers receive buffers
  * a port, -1: as many as vg_new() says) and the fifo chardev @id on
  * virtserialport nr 1, connected on the host side and opened by the
- * guest.  The port; *chr and *base as fifo_chardev() gives them.
+ * guest.  The port; the chardev in *@chr, its fifos in @f.
  */
 static VirtIOSerialPort *fifo_port_start(Machine *m, const char *id,
                                          int rx_buffers,
-                                         CharDriverState **chr, char **base)
+                                         CharDriverState **chr, TestFifos *f)
 {
     char *opts = g_strdup_printf("virtserialport,id=%sp,chardev=%s,nr=1",
                                  id, id);
     VirtIOSerialPort *port;
 
-    *chr = fifo_chardev(id, base);
+    *chr = test_pipe_chr_new(f, id);
     machine_start(m, 2);
     if (rx_buffers >= 0) {
         m->g->default_rx_buffers = rx_buffers;
@@ -1171,11 +1170,11 @@ static VirtIOSerialPort *fifo_port_start(Machine *m, const char *id,
     return port;
 }
 
-static void fifo_port_stop(Machine *m, CharDriverState *chr, char *base)
+static void fifo_port_stop(Machine *m, CharDriverState *chr, TestFifos *f)
 {
     machine_stop(m);
     qemu_chr_close(chr);
-    fifo_remove(base);
+    test_fifos_free(f);
 }
 
 typedef struct TxState {
@@ -1241,7 +1240,7 @@ static void test_flow_guest_to_host(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *out;
+    TestFifos f;
     GChecksum *sum;
     Stream st = { 0x123456789abcdefull };
     TxState t = { .id = 1 };
@@ -1249,11 +1248,10 @@ static void test_flow_guest_to_host(void)
     uint64_t iters;
     VGuest *g;
 
-    t.port = fifo_port_start(&m, "g2h", -1, &chr, &base);
+    t.port = fifo_port_start(&m, "g2h", -1, &chr, &f);
     g = m.g;
 
-    out = g_strdup_printf("%s.out", base);
-    peer_start(&peer, out, BIG_TRANSFER, peer_reader);
+    peer_start(&peer, f.out, BIG_TRANSFER, peer_reader);
     peer.slow = true;
     t.peer = &peer;
     iters = support_loop_iterations();
@@ -1277,8 +1275,7 @@ static void test_flow_guest_to_host(void)
 
     g_checksum_free(peer.sum);
     g_checksum_free(sum);
-    g_free(out);
-    fifo_port_stop(&m, chr, base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 typedef struct RxState {
@@ -1307,21 +1304,20 @@ static void test_flow_host_to_guest(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *in;
+    TestFifos f;
     RxState r = { .id = 1, .total = BIG_TRANSFER };
     VGuestPort *p;
     Peer peer;
     VGuest *g;
 
-    fifo_port_start(&m, "h2g", 8, &chr, &base);
+    fifo_port_start(&m, "h2g", 8, &chr, &f);
     g = m.g;
     p = vg_port(g, 1);
     /* nothing arrives before the peer starts writing */
     p->rx_hash = g_checksum_new(G_CHECKSUM_SHA256);
 
-    in = g_strdup_printf("%s.in", base);
     support_error_clear();
-    peer_start(&peer, in, BIG_TRANSFER, peer_writer);
+    peer_start(&peer, f.in, BIG_TRANSFER, peer_writer);
     g_assert(vg_run_until(g, cond_rx_slow, &r, 120000));
     peer_join(&peer);
 
@@ -1333,8 +1329,7 @@ static void test_flow_host_to_guest(void)
     g_checksum_free(peer.sum);
     g_checksum_free(p->rx_hash);
     p->rx_hash = NULL;
-    g_free(in);
-    fifo_port_stop(&m, chr, base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 /* can_read is exactly the room in the posted guest buffers. */
@@ -1409,17 +1404,16 @@ static void test_flow_no_busy_loop(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *out;
+    TestFifos f;
     Stream st = { 42 };
     TxState t = { .id = 1 };
     uint64_t iters, cbs;
     Peer peer;
     VGuest *g;
 
-    t.port = fifo_port_start(&m, "stall", -1, &chr, &base);
+    t.port = fifo_port_start(&m, "stall", -1, &chr, &f);
     g = m.g;
-    out = g_strdup_printf("%s.out", base);
-    peer_start(&peer, out, 1024 * 1024, peer_reader);
+    peer_start(&peer, f.out, 1024 * 1024, peer_reader);
     peer.stall = 1;
     t.peer = &peer;
 
@@ -1453,8 +1447,7 @@ static void test_flow_no_busy_loop(void)
     g_assert(!t.port->throttled);
 
     g_checksum_free(peer.sum);
-    g_free(out);
-    fifo_port_stop(&m, chr, base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 /* ---- migration ---- */
@@ -1488,7 +1481,7 @@ static void test_migration(void)
     Machine src, dst;
     CharDriverState *c1, *c1b;
     RecChr *r2 = rec_new(), *r2b = rec_new();
-    char *base1, *base1b, *out;
+    TestFifos f1, f1b;
     GChecksum *sent = g_checksum_new(G_CHECKSUM_SHA256);
     GChecksum *got = g_checksum_new(G_CHECKSUM_SHA256);
     Stream st = { 77 };
@@ -1501,7 +1494,7 @@ static void test_migration(void)
     VGuest *g;
 
     /* source */
-    c1 = fifo_chardev("mig1", &base1);
+    c1 = test_pipe_chr_new(&f1, "mig1");
     machine_start(&src, 4);
     g = src.g;
     t.port = port_of(support_device_add("virtserialport,id=m1,"
@@ -1513,9 +1506,7 @@ static void test_migration(void)
     wait_port(g, 2, cond_host_connected);
     vg_port_open(g, 1);
     vg_port_open(g, 2);
-    out = g_strdup_printf("%s.out", base1);
-    peer_start_sum(&peer, out, UINT64_MAX, peer_reader, got, 1);
-    g_free(out);
+    peer_start_sum(&peer, f1.out, UINT64_MAX, peer_reader, got, 1);
 
     /* more than the fifo holds, while its reader is stalled */
     buf = g_malloc(first);
@@ -1550,7 +1541,7 @@ static void test_migration(void)
     g_free(ram);
 
     /* destination: same layout, new backends */
-    c1b = fifo_chardev("mig1b", &base1b);
+    c1b = test_pipe_chr_new(&f1b, "mig1b");
     dst.vser = support_device_add("virtio-serial,id=vser0,max_ports=4");
     g_assert(dst.vser);
     dst.bus = qdev_get_child_bus(dst.vser, "vser0.0");
@@ -1559,10 +1550,8 @@ static void test_migration(void)
     t.port = port_of(support_device_add("virtserialport,id=m1,"
                                         "chardev=mig1b,nr=1"));
     add_port(&dst, "virtserialport", "m2", r2b->chr, 2, "org.test.m2");
-    out = g_strdup_printf("%s.out", base1b);
-    peer_start_sum(&peer, out, first + second - src_done, peer_reader, got,
-                   0);
-    g_free(out);
+    peer_start_sum(&peer, f1b.out, first + second - src_done, peer_reader,
+                   got, 0);
     /* incoming migration starts once the main loop has run */
     support_run_for(10);
     vg_ctrl_clear(g);
@@ -1591,8 +1580,8 @@ static void test_migration(void)
     g_checksum_free(sent);
     g_checksum_free(got);
     qemu_chr_close(c1b);
-    fifo_remove(base1);
-    fifo_remove(base1b);
+    test_fifos_free(&f1);
+    test_fifos_free(&f1b);
     rec_free(r2);
     rec_free(r2b);
 }
@@ -1729,29 +1718,13 @@ static void test_set_echo(void)
     TestFrontend mon;
     CharDriverState *mux, *pty;
     RecChr *r = rec_new();
-    char *base = test_tmp_path("mux"), *opts, *path;
+    TestFifos f;
     char buf[16];
     int fd_in, fd_out;
     Machine m;
     VGuest *g;
 
-    path = g_strdup_printf("%s.in", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    fd_in = -1;
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", base);
-    mux = test_chr_new(opts);
-    g_free(opts);
-    g_assert(mux);
-    path = g_strdup_printf("%s.in", base);
-    fd_in = open(path, O_WRONLY | O_NONBLOCK);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    fd_out = open(path, O_RDONLY | O_NONBLOCK);
-    g_free(path);
+    mux = mux_fifo_chardev(&f, "mux", "mx", &fd_in, &fd_out);
 
     machine_start(&m, 4);
     g = m.g;
@@ -1814,7 +1787,7 @@ static void test_set_echo(void)
     }
     close(fd_in);
     close(fd_out);
-    fifo_remove(base);
+    test_fifos_free(&f);
     rec_free(r);
 }
 
@@ -1890,29 +1863,12 @@ static void test_mux_unplug(void)
 {
     TestFrontend mon;
     CharDriverState *mux;
-    char *base = test_tmp_path("muxunplug"), *path, *opts;
+    TestFifos f;
     int fd_in, fd_out, round, avail, breaks;
     Machine m;
     VGuest *g;
 
-    path = g_strdup_printf("%s.in", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    opts = g_strdup_printf("pipe,id=mxu,path=%s,mux=on", base);
-    mux = test_chr_new(opts);
-    g_free(opts);
-    g_assert(mux);
-    path = g_strdup_printf("%s.in", base);
-    fd_in = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    fd_out = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    g_free(path);
-    g_assert_cmpint(fd_in, >=, 0);
-    g_assert_cmpint(fd_out, >=, 0);
+    mux = mux_fifo_chardev(&f, "muxunplug", "mxu", &fd_in, &fd_out);
 
     machine_start(&m, 4);
     g = m.g;
@@ -1960,7 +1916,7 @@ static void test_mux_unplug(void)
     qemu_chr_close(mux);
     close(fd_in);
     close(fd_out);
-    fifo_remove(base);
+    test_fifos_free(&f);
 }
 
 /*
