@@ -150,6 +150,16 @@ void test_count_fe_attach(TestCountFe *fe, CharDriverState *chr)
                           count_fe_event, fe);
 }
 
+static bool chr_drained(void *opaque)
+{
+    return qemu_chr_queued_bytes(opaque) == 0;
+}
+
+bool test_chr_wait_drained(CharDriverState *chr, int timeout_ms)
+{
+    return support_run_until(chr_drained, chr, timeout_ms);
+}
+
 void test_fe_close_chr(TestFrontend *fe)
 {
     CharDriverState *chr = fe->chr;
@@ -607,6 +617,19 @@ bool test_fd_readable(int fd, int timeout_ms)
 int test_accept(int lfd, int timeout_ms)
 {
     if (!test_fd_readable(lfd, timeout_ms)) {
+        return -1;
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+static bool fd_readable_now(void *opaque)
+{
+    return wait_fd(*(int *)opaque, POLLIN, 0);
+}
+
+int test_accept_looping(int lfd, int timeout_ms)
+{
+    if (!support_run_until(fd_readable_now, &lfd, timeout_ms)) {
         return -1;
     }
     return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

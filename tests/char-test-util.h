@@ -32,6 +32,8 @@ bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms);
 bool test_fe_wait_events(TestFrontend *fe, int event, int count,
                          int timeout_ms);
 
+/* run the main loop until @chr has nothing queued for output */
+bool test_chr_wait_drained(CharDriverState *chr, int timeout_ms);
 /* detach @fe, then close the chardev it was attached to */
 void test_fe_close_chr(TestFrontend *fe);
 
@@ -113,6 +115,8 @@ int test_tcp_listen(const char *host, int port);
 int test_unix_listen(const char *path);
 /* accept a connection that comes within @timeout_ms (-1 if none does) */
 int test_accept(int lfd, int timeout_ms);
+/* the same while the main loop runs, for a chardev that connects from it */
+int test_accept_looping(int lfd, int timeout_ms);
 /* a connected pair of unix stream sockets (CLOEXEC) */
 void test_socketpair(int sv[2]);
 /* @fd becomes readable within @timeout_ms (end of file counts) */

@@ -277,11 +277,6 @@ static double thread_cpu_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool queue_empty(void *opaque)
-{
-    return qemu_chr_queued_bytes(opaque) == 0;
-}
-
 /* ---- the chardevs of the table-driven cases ---- */
 
 /*
@@ -419,7 +414,7 @@ static void kill_mid_transfer(KillCase *k)
             support_run_for(5);
         }
         /* what was kept for it drains, and new output flows */
-        g_assert(support_run_until(queue_empty, chr, TIMEOUT_MS));
+        g_assert(test_chr_wait_drained(chr, TIMEOUT_MS));
         fe.input->len = 0;
         for (i = 0; i < 16; i++) {
             g_assert_cmpint(write_stream(chr, &off, 4096, false, NULL), ==,
@@ -648,7 +643,7 @@ static void test_stall_no_backpressure(void)
     g_assert_cmpfloat(cpu, <, 0.5);
     kill(pid, SIGCONT);
     drop_writer_run(&d, 200);
-    g_assert(support_run_until(queue_empty, chr, TIMEOUT_MS));
+    g_assert(test_chr_wait_drained(chr, TIMEOUT_MS));
 
     /* every byte offered was either accepted or counted as dropped */
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), >, 0);
@@ -949,7 +944,7 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
 
     /* the peer speeds up: every accepted byte arrives, in order */
     kill(pid, SIGUSR1);
-    g_assert(support_run_until(queue_empty, chr, 30000));
+    g_assert(test_chr_wait_drained(chr, 30000));
     g_assert_cmpuint(accepted->len + qemu_chr_dropped_bytes(chr) - dropped0,
                      ==, offered);
     /*

@@ -639,22 +639,6 @@ static void test_reconnect_unix_first_attempt(void)
     g_free(path);
 }
 
-static bool fd_readable(void *opaque)
-{
-    struct pollfd pfd = { .fd = *(int *)opaque, .events = POLLIN };
-
-    return poll(&pfd, 1, 0) == 1;
-}
-
-/* Accept on lfd once the chardev, run by the main loop, has connected. */
-static int peer_accept_looping(int lfd)
-{
-    if (!support_run_until(fd_readable, &lfd, 5000)) {
-        return -1;
-    }
-    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-}
-
 /*
  * vl.c's order with "-monitor unix:PATH,reconnect=1" and "-chardev
  * socket,...,reconnect=1" while nothing listens: both chardevs open in the
@@ -697,7 +681,7 @@ static void test_reconnect_at_startup(void)
     tpeer = test_accept(tlfd, 5000);
     g_assert_cmpint(tpeer, >=, 0);
     ping_pong(&fe, tpeer, 64);
-    upeer = peer_accept_looping(ulfd);
+    upeer = test_accept_looping(ulfd, 5000);
     g_assert_cmpint(upeer, >=, 0);
     g_assert(test_pump_read(upeer, banner, 4, 5000));
     g_assert(memcmp(banner, "QEMU", 4) == 0);
@@ -730,7 +714,7 @@ static int server_replace(const char *path, int *lfd, int peer,
     close(peer);
     close(*lfd);
     *lfd = test_unix_listen(path);
-    return peer_accept_looping(*lfd);
+    return test_accept_looping(*lfd, 5000);
 }
 
 /*
@@ -748,7 +732,7 @@ static void test_reconnect_no_frontend(void)
     lfd = test_unix_listen(path);
     chr = test_chr_new(opts);
     g_assert(chr);
-    peer = peer_accept_looping(lfd);
+    peer = test_accept_looping(lfd, 5000);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
 
