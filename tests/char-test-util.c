@@ -12,7 +12,9 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -118,6 +120,46 @@ bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
     return test_fe_wait_events(fe, event, 1, timeout_ms);
 }
 
+static int count_fe_can_read(void *opaque)
+{
+    return ((TestCountFe *)opaque)->can_read;
+}
+
+static void count_fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    TestCountFe *fe = opaque;
+
+    if (size <= 0 || size > fe->can_read) {
+        abort();
+    }
+    fe->got += size;
+}
+
+static void count_fe_event(void *opaque, int event)
+{
+    TestCountFe *fe = opaque;
+
+    if (event >= 0 && event < TEST_NR_EVENT_KINDS) {
+        fe->events[event]++;
+    }
+}
+
+void test_count_fe_attach(TestCountFe *fe, CharDriverState *chr)
+{
+    qemu_chr_add_handlers(chr, count_fe_can_read, count_fe_read,
+                          count_fe_event, fe);
+}
+
+static bool chr_drained(void *opaque)
+{
+    return qemu_chr_queued_bytes(opaque) == 0;
+}
+
+bool test_chr_wait_drained(CharDriverState *chr, int timeout_ms)
+{
+    return support_run_until(chr_drained, chr, timeout_ms);
+}
+
 void test_fe_close_chr(TestFrontend *fe)
 {
     CharDriverState *chr = fe->chr;
@@ -167,6 +209,64 @@ char *test_chr_open_error(const char *optstr)
     return g_strdup(support_error_last());
 }
 
+void test_assert_open_error(const char *optstr, const char *error,
+                            bool prefix)
+{
+    int fds = support_count_open_fds();
+    char *err = test_chr_open_error(optstr);
+    const char *id = strstr(optstr, "id=");
+    bool ok = prefix ? g_str_has_prefix(err, error) : !strcmp(err, error);
+
+    if (!ok) {
+        g_test_message("\"%s\"\ngot  %s\nwant %s%s", optstr, err, error,
+                       prefix ? "..." : "");
+    }
+    g_assert(ok);
+    if (id && (id == optstr || id[-1] == ',')) {
+        char *name = g_strndup(id + 3, strcspn(id + 3, ","));
+
+        g_assert(qemu_chr_find(name) == NULL);
+        g_free(name);
+    }
+    g_assert_cmpint(support_count_open_fds(), ==, fds);
+    g_free(err);
+}
+
+static void open_error_row(gconstpointer data)
+{
+    const TestOpenError *row = data;
+
+    test_assert_open_error(row->opts, row->error, row->prefix);
+}
+
+void test_add_open_errors(const TestOpenError *rows, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_test_add_data_func(rows[i].path, &rows[i], open_error_row);
+    }
+}
+
+char *test_subst(const char *s, ...)
+{
+    char *out = g_strdup(s);
+    const char *token;
+    va_list ap;
+
+    va_start(ap, s);
+    while ((token = va_arg(ap, const char *))) {
+        const char *value = va_arg(ap, const char *);
+        char **parts = g_strsplit(out, token, -1);
+
+        g_free(out);
+        out = g_strjoinv(value, parts);
+        g_strfreev(parts);
+    }
+    va_end(ap);
+    return out;
+}
+
 bool test_chr_info_frontend_open(const char *label)
 {
     QObject *data;
@@ -194,20 +294,21 @@ static bool wait_fd(int fd, short events, int timeout_ms)
     return poll(&pfd, 1, timeout_ms) > 0;
 }
 
-bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
+/* All of @len bytes through @fd, one way, within the timeout. */
+static bool io_full(int fd, uint8_t *p, size_t len, int timeout_ms,
+                    bool out)
 {
-    uint8_t *p = buf;
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
 
     while (len > 0) {
         ssize_t n;
         gint64 left = (deadline - g_get_monotonic_time()) / 1000;
 
-        if (left <= 0 || !wait_fd(fd, POLLIN, left)) {
+        if (left <= 0 || !wait_fd(fd, out ? POLLOUT : POLLIN, left)) {
             return false;
         }
-        n = read(fd, p, len);
-        if (n == 0) {
+        n = out ? write(fd, p, len) : read(fd, p, len);
+        if (n == 0 && !out) {
             return false;
         }
         if (n < 0) {
@@ -222,29 +323,15 @@ bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
     return true;
 }
 
+bool test_read_full(int fd, void *buf, size_t len, int timeout_ms)
+{
+    return io_full(fd, buf, len, timeout_ms, false);
+}
+
 bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 {
-    const uint8_t *p = buf;
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000LL;
-
-    while (len > 0) {
-        ssize_t n;
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (left <= 0 || !wait_fd(fd, POLLOUT, left)) {
-            return false;
-        }
-        n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
+    /* io_full() only reads from the buffer when it writes */
+    return io_full(fd, (uint8_t *)buf, len, timeout_ms, true);
 }
 
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed)
@@ -333,52 +420,42 @@ int test_fd_of(const char *target)
     return f.fd;
 }
 
-void test_assert_new_fds_cloexec(GHashTable *before)
+typedef struct NewFds {
+    GHashTable *before;
+    bool cloexec;           /* check the flag, rather than count and list */
+    int count;
+} NewFds;
+
+static void new_fd(int fd, const char *target, void *opaque)
 {
-    GHashTable *now = test_fd_snapshot();
-    GHashTableIter it;
-    gpointer key;
+    NewFds *n = opaque;
 
-    g_hash_table_iter_init(&it, now);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        int fd = GPOINTER_TO_INT(key);
-        int flags = fcntl(fd, F_GETFD);
-
-        /* the directory fd of the snapshot itself is gone by now */
-        if (flags < 0 || g_hash_table_contains(before, key)) {
-            continue;
-        }
-        if (!(flags & FD_CLOEXEC)) {
-            char *target = fd_target(fd);
-
+    if (g_hash_table_contains(n->before, GINT_TO_POINTER(fd))) {
+        return;
+    }
+    if (n->cloexec) {
+        if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC)) {
             g_error("fd %d (%s) is not close-on-exec", fd, target);
         }
+        return;
     }
-    g_hash_table_unref(now);
+    fprintf(stderr, "fd leak: fd %d (%s) is still open\n", fd, target);
+    n->count++;
+}
+
+void test_assert_new_fds_cloexec(GHashTable *before)
+{
+    NewFds n = { .before = before, .cloexec = true };
+
+    test_fd_foreach(new_fd, &n);
 }
 
 int test_report_new_fds(GHashTable *before)
 {
-    GHashTable *now = test_fd_snapshot();
-    GHashTableIter it;
-    gpointer key;
-    int leaked = 0;
+    NewFds n = { .before = before };
 
-    g_hash_table_iter_init(&it, now);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        int fd = GPOINTER_TO_INT(key);
-
-        if (!g_hash_table_contains(before, key) && fcntl(fd, F_GETFD) >= 0) {
-            char *target = fd_target(fd);
-
-            fprintf(stderr, "fd leak: fd %d (%s) is still open\n", fd,
-                    target);
-            g_free(target);
-            leaked++;
-        }
-    }
-    g_hash_table_unref(now);
-    return leaked;
+    test_fd_foreach(new_fd, &n);
+    return n.count;
 }
 
 int test_run_fd_checked(void)
@@ -418,15 +495,31 @@ int test_free_tcp_port(void)
     return port;
 }
 
-int test_tcp_connect(const char *host, int port)
+/* @host:@port resolved for a stream socket (freeaddrinfo() it) */
+static struct addrinfo *tcp_addr(const char *host, int port)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
     char serv[16];
-    int fd;
 
     snprintf(serv, sizeof(serv), "%d", port);
     g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    return res;
+}
+
+/* A unix stream socket (CLOEXEC) and the address of @path in @un */
+static int unix_socket(const char *path, struct sockaddr_un *un)
+{
+    memset(un, 0, sizeof(*un));
+    un->sun_family = AF_UNIX;
+    g_strlcpy(un->sun_path, path, sizeof(un->sun_path));
+    return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+int test_tcp_connect(const char *host, int port)
+{
+    struct addrinfo *res = tcp_addr(host, port);
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
     if (connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
         close(fd);
         fd = -1;
@@ -437,10 +530,9 @@ int test_tcp_connect(const char *host, int port)
 
 int test_unix_connect(const char *path)
 {
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un un;
+    int fd = unix_socket(path, &un);
 
-    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
     if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
         close(fd);
         return -1;
@@ -495,13 +587,10 @@ bool test_pump_read(int fd, void *buf, size_t len, int timeout_ms)
 
 int test_tcp_listen(const char *host, int port)
 {
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    char serv[16];
-    int fd, on = 1;
+    struct addrinfo *res = tcp_addr(host, port);
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
 
-    snprintf(serv, sizeof(serv), "%d", port);
-    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
     g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
     g_assert_cmpint(listen(fd, 4), ==, 0);
@@ -511,10 +600,9 @@ int test_tcp_listen(const char *host, int port)
 
 int test_unix_listen(const char *path)
 {
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un un;
+    int fd = unix_socket(path, &un);
 
-    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
     unlink(path);
     g_assert_cmpint(bind(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
     g_assert_cmpint(listen(fd, 4), ==, 0);
@@ -529,6 +617,19 @@ bool test_fd_readable(int fd, int timeout_ms)
 int test_accept(int lfd, int timeout_ms)
 {
     if (!test_fd_readable(lfd, timeout_ms)) {
+        return -1;
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+static bool fd_readable_now(void *opaque)
+{
+    return wait_fd(*(int *)opaque, POLLIN, 0);
+}
+
+int test_accept_looping(int lfd, int timeout_ms)
+{
+    if (!support_run_until(fd_readable_now, &lfd, timeout_ms)) {
         return -1;
     }
     return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -605,4 +706,35 @@ void test_tmpdir_remove(void)
         g_free(tmpdir);
         tmpdir = NULL;
     }
+}
+
+void test_fifos_new(TestFifos *f, const char *name)
+{
+    f->base = test_tmp_path(name);
+    f->in = g_strdup_printf("%s.in", f->base);
+    f->out = g_strdup_printf("%s.out", f->base);
+    g_assert_cmpint(mkfifo(f->in, 0600), ==, 0);
+    g_assert_cmpint(mkfifo(f->out, 0600), ==, 0);
+}
+
+void test_fifos_free(TestFifos *f)
+{
+    unlink(f->in);
+    unlink(f->out);
+    g_free(f->in);
+    g_free(f->out);
+    g_free(f->base);
+}
+
+CharDriverState *test_pipe_chr_new(TestFifos *f, const char *id)
+{
+    CharDriverState *chr;
+    char *opts;
+
+    test_fifos_new(f, id);
+    opts = g_strdup_printf("pipe,id=%s,path=%s", id, f->base);
+    chr = test_chr_new(opts);
+    g_assert(chr);
+    g_free(opts);
+    return chr;
 }

@@ -32,8 +32,24 @@ bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms);
 bool test_fe_wait_events(TestFrontend *fe, int event, int count,
                          int timeout_ms);
 
+/* run the main loop until @chr has nothing queued for output */
+bool test_chr_wait_drained(CharDriverState *chr, int timeout_ms);
 /* detach @fe, then close the chardev it was attached to */
 void test_fe_close_chr(TestFrontend *fe);
+
+/*
+ * A frontend that only counts, for the fuzz targets: the bytes it is
+ * given (more than @can_read in one call aborts) and its events by kind.
+ */
+#define TEST_NR_EVENT_KINDS 8
+
+typedef struct TestCountFe {
+    int can_read;
+    size_t got;
+    int events[TEST_NR_EVENT_KINDS];
+} TestCountFe;
+
+void test_count_fe_attach(TestCountFe *fe, CharDriverState *chr);
 
 /* -chardev option string -> chardev (NULL on failure, error recorded) */
 CharDriverState *test_chr_new(const char *optstr);
@@ -42,6 +58,25 @@ CharDriverState *test_unix_server_new(const char *dir, const char *id,
                                       char **path);
 /* the error_report text of a failing -chardev option string */
 char *test_chr_open_error(const char *optstr);
+/*
+ * One row of a table of failing -chardev option strings.  Each row is a
+ * test of its own (test_add_open_errors()): the open fails with exactly
+ * one error line, @error (or a line starting with it when @prefix is set,
+ * for texts that end in a resolver's or the system's words), registers
+ * nothing under its id and leaves no fd open.
+ */
+typedef struct TestOpenError {
+    const char *path;       /* GTest path */
+    const char *opts;
+    const char *error;
+    bool prefix;
+} TestOpenError;
+
+void test_assert_open_error(const char *optstr, const char *error,
+                            bool prefix);
+void test_add_open_errors(const TestOpenError *rows, size_t n);
+/* @s with every "token", "value" pair of the NULL-ended list replaced */
+char *test_subst(const char *s, ...) G_GNUC_NULL_TERMINATED;
 /* "frontend-open" of the chardev @label in query-chardev (it must exist) */
 bool test_chr_info_frontend_open(const char *label);
 
@@ -80,6 +115,8 @@ int test_tcp_listen(const char *host, int port);
 int test_unix_listen(const char *path);
 /* accept a connection that comes within @timeout_ms (-1 if none does) */
 int test_accept(int lfd, int timeout_ms);
+/* the same while the main loop runs, for a chardev that connects from it */
+int test_accept_looping(int lfd, int timeout_ms);
 /* a connected pair of unix stream sockets (CLOEXEC) */
 void test_socketpair(int sv[2]);
 /* @fd becomes readable within @timeout_ms (end of file counts) */
@@ -107,6 +144,20 @@ typedef struct TestChild {
 
 void test_child_spawn(TestChild *c, const char *const *argv);
 void test_child_finish(TestChild *c);
+
+/*
+ * The fifos of a pipe chardev, made in the test directory: @in (the
+ * chardev reads it) is <base>.in, @out (it writes there) <base>.out, and
+ * @base is what path= names.  test_fifos_free() removes and frees them.
+ */
+typedef struct TestFifos {
+    char *base, *in, *out;
+} TestFifos;
+
+void test_fifos_new(TestFifos *f, const char *name);
+void test_fifos_free(TestFifos *f);
+/* test_fifos_new(@f, @id) and the chardev "pipe,id=<id>,path=<base>" */
+CharDriverState *test_pipe_chr_new(TestFifos *f, const char *id);
 
 /*
  * A private temporary directory for the whole program, made on first use

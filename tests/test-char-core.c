@@ -51,36 +51,25 @@ static void test_registry(void)
 
 /* ---- error messages ---- */
 
-static void test_errors(void)
-{
-    static const struct {
-        const char *opts;
-        const char *msg;
-    } cases[] = {
-        { "id=e1", "chardev \"e1\": missing backend" },
-        { "nosuch,id=e2", "chardev \"e2\": backend \"nosuch\" not found "
-          "(available: " },
-        { "file,id=e3", "chardev \"e3\": backend \"file\": path: missing "
-          "(file needs path=<file>)" },
-        { "file,id=e4,path=/nonexistent-dir/x",
-          "chardev \"e4\": backend \"file\": path: cannot create "
-          "\"/nonexistent-dir/x\": No such file or directory" },
-        { "pipe,id=e5", "chardev \"e5\": backend \"pipe\": path: missing "
-          "(pipe needs path=<fifo>)" },
-        { "pipe,id=e6,path=/nonexistent-dir/p",
-          "chardev \"e6\": backend \"pipe\": path: cannot open "
-          "\"/nonexistent-dir/p\" (nor \"/nonexistent-dir/p.in\" and "
-          "\"/nonexistent-dir/p.out\"): No such file or directory" },
-    };
-    unsigned i;
-
-    for (i = 0; i < ARRAY_SIZE(cases); i++) {
-        char *err = test_chr_open_error(cases[i].opts);
-
-        g_assert(g_str_has_prefix(err, cases[i].msg));
-        g_free(err);
-    }
-}
+static const TestOpenError open_errors[] = {
+    { "/char/core/errors/missing-backend", "id=e1",
+      "chardev \"e1\": missing backend" },
+    { "/char/core/errors/no-such-backend", "nosuch,id=e2",
+      "chardev \"e2\": backend \"nosuch\" not found (available: ", true },
+    { "/char/file/errors/missing-path", "file,id=e3",
+      "chardev \"e3\": backend \"file\": path: missing (file needs "
+      "path=<file>)" },
+    { "/char/file/errors/no-such-dir", "file,id=e4,path=/nonexistent-dir/x",
+      "chardev \"e4\": backend \"file\": path: cannot create "
+      "\"/nonexistent-dir/x\": No such file or directory" },
+    { "/char/pipe/errors/missing-path", "pipe,id=e5",
+      "chardev \"e5\": backend \"pipe\": path: missing (pipe needs "
+      "path=<fifo>)" },
+    { "/char/pipe/errors/no-such-dir", "pipe,id=e6,path=/nonexistent-dir/p",
+      "chardev \"e6\": backend \"pipe\": path: cannot open "
+      "\"/nonexistent-dir/p\" (nor \"/nonexistent-dir/p.in\" and "
+      "\"/nonexistent-dir/p.out\"): No such file or directory" },
+};
 
 static void test_error_unknown_lists_backends(void)
 {
@@ -148,25 +137,22 @@ static int count_opt(const char *name, const char *value, void *opaque)
     return 0;
 }
 
-static void test_compat_forms(void)
+/* One legacy form: rejected, or exactly the options of c->expect. */
+static void test_compat_form(gconstpointer data)
 {
-    unsigned i;
+    const CompatCase *c = data;
+    QemuOpts *opts;
+    char **kv;
+    int j, nopts = 0;
 
-    for (i = 0; i < ARRAY_SIZE(compat_cases); i++) {
-        const CompatCase *c = &compat_cases[i];
-        QemuOpts *opts;
-        char **kv;
-        int j, nopts = 0;
-
-        support_error_clear();
-        support_error_quiet(true);
-        opts = qemu_chr_parse_compat("compat", c->filename);
-        support_error_quiet(false);
-        if (!c->expect) {
-            g_assert(opts == NULL);
-            g_assert_cmpint(support_error_count(), >=, 1);
-            continue;
-        }
+    support_error_clear();
+    support_error_quiet(true);
+    opts = qemu_chr_parse_compat("compat", c->filename);
+    support_error_quiet(false);
+    if (!c->expect) {
+        g_assert(opts == NULL);
+        g_assert_cmpint(support_error_count(), >=, 1);
+    } else {
         if (!opts) {
             g_error("legacy form \"%s\" rejected", c->filename);
         }
@@ -187,7 +173,7 @@ static void test_compat_forms(void)
         g_strfreev(kv);
         qemu_opts_del(opts);
     }
-    /* nothing left behind by the rejected forms */
+    /* nothing left behind, whether accepted or rejected */
     g_assert(qemu_opts_find(qemu_find_opts("chardev"), "compat") == NULL);
 }
 
@@ -397,30 +383,24 @@ static void test_file_write(void)
 
 static void test_pipe_pair(void)
 {
-    char *base = test_tmp_path("pp");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=pp,path=%s", base);
+    TestFifos f;
     CharDriverState *chr;
     TestFrontend fe;
     int peer_w, peer_r;
     uint8_t buf[64];
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
+    chr = test_pipe_chr_new(&f, "pp");
     test_fe_attach(&fe, chr);
 
     /* peer -> frontend through <path>.in */
-    peer_w = open(in, O_WRONLY | O_CLOEXEC);
+    peer_w = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(peer_w, >=, 0);
     g_assert(test_write_full(peer_w, "ping", 4, 1000));
     g_assert(test_fe_wait_input(&fe, 4, 2000));
     g_assert(memcmp(fe.input->data, "ping", 4) == 0);
 
     /* frontend -> peer through <path>.out */
-    peer_r = open(out, O_RDONLY | O_CLOEXEC);
+    peer_r = open(f.out, O_RDONLY | O_CLOEXEC);
     g_assert_cmpint(peer_r, >=, 0);
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"pong", 4), ==, 4);
     g_assert(test_read_full(peer_r, buf, 4, 2000));
@@ -430,12 +410,7 @@ static void test_pipe_pair(void)
     qemu_chr_close(chr);
     close(peer_w);
     close(peer_r);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
 }
 
 static void test_pipe_single(void)
@@ -474,37 +449,31 @@ static void test_pipe_single(void)
  */
 static void test_pipe_peer_timing(void)
 {
-    char *base = test_tmp_path("pt");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=pt,path=%s", base);
+    TestFifos f;
     CharDriverState *chr;
     TestFrontend fe;
     int peer;
     uint8_t buf[16];
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
+    chr = test_pipe_chr_new(&f, "pt");
     test_fe_attach(&fe, chr);
 
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"early", 5), ==, 5);
     support_run_for(10);
-    peer = open(out, O_RDONLY | O_CLOEXEC);
+    peer = open(f.out, O_RDONLY | O_CLOEXEC);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_read_full(peer, buf, 5, 2000));
     g_assert_cmpmem(buf, 5, "early", 5);
     close(peer);
     g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
 
-    peer = open(in, O_WRONLY | O_CLOEXEC);
+    peer = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_write_full(peer, "gone", 4, 1000));
     close(peer);
     g_assert(test_fe_wait_input(&fe, 4, 2000));
     g_assert_cmpmem(fe.input->data, 4, "gone", 4);
-    peer = open(in, O_WRONLY | O_CLOEXEC);
+    peer = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert(test_write_full(peer, "next", 4, 1000));
     close(peer);
     g_assert(test_fe_wait_input(&fe, 8, 2000));
@@ -513,12 +482,7 @@ static void test_pipe_peer_timing(void)
 
     test_fe_detach(&fe);
     qemu_chr_close(chr);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
 }
 
 /* A write to the null backend takes everything, by either call. */
@@ -545,24 +509,13 @@ static void test_null_write(void)
 /* A chardev writing into a fifo that nobody drains (yet). */
 static CharDriverState *open_stalled_pipe(const char *name, int *peer_r)
 {
-    char *base = test_tmp_path(name);
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=%s,path=%s", name, base);
+    TestFifos f;
     CharDriverState *chr;
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    *peer_r = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    chr = test_pipe_chr_new(&f, name);
+    *peer_r = open(f.out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_assert_cmpint(*peer_r, >=, 0);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
-    g_free(opts);
+    test_fifos_free(&f);
     return chr;
 }
 
@@ -817,15 +770,22 @@ static void test_info_frontend_open_monitor(void)
 
 int main(int argc, char **argv)
 {
+    unsigned i;
+
     g_test_init(&argc, &argv, NULL);
 
     g_test_add_func("/char/core/registry", test_registry);
     g_test_add_func("/char/core/write-without-queue",
                     test_write_without_queue);
-    g_test_add_func("/char/core/errors", test_errors);
+    test_add_open_errors(open_errors, ARRAY_SIZE(open_errors));
     g_test_add_func("/char/core/errors/unknown-backend",
                     test_error_unknown_lists_backends);
-    g_test_add_func("/char/core/compat/forms", test_compat_forms);
+    for (i = 0; i < ARRAY_SIZE(compat_cases); i++) {
+        char *path = g_strdup_printf("/char/core/compat/forms/%u", i);
+
+        g_test_add_data_func(path, &compat_cases[i], test_compat_form);
+        g_free(path);
+    }
     g_test_add_func("/char/core/compat/open", test_compat_open);
     g_test_add_func("/char/core/compat/label-reuse", test_compat_label_reuse);
     g_test_add_func("/char/core/avail-connections", test_avail_connections);

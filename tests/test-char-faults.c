@@ -80,12 +80,7 @@ static int peer_open(const PeerArgs *a)
         }
         return fd;
     case PEER_UNIX:
-        fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        pstrcpy(un.sun_path, sizeof(un.sun_path), a->path);
-        if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-            return -1;
-        }
-        return fd;
+        return test_unix_connect(a->path);
     case PEER_UNIX_LISTEN:
         lfd = socket(AF_UNIX, SOCK_STREAM, 0);
         pstrcpy(un.sun_path, sizeof(un.sun_path), a->path);
@@ -282,9 +277,43 @@ static double thread_cpu_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool queue_empty(void *opaque)
+/* ---- the chardevs of the table-driven cases ---- */
+
+/*
+ * One chardev of a fault case and the peer that talks to it: in @opts,
+ * @PATH@ is the file @sock in the test directory and @PORT@ a free tcp
+ * port, which the peer is given too.
+ */
+typedef struct FaultRow {
+    const char *path;       /* GTest path */
+    int peer;               /* PEER_* */
+    const char *opts;
+    const char *sock;
+    bool server;            /* kill: a new peer must be accepted after */
+    bool small_rcvbuf;      /* storm: see PeerArgs */
+    size_t chunk, limit;    /* storm: bytes per write, the queue bound */
+} FaultRow;
+
+/* The chardev options of @r; fills in the peer's @a and the path. */
+static char *fault_row_opts(const FaultRow *r, PeerArgs *a, char **path)
 {
-    return qemu_chr_queued_bytes(opaque) == 0;
+    char *port, *opts;
+
+    memset(a, 0, sizeof(*a));
+    a->kind = r->peer;
+    a->small_rcvbuf = r->small_rcvbuf;
+    *path = r->sock ? test_tmp_path(r->sock) : NULL;
+    if (*path) {
+        pstrcpy(a->path, sizeof(a->path), *path);
+    }
+    if (strstr(r->opts, "@PORT@")) {
+        a->port = test_free_tcp_port();
+    }
+    port = g_strdup_printf("%d", a->port);
+    opts = test_subst(r->opts, "@PATH@", *path ? *path : "", "@PORT@", port,
+                      NULL);
+    g_free(port);
+    return opts;
 }
 
 /* ---- 1. the peer is killed mid-transfer ---- */
@@ -385,7 +414,7 @@ static void kill_mid_transfer(KillCase *k)
             support_run_for(5);
         }
         /* what was kept for it drains, and new output flows */
-        g_assert(support_run_until(queue_empty, chr, TIMEOUT_MS));
+        g_assert(test_chr_wait_drained(chr, TIMEOUT_MS));
         fe.input->len = 0;
         for (i = 0; i < 16; i++) {
             g_assert_cmpint(write_stream(chr, &off, 4096, false, NULL), ==,
@@ -407,53 +436,19 @@ static void kill_mid_transfer(KillCase *k)
     }
 }
 
-static void test_kill_tcp_server(void)
+static void test_kill(gconstpointer data)
 {
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=ktcp,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-    KillCase k = { .opts = opts, .server = true };
+    const FaultRow *r = data;
+    KillCase k = { .server = r->server, .pty = r->peer == PEER_PTY };
+    char *path, *opts = fault_row_opts(r, &k.peer, &path);
 
-    k.peer.kind = PEER_TCP;
-    k.peer.port = port;
+    k.opts = opts;
     kill_mid_transfer(&k);
-    g_free(opts);
-}
-
-static void test_kill_unix_server(void)
-{
-    char *path = test_tmp_path("kill-server.sock");
-    char *opts = g_strdup_printf("socket,id=kus,path=%s,server,nowait",
-                                 path);
-    KillCase k = { .opts = opts, .server = true };
-
-    k.peer.kind = PEER_UNIX;
-    pstrcpy(k.peer.path, sizeof(k.peer.path), path);
-    kill_mid_transfer(&k);
-    g_assert(access(path, F_OK) != 0);
+    if (r->server && path) {
+        g_assert(access(path, F_OK) != 0);
+    }
     g_free(opts);
     g_free(path);
-}
-
-static void test_kill_unix_client(void)
-{
-    char *path = test_tmp_path("kill-client.sock");
-    char *opts = g_strdup_printf("socket,id=kuc,path=%s", path);
-    KillCase k = { .opts = opts };
-
-    k.peer.kind = PEER_UNIX_LISTEN;
-    pstrcpy(k.peer.path, sizeof(k.peer.path), path);
-    kill_mid_transfer(&k);
-    g_free(opts);
-    g_free(path);
-}
-
-static void test_kill_pty(void)
-{
-    KillCase k = { .opts = "pty,id=kpty", .pty = true };
-
-    k.peer.kind = PEER_PTY;
-    kill_mid_transfer(&k);
 }
 
 /* ---- 2. the peer stalls (SIGSTOP) and resumes ---- */
@@ -500,27 +495,49 @@ static char *file_sha256(const char *path, size_t *len)
     return s;
 }
 
+/*
+ * The unix server chardev @id at <name>.sock in the test directory, and a
+ * peer (@a, made a PEER_UNIX) connected to it that writes what it reads
+ * to the file <name>.out (*@sink).  The peer's pid.
+ */
+static pid_t sink_peer_start(const char *name, const char *id, PeerArgs *a,
+                             CharDriverState **chr, char **sink)
+{
+    char *file = g_strdup_printf("%s.sock", name);
+    char *path = test_tmp_path(file);
+    char *opts = g_strdup_printf("socket,id=%s,path=%s,server,nowait", id,
+                                 path);
+    pid_t pid;
+
+    *chr = test_chr_new(opts);
+    g_assert(*chr);
+    g_free(file);
+    file = g_strdup_printf("%s.out", name);
+    *sink = test_tmp_path(file);
+    a->kind = PEER_UNIX;
+    pstrcpy(a->path, sizeof(a->path), path);
+    pstrcpy(a->sink, sizeof(a->sink), *sink);
+    pid = peer_spawn(a);
+    support_run_for(20);
+    g_free(file);
+    g_free(opts);
+    g_free(path);
+    return pid;
+}
+
 static void test_stall_backpressure(void)
 {
-    char *path = test_tmp_path("stall-bp.sock");
-    char *sink = test_tmp_path("stall-bp.out");
-    char *opts = g_strdup_printf("socket,id=sbp,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
-    NbWriter w = { .chr = chr, .total = 32 << 20 };
-    PeerArgs a = { .kind = PEER_UNIX, .read_size = 65536,
-                   .read_pause_us = 2000 };
-    char *want, *got;
+    PeerArgs a = { .read_size = 65536, .read_pause_us = 2000 };
+    NbWriter w = { .total = 32 << 20 };
+    CharDriverState *chr;
+    char *sink, *want, *got;
     uint64_t at_stop, iters;
     double cpu;
     size_t len;
     pid_t pid;
 
-    g_assert(chr);
-    pstrcpy(a.path, sizeof(a.path), path);
-    pstrcpy(a.sink, sizeof(a.sink), sink);
-    pid = peer_spawn(&a);
-    support_run_for(20);
+    pid = sink_peer_start("stall-bp", "sbp", &a, &chr, &sink);
+    w.chr = chr;
     qemu_chr_set_write_ready(chr, nb_writer_push, &w);
     nb_writer_push(&w);
     support_run_for(100);
@@ -559,9 +576,7 @@ static void test_stall_backpressure(void)
     unlink(sink);
     g_free(want);
     g_free(got);
-    g_free(opts);
     g_free(sink);
-    g_free(path);
 }
 
 typedef struct DropWriter {
@@ -597,25 +612,18 @@ static void drop_writer_run(DropWriter *d, int ms)
 
 static void test_stall_no_backpressure(void)
 {
-    char *path = test_tmp_path("stall-drop.sock");
-    char *sink = test_tmp_path("stall-drop.out");
-    char *opts = g_strdup_printf("socket,id=sdr,path=%s,server,nowait",
-                                 path);
-    CharDriverState *chr = test_chr_new(opts);
-    DropWriter d = { .chr = chr };
-    PeerArgs a = { .kind = PEER_UNIX, .read_size = 65536 };
+    PeerArgs a = { .read_size = 65536 };
+    DropWriter d = { 0 };
+    CharDriverState *chr;
     uint64_t calls, iters;
-    gchar *data;
+    gchar *data, *sink;
     gsize len;
     double cpu;
     pid_t pid;
 
-    g_assert(chr);
+    pid = sink_peer_start("stall-drop", "sdr", &a, &chr, &sink);
+    d.chr = chr;
     d.accepted = g_byte_array_new();
-    pstrcpy(a.path, sizeof(a.path), path);
-    pstrcpy(a.sink, sizeof(a.sink), sink);
-    pid = peer_spawn(&a);
-    support_run_for(20);
 
     drop_writer_run(&d, 200);
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
@@ -635,7 +643,7 @@ static void test_stall_no_backpressure(void)
     g_assert_cmpfloat(cpu, <, 0.5);
     kill(pid, SIGCONT);
     drop_writer_run(&d, 200);
-    g_assert(support_run_until(queue_empty, chr, TIMEOUT_MS));
+    g_assert(test_chr_wait_drained(chr, TIMEOUT_MS));
 
     /* every byte offered was either accepted or counted as dropped */
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), >, 0);
@@ -652,9 +660,7 @@ static void test_stall_no_backpressure(void)
     g_free(data);
     unlink(sink);
     g_byte_array_free(d.accepted, TRUE);
-    g_free(opts);
     g_free(sink);
-    g_free(path);
 }
 
 /* ---- 3. accept() fails with EMFILE ---- */
@@ -770,25 +776,15 @@ static void emfile_case(const char *opts, const char *unix_path, int port)
     test_fe_close_chr(&fe);
 }
 
-static void test_emfile_unix(void)
+static void test_emfile(gconstpointer data)
 {
-    char *path = test_tmp_path("emfile.sock");
-    char *opts = g_strdup_printf("socket,id=emu,path=%s,server,nowait",
-                                 path);
+    const FaultRow *r = data;
+    PeerArgs a;
+    char *path, *opts = fault_row_opts(r, &a, &path);
 
-    emfile_case(opts, path, 0);
+    emfile_case(opts, path, a.port);
     g_free(opts);
     g_free(path);
-}
-
-static void test_emfile_tcp(void)
-{
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=emt,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-
-    emfile_case(opts, NULL, port);
-    g_free(opts);
 }
 
 /* ---- 4. the unix socket path is removed while listening ---- */
@@ -948,7 +944,7 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
 
     /* the peer speeds up: every accepted byte arrives, in order */
     kill(pid, SIGUSR1);
-    g_assert(support_run_until(queue_empty, chr, 30000));
+    g_assert(test_chr_wait_drained(chr, 30000));
     g_assert_cmpuint(accepted->len + qemu_chr_dropped_bytes(chr) - dropped0,
                      ==, offered);
     /*
@@ -975,39 +971,15 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
     g_free(sink);
 }
 
-static void test_storm_unix(void)
+static void test_storm(gconstpointer data)
 {
-    char *path = test_tmp_path("storm.sock");
-    char *opts = g_strdup_printf("socket,id=stu,path=%s,server,nowait",
-                                 path);
-    PeerArgs a = { .kind = PEER_UNIX };
+    const FaultRow *r = data;
+    PeerArgs a;
+    char *path, *opts = fault_row_opts(r, &a, &path);
 
-    pstrcpy(a.path, sizeof(a.path), path);
-    storm_case(opts, &a, 1024, OUTQ_LIMIT);
+    storm_case(opts, &a, r->chunk, r->limit);
     g_free(opts);
     g_free(path);
-}
-
-static void test_storm_tcp(void)
-{
-    int port = test_free_tcp_port();
-    char *opts = g_strdup_printf("socket,id=stt,host=127.0.0.1,port=%d,"
-                                 "server,nowait", port);
-    PeerArgs a = { .kind = PEER_TCP, .port = port, .small_rcvbuf = true };
-
-    /*
-     * Loopback tcp buffers grow to megabytes: big chunks and a small
-     * receive window make the storm overrun them even on a loaded machine.
-     */
-    storm_case(opts, &a, 65536, OUTQ_LIMIT);
-    g_free(opts);
-}
-
-static void test_storm_pty(void)
-{
-    PeerArgs a = { .kind = PEER_PTY };
-
-    storm_case("pty,id=stp", &a, 4096, PTY_OUTQ_LIMIT);
 }
 
 /* ---- 6. the chardev is closed from inside a frontend callback ---- */
@@ -1215,27 +1187,15 @@ static void test_close_in_read_telnet(void)
 
 static void test_close_in_read_pipe(void)
 {
-    char *base = test_tmp_path("close-rd-fifo");
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opts = g_strdup_printf("pipe,id=crp,path=%s", base);
-    CharDriverState *chr;
+    TestFifos f;
+    CharDriverState *chr = test_pipe_chr_new(&f, "crp");
     int wfd;
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    wfd = open(in, O_WRONLY | O_CLOEXEC);
+    wfd = open(f.in, O_WRONLY | O_CLOEXEC);
     g_assert_cmpint(wfd, >=, 0);
     close_in_read_case(chr, wfd, "0123456789", 10, false);
     close(wfd);
-    unlink(in);
-    unlink(out);
-    g_free(opts);
-    g_free(out);
-    g_free(in);
-    g_free(base);
+    test_fifos_free(&f);
 }
 
 static void test_close_in_read_pty(void)
@@ -1407,6 +1367,49 @@ static void test_virtio_unplug(void)
     g_free(path);
 }
 
+static const FaultRow kill_rows[] = {
+    { "/char/faults/kill/tcp-server", PEER_TCP,
+      "socket,id=ktcp,host=127.0.0.1,port=@PORT@,server,nowait",
+      .server = true },
+    { "/char/faults/kill/unix-server", PEER_UNIX,
+      "socket,id=kus,path=@PATH@,server,nowait", "kill-server.sock",
+      .server = true },
+    { "/char/faults/kill/unix-client", PEER_UNIX_LISTEN,
+      "socket,id=kuc,path=@PATH@", "kill-client.sock" },
+    { "/char/faults/kill/pty", PEER_PTY, "pty,id=kpty" },
+};
+
+static const FaultRow emfile_rows[] = {
+    { "/char/faults/emfile/unix", PEER_UNIX,
+      "socket,id=emu,path=@PATH@,server,nowait", "emfile.sock" },
+    { "/char/faults/emfile/tcp", PEER_TCP,
+      "socket,id=emt,host=127.0.0.1,port=@PORT@,server,nowait" },
+};
+
+static const FaultRow storm_rows[] = {
+    { "/char/faults/eagain-storm/unix", PEER_UNIX,
+      "socket,id=stu,path=@PATH@,server,nowait", "storm.sock",
+      .chunk = 1024, .limit = OUTQ_LIMIT },
+    /*
+     * Loopback tcp buffers grow to megabytes: big chunks and a small
+     * receive window make the storm overrun them even on a loaded machine.
+     */
+    { "/char/faults/eagain-storm/tcp", PEER_TCP,
+      "socket,id=stt,host=127.0.0.1,port=@PORT@,server,nowait",
+      .small_rcvbuf = true, .chunk = 65536, .limit = OUTQ_LIMIT },
+    { "/char/faults/eagain-storm/pty", PEER_PTY, "pty,id=stp",
+      .chunk = 4096, .limit = PTY_OUTQ_LIMIT },
+};
+
+static void add_rows(const FaultRow *rows, size_t n, GTestDataFunc fn)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_test_add_data_func(rows[i].path, &rows[i], fn);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -1419,21 +1422,15 @@ int main(int argc, char **argv)
     pattern = g_malloc(PAT_LEN);
     test_fill_pattern(pattern, PAT_LEN, 8);
 
-    g_test_add_func("/char/faults/kill/tcp-server", test_kill_tcp_server);
-    g_test_add_func("/char/faults/kill/unix-server", test_kill_unix_server);
-    g_test_add_func("/char/faults/kill/unix-client", test_kill_unix_client);
-    g_test_add_func("/char/faults/kill/pty", test_kill_pty);
+    add_rows(kill_rows, ARRAY_SIZE(kill_rows), test_kill);
     g_test_add_func("/char/faults/stall/back-pressure",
                     test_stall_backpressure);
     g_test_add_func("/char/faults/stall/no-back-pressure",
                     test_stall_no_backpressure);
-    g_test_add_func("/char/faults/emfile/unix", test_emfile_unix);
-    g_test_add_func("/char/faults/emfile/tcp", test_emfile_tcp);
+    add_rows(emfile_rows, ARRAY_SIZE(emfile_rows), test_emfile);
     g_test_add_func("/char/faults/unix-path-removed",
                     test_unix_path_removed);
-    g_test_add_func("/char/faults/eagain-storm/unix", test_storm_unix);
-    g_test_add_func("/char/faults/eagain-storm/tcp", test_storm_tcp);
-    g_test_add_func("/char/faults/eagain-storm/pty", test_storm_pty);
+    add_rows(storm_rows, ARRAY_SIZE(storm_rows), test_storm);
     g_test_add_func("/char/faults/close/in-write-ready",
                     test_close_in_write_ready);
     g_test_add_func("/char/faults/close/in-read/socket",

@@ -43,7 +43,8 @@ static void test_all_backends_cloexec(void)
     opt = g_strdup_printf("tty,id=t,path=%s", pty.name);
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
-    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait", test_tmpdir());
+    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait",
+                          test_tmpdir());
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
     g_ptr_array_add(chrs, test_chr_new("socket,id=ts,host=127.0.0.1,port=0,"
@@ -250,7 +251,8 @@ static bool error_reported(void *opaque)
 static void test_above_fd_setsize_accept(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "fdset-acc", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "fdset-acc",
+                                                &path);
     TestFrontend fe;
     LowFds low;
     char byte;
@@ -299,16 +301,13 @@ out:
  */
 static void test_above_fd_setsize_pipe_pair(void)
 {
-    char *base = g_strdup_printf("%s/fdset-pair", test_tmpdir());
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-    char *opt = g_strdup_printf("pipe,id=pair,path=%s", base);
-    char *err;
+    TestFifos f;
+    char *opt, *err;
     LowFds low;
 
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    g_assert(g_file_set_contents(base, "another file", -1, NULL));
+    test_fifos_new(&f, "fdset-pair");
+    opt = g_strdup_printf("pipe,id=pair,path=%s", f.base);
+    g_assert(g_file_set_contents(f.base, "another file", -1, NULL));
     if (low_fds_take(&low)) {
         close(g_array_index(low.held, int, low.held->len - 1));
         g_array_remove_index(low.held, low.held->len - 1);
@@ -318,13 +317,9 @@ static void test_above_fd_setsize_pipe_pair(void)
         g_free(err);
         low_fds_give_back(&low);
     }
-    unlink(in);
-    unlink(out);
-    unlink(base);
+    unlink(f.base);
+    test_fifos_free(&f);
     g_free(opt);
-    g_free(in);
-    g_free(out);
-    g_free(base);
 }
 
 /*

@@ -35,7 +35,7 @@ static GString *pump_collect(int fd, int ms)
 
 /* A mux over a pipe backend whose fifos the test holds as the terminal. */
 typedef struct MuxFixture {
-    char *path;
+    TestFifos fifos;
     CharDriverState *mux;
     CharDriverState *base;
     int term_w;                 /* typing: into <path>.in */
@@ -47,36 +47,31 @@ typedef struct MuxFixture {
 static void mux_open(MuxFixture *f, int nr_fe)
 {
     static int seq;
-    char *in, *out, *opts;
+    char *name, *opts;
     int i;
 
     memset(f, 0, sizeof(*f));
-    f->path = g_strdup_printf("%s/mux%d", test_tmpdir(), seq++);
-    in = g_strdup_printf("%s.in", f->path);
-    out = g_strdup_printf("%s.out", f->path);
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", f->path);
+    name = g_strdup_printf("mux%d", seq++);
+    test_fifos_new(&f->fifos, name);
+    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", f->fifos.base);
     f->mux = test_chr_new(opts);
     g_assert(f->mux);
     f->base = qemu_chr_find("mx-base");
     g_assert(f->base);
-    f->term_w = open(in, O_WRONLY | O_CLOEXEC);
-    f->term_r = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    f->term_w = open(f->fifos.in, O_WRONLY | O_CLOEXEC);
+    f->term_r = open(f->fifos.out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_assert_cmpint(f->term_w, >=, 0);
     g_assert_cmpint(f->term_r, >=, 0);
     for (i = 0; i < nr_fe; i++) {
         test_fe_attach(&f->fe[i], f->mux);
     }
     f->nr_fe = nr_fe;
-    g_free(in);
-    g_free(out);
+    g_free(name);
     g_free(opts);
 }
 
 static void mux_close(MuxFixture *f)
 {
-    char *name;
     int i;
 
     if (f->mux) {
@@ -91,13 +86,7 @@ static void mux_close(MuxFixture *f)
     }
     close(f->term_w);
     close(f->term_r);
-    name = g_strdup_printf("%s.in", f->path);
-    unlink(name);
-    g_free(name);
-    name = g_strdup_printf("%s.out", f->path);
-    unlink(name);
-    g_free(name);
-    g_free(f->path);
+    test_fifos_free(&f->fifos);
 }
 
 static void type(MuxFixture *f, const char *s)
@@ -357,6 +346,25 @@ static void assert_open_close(const TestFrontend *fe, const char *expect)
     g_free(log);
 }
 
+/*
+ * @a and @b on @mux have seen the events of @log; closing the mux adds
+ * none (its backend was not open), then they are detached.
+ */
+static void close_mux_unchanged(CharDriverState *mux, TestFrontend *a,
+                                TestFrontend *b, const char *log)
+{
+    settle();
+    assert_open_close(a, log);
+    assert_open_close(b, log);
+    qemu_chr_close(mux);
+    assert_open_close(a, log);
+    assert_open_close(b, log);
+    /* the mux is gone: nothing to release */
+    a->chr = b->chr = NULL;
+    test_fe_detach(a);
+    test_fe_detach(b);
+}
+
 /* A null backend never opens: no OPENED, and so no CLOSED either. */
 static void test_open_close_null(void)
 {
@@ -366,15 +374,7 @@ static void test_open_close_null(void)
     g_assert(mux);
     test_fe_attach(&a, mux);
     test_fe_attach(&b, mux);
-    settle();
-    assert_open_close(&a, "");
-    assert_open_close(&b, "");
-    qemu_chr_close(mux);
-    assert_open_close(&a, "");
-    assert_open_close(&b, "");
-    a.chr = b.chr = NULL;
-    test_fe_detach(&a);
-    test_fe_detach(&b);
+    close_mux_unchanged(mux, &a, &b, "");
 }
 
 /* A pipe is open at once: OPENED once each, also for a late frontend. */
@@ -433,15 +433,7 @@ static void test_open_close_socket(void)
         g_assert(test_fe_wait_events(&a, CHR_EVENT_CLOSED, round, 2000));
         g_assert(test_fe_wait_events(&b, CHR_EVENT_CLOSED, round, 2000));
     }
-    settle();
-    assert_open_close(&a, "OCOC");
-    assert_open_close(&b, "OCOC");
-    qemu_chr_close(mux);
-    assert_open_close(&a, "OCOC");
-    assert_open_close(&b, "OCOC");
-    a.chr = b.chr = NULL;
-    test_fe_detach(&a);
-    test_fe_detach(&b);
+    close_mux_unchanged(mux, &a, &b, "OCOC");
     unlink(path);
     g_free(path);
     g_free(opts);
@@ -719,6 +711,22 @@ static void test_buffer_per_frontend(void)
     mux_close(&f);
 }
 
+/*
+ * @b, which has the focus, takes nothing while @n bytes of 'B' (kept in
+ * @fill) go to its buffer; then the focus moves on.
+ */
+static void fill_and_switch(MuxFixture *f, TestFrontend *b, char *fill,
+                            size_t n)
+{
+    b->can_read = 0;
+    memset(fill, 'B', n);
+    fill[n] = '\0';
+    type(f, fill);
+    settle();
+    type(f, ESC "c");
+    settle();
+}
+
 /* Input behind a focus switch in one chunk goes to the new frontend. */
 static void test_buffer_focus_switch(void)
 {
@@ -728,13 +736,7 @@ static void test_buffer_focus_switch(void)
 
     mux_open(&f, 2);
     /* b (focused) takes nothing and its 256-byte buffer fills to 250 */
-    b->can_read = 0;
-    memset(fill, 'B', 250);
-    fill[250] = '\0';
-    type(&f, fill);
-    settle();
-    type(&f, ESC "c");
-    settle();
+    fill_and_switch(&f, b, fill, 250);
     /* to a, then back to b with more than b's buffer holds */
     type(&f, "aa" ESC "c" "0123456789abcdefghij");
     settle();
@@ -755,18 +757,11 @@ static void test_buffer_literal_escape_full(void)
 {
     MuxFixture f;
     TestFrontend *a = &f.fe[0], *b = &f.fe[1];
-    char fill[257], expect[300];
+    char fill[256], expect[300];
 
     mux_open(&f, 2);
-    b->can_read = 0;
-    memset(fill, 'B', 256);
-    fill[256] = '\0';
     /* 255 go in now: the escape below needs can_read > 0 to be read */
-    fill[255] = '\0';
-    type(&f, fill);
-    settle();
-    type(&f, ESC "c");
-    settle();
+    fill_and_switch(&f, b, fill, 255);
     type(&f, "B");
     settle();
     assert_input(a, "B");
@@ -894,19 +889,16 @@ static void test_backend_events(void)
 /* "mon:" (as in -serial mon:...): the monitor shares the backend. */
 static void test_mon_prefix(void)
 {
-    char *path = g_strdup_printf("%s/monfifo", test_tmpdir());
-    char *spec = g_strdup_printf("mon:pipe:%s", path);
     CharDriverState *mux, *base;
     TestFrontend serial;
+    TestFifos f;
     Monitor *mon;
     GString *out;
+    char *spec;
     int term_w, term_r;
 
-    char *in = g_strdup_printf("%s.in", path);
-    char *outp = g_strdup_printf("%s.out", path);
-
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(outp, 0600), ==, 0);
+    test_fifos_new(&f, "monfifo");
+    spec = g_strdup_printf("mon:pipe:%s", f.base);
     mux = qemu_chr_open("mon0", spec, NULL);
     g_assert(mux);
     g_assert_cmpstr(mux->label, ==, "mon0");
@@ -916,8 +908,8 @@ static void test_mon_prefix(void)
     g_assert(mon);
     g_assert(support_monitor_chr(mon) == mux);
     g_assert(support_monitor_flags(mon) & MONITOR_USE_READLINE);
-    term_w = open(in, O_WRONLY | O_CLOEXEC);
-    term_r = open(outp, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    term_w = open(f.in, O_WRONLY | O_CLOEXEC);
+    term_r = open(f.out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_assert_cmpint(term_w, >=, 0);
     g_assert_cmpint(term_r, >=, 0);
 
@@ -949,11 +941,7 @@ static void test_mon_prefix(void)
     test_fe_detach(&serial);
     close(term_w);
     close(term_r);
-    unlink(in);
-    unlink(outp);
-    g_free(in);
-    g_free(outp);
-    g_free(path);
+    test_fifos_free(&f);
     g_free(spec);
 }
 

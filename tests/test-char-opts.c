@@ -239,20 +239,10 @@ static char *expand(const char *s)
     char *a31 = g_strnfill(31, 'a'), *a32 = g_strnfill(32, 'a');
     char *b31 = g_strnfill(31, 'b'), *b1023 = g_strnfill(1023, 'b');
     char *b1100 = g_strnfill(1100, 'b');
-    static const char *const tokens[] = {
-        "@T@", "@A31@", "@A32@", "@B31@", "@B1023@", "@B1100@",
-    };
-    const char *values[] = { test_tmpdir(), a31, a32, b31, b1023, b1100 };
-    char *out = g_strdup(s);
-    unsigned i;
+    char *out = test_subst(s, "@T@", test_tmpdir(), "@A31@", a31,
+                           "@A32@", a32, "@B31@", b31, "@B1023@", b1023,
+                           "@B1100@", b1100, NULL);
 
-    for (i = 0; i < ARRAY_SIZE(tokens); i++) {
-        char **parts = g_strsplit(out, tokens[i], -1);
-
-        g_free(out);
-        out = g_strjoinv(values[i], parts);
-        g_strfreev(parts);
-    }
     g_free(a31);
     g_free(a32);
     g_free(b31);

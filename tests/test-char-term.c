@@ -61,6 +61,16 @@ static void run_on_terminal(TestPty *p, void (*fn)(TestPty *p))
     }
 }
 
+/* run_on_terminal() on a pty of its own, for a child that checks it all */
+static void run_on_new_terminal(void (*fn)(TestPty *p))
+{
+    TestPty p;
+
+    test_pty_open(&p);
+    run_on_terminal(&p, fn);
+    test_pty_close(&p);
+}
+
 /* ---- stdio ---- */
 
 static void stdio_basic_child(TestPty *p)
@@ -157,11 +167,7 @@ static void stdio_signal_off_child(TestPty *p)
 
 static void test_stdio_signal(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_signal_off_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_signal_off_child);
 }
 
 static void stdio_only_one_child(TestPty *p)
@@ -187,11 +193,7 @@ static void stdio_only_one_child(TestPty *p)
 
 static void test_stdio_only_one(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_only_one_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_only_one_child);
 }
 
 /* exit() without closing the chardev: the exit handler restores */
@@ -232,11 +234,7 @@ static void stdio_keep_flags_child(TestPty *p)
 
 static void test_stdio_keeps_flags(void)
 {
-    TestPty p;
-
-    test_pty_open(&p);
-    run_on_terminal(&p, stdio_keep_flags_child);
-    test_pty_close(&p);
+    run_on_new_terminal(stdio_keep_flags_child);
 }
 
 /* Not a terminal (stdin /dev/null, stdout a pipe): no termios, EOF. */
@@ -636,50 +634,29 @@ static void test_tty_not_a_terminal(void)
     qemu_chr_close(chr);
 }
 
-static void test_tty_errors(void)
-{
-    int fds = support_count_open_fds();
-    char *err;
+/* ---- errors of tty and parport ---- */
 
-    err = test_chr_open_error("tty,id=t1");
-    g_assert_cmpstr(err, ==, "chardev \"t1\": backend \"tty\": path: missing "
-                    "(tty needs path=<device>)");
-    g_free(err);
-    err = test_chr_open_error("tty,id=t2,path=/dev/nonexistent-tty");
-    g_assert_cmpstr(err, ==, "chardev \"t2\": backend \"tty\": path: cannot "
-                    "open \"/dev/nonexistent-tty\": No such file or "
-                    "directory");
-    g_free(err);
-    g_assert_cmpint(support_count_open_fds(), ==, fds);
-}
-
-/* ---- parport ---- */
-
-static void test_parport_errors(void)
-{
-    int fds = support_count_open_fds();
-    char *err;
-
+static const TestOpenError open_errors[] = {
+    { "/char/tty/errors/missing-path", "tty,id=t1",
+      "chardev \"t1\": backend \"tty\": path: missing (tty needs "
+      "path=<device>)" },
+    { "/char/tty/errors/no-such-device",
+      "tty,id=t2,path=/dev/nonexistent-tty",
+      "chardev \"t2\": backend \"tty\": path: cannot open "
+      "\"/dev/nonexistent-tty\": No such file or directory" },
     /* a device that is not a ppdev port: PPCLAIM fails, nothing leaks */
-    err = test_chr_open_error("parport,id=pp1,path=/dev/null");
-    g_assert_cmpstr(err, ==, "chardev \"pp1\": backend \"parport\": path: "
-                    "cannot claim parallel port \"/dev/null\" (is it a "
-                    "ppdev device?): Inappropriate ioctl for device");
-    g_free(err);
-    g_assert_cmpint(support_count_open_fds(), ==, fds);
-
-    err = test_chr_open_error("parport,id=pp2,path=/dev/nonexistent-pp");
-    g_assert_cmpstr(err, ==, "chardev \"pp2\": backend \"parport\": path: "
-                    "cannot open \"/dev/nonexistent-pp\": No such file or "
-                    "directory");
-    g_free(err);
-    err = test_chr_open_error("parport,id=pp3");
-    g_assert_cmpstr(err, ==, "chardev \"pp3\": backend \"parport\": path: "
-                    "missing (parport needs path=/dev/parportN)");
-    g_free(err);
-    g_assert(qemu_chr_find("pp1") == NULL);
-    g_assert_cmpint(support_count_open_fds(), ==, fds);
-}
+    { "/char/parport/errors/not-ppdev", "parport,id=pp1,path=/dev/null",
+      "chardev \"pp1\": backend \"parport\": path: cannot claim parallel "
+      "port \"/dev/null\" (is it a ppdev device?): Inappropriate ioctl "
+      "for device" },
+    { "/char/parport/errors/no-such-device",
+      "parport,id=pp2,path=/dev/nonexistent-pp",
+      "chardev \"pp2\": backend \"parport\": path: cannot open "
+      "\"/dev/nonexistent-pp\": No such file or directory" },
+    { "/char/parport/errors/missing-path", "parport,id=pp3",
+      "chardev \"pp3\": backend \"parport\": path: missing (parport "
+      "needs path=/dev/parportN)" },
+};
 
 int main(int argc, char **argv)
 {
@@ -700,9 +677,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/pty/two-clients", test_pty_two_clients);
     g_test_add_func("/char/tty/params", test_tty_params);
     g_test_add_func("/char/tty/data", test_tty_data);
-    g_test_add_func("/char/tty/errors", test_tty_errors);
     g_test_add_func("/char/tty/not-a-terminal", test_tty_not_a_terminal);
-    g_test_add_func("/char/parport/errors", test_parport_errors);
+    test_add_open_errors(open_errors, ARRAY_SIZE(open_errors));
 
     /* test_run_fd_checked() fails the run if an fd is left open */
     return test_run_fd_checked();

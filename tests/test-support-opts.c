@@ -758,6 +758,22 @@ static void echo_check(int a, int b)
     g_assert_cmpint(c, ==, 'x');
 }
 
+/* @cfd connected to @lfd: both ends close-on-exec, bytes go both ways. */
+static void accept_echo_check(int lfd, int cfd)
+{
+    int afd;
+
+    g_assert(cfd >= 0);
+    g_assert(support_fd_is_cloexec(cfd));
+    afd = qemu_accept(lfd, NULL, NULL);
+    g_assert(afd >= 0);
+    g_assert(support_fd_is_cloexec(afd));
+    echo_check(cfd, afd);
+    echo_check(afd, cfd);
+    close(afd);
+    close(cfd);
+}
+
 static QemuOpts *inet_opts(const char *host, int port, int to)
 {
     QemuOpts *opts = qemu_opts_create(qemu_find_opts("chardev"), NULL, 0);
@@ -776,7 +792,7 @@ static QemuOpts *inet_opts(const char *host, int port, int to)
 static void test_sockets_inet_port0(void)
 {
     QemuOpts *opts = inet_opts("127.0.0.1", 0, 0);
-    int lfd, cfd, afd, port;
+    int lfd, port;
 
     lfd = inet_listen_opts(opts, 0);
     g_assert(lfd >= 0);
@@ -790,17 +806,7 @@ static void test_sockets_inet_port0(void)
     g_assert_cmpint(qemu_opt_get_bool(opts, "ipv6", 1), ==, 0);
 
     /* the written-back opts are good enough to connect with */
-    cfd = inet_connect_opts(opts);
-    g_assert(cfd >= 0);
-    g_assert(support_fd_is_cloexec(cfd));
-    afd = qemu_accept(lfd, NULL, NULL);
-    g_assert(afd >= 0);
-    g_assert(support_fd_is_cloexec(afd));
-    echo_check(cfd, afd);
-    echo_check(afd, cfd);
-
-    close(afd);
-    close(cfd);
+    accept_echo_check(lfd, inet_connect_opts(opts));
     close(lfd);
     qemu_opts_del(opts);
 }
@@ -926,23 +932,14 @@ static void test_sockets_unix(void)
     const char *old_tmpdir = g_getenv("TMPDIR");
     char *saved_tmpdir = g_strdup(old_tmpdir);
     char ostr[256];
-    int lfd, cfd, afd;
+    int lfd, cfd;
 
     qemu_opt_set(opts, "path", path);
     lfd = unix_listen_opts(opts);
     g_assert(lfd >= 0);
     g_assert(support_fd_is_cloexec(lfd));
     g_assert(g_file_test(path, G_FILE_TEST_EXISTS));
-    cfd = unix_connect_opts(opts);
-    g_assert(cfd >= 0);
-    g_assert(support_fd_is_cloexec(cfd));
-    afd = qemu_accept(lfd, NULL, NULL);
-    g_assert(afd >= 0);
-    g_assert(support_fd_is_cloexec(afd));
-    echo_check(cfd, afd);
-    echo_check(afd, cfd);
-    close(afd);
-    close(cfd);
+    accept_echo_check(lfd, unix_connect_opts(opts));
 
     /* listening again on the same path replaces the stale file */
     close(lfd);

@@ -142,6 +142,43 @@ static void machine_stop(Machine *m)
     m->g = NULL;
 }
 
+/* @count null chardevs with the ids <prefix>0, <prefix>1, ... */
+static void null_chardevs(CharDriverState **n, int count, const char *prefix)
+{
+    int i;
+
+    for (i = 0; i < count; i++) {
+        char *opts = g_strdup_printf("null,id=%s%d", prefix, i);
+
+        n[i] = test_chr_new(opts);
+        g_assert(n[i]);
+        g_free(opts);
+    }
+}
+
+/*
+ * A mux chardev @id over new fifos @f (named @name), and the terminal's
+ * ends of them: *@fd_in to type into, *@fd_out to read the screen from.
+ */
+static CharDriverState *mux_fifo_chardev(TestFifos *f, const char *name,
+                                         const char *id, int *fd_in,
+                                         int *fd_out)
+{
+    char *opts;
+    CharDriverState *mux;
+
+    test_fifos_new(f, name);
+    opts = g_strdup_printf("pipe,id=%s,path=%s,mux=on", id, f->base);
+    mux = test_chr_new(opts);
+    g_assert(mux);
+    g_free(opts);
+    *fd_in = open(f->in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    *fd_out = open(f->out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(*fd_in, >=, 0);
+    g_assert_cmpint(*fd_out, >=, 0);
+    return mux;
+}
+
 /* A port wired by board code (no "in use" claim), like -device with chr. */
 static DeviceState *add_port(Machine *m, const char *driver, const char *id,
                              CharDriverState *chr, uint32_t nr,
@@ -214,6 +251,21 @@ static void wait_port(VGuest *g, uint32_t id,
     PortCond c = { .id = id };
 
     g_assert(vg_run_until(g, cond, &c, TIMEOUT_MS));
+}
+
+/*
+ * Machine @m with @max_ports ports and the -device @device, whose port
+ * number is @nr; the guest's driver is up and sees the port's host side
+ * connected.  The guest.
+ */
+static VGuest *machine_with_port(Machine *m, unsigned int max_ports,
+                                 const char *device, uint32_t nr)
+{
+    machine_start(m, max_ports);
+    g_assert(support_device_add(device));
+    vg_init(m->g, WANT_FEATURES);
+    wait_port(m->g, nr, cond_host_connected);
+    return m->g;
 }
 
 static void wait_rx(VGuest *g, uint32_t id, size_t len)
@@ -354,43 +406,70 @@ static void expect_add_error(const char *opts, const char *error)
     g_assert(support_error_seen(error));
 }
 
+/*
+ * A -device that is refused with @error.  With @machine, a virtio-serial
+ * with 4 ports is there; the null chardev "n0" is there in any case, and
+ * a failed plug gives it back.
+ */
+typedef struct AddErrorCase {
+    const char *path;
+    bool machine;
+    const char *opts;
+    const char *error;
+} AddErrorCase;
+
+static const AddErrorCase add_errors[] = {
+    { "/virtio-serial/qdev-props/max-ports-0", false,
+      "virtio-serial,id=bad0,max_ports=0", "max_ports must be at least 1" },
+    { "/virtio-serial/qdev-props/max-ports-32", false,
+      "virtio-serial,id=bad1,max_ports=32", "at most 31 are supported" },
+    { "/virtio-serial/qdev-props/no-bus", false, "virtserialport,chardev=n0",
+      "No 'virtio-serial-bus' bus found" },
+    { "/virtio-serial/qdev-props/no-such-chardev", true,
+      "virtserialport,chardev=nosuch",
+      "Property 'virtserialport.chardev' can't find value 'nosuch'" },
+    /*
+     * v0.15.0's qdev never gives back a chardev whose property was parsed
+     * before another property failed: the bad one comes first here.
+     */
+    { "/virtio-serial/qdev-props/no-such-property", true,
+      "virtserialport,bogus=1,chardev=n0",
+      "Property 'virtserialport.bogus' not found" },
+    { "/virtio-serial/qdev-props/nr-0-reserved", true,
+      "virtserialport,chardev=n0,nr=0",
+      "port 0 is reserved for a virtconsole" },
+    { "/virtio-serial/qdev-props/nr-out-of-range", true,
+      "virtserialport,chardev=n0,nr=4",
+      "port number 4 is out of range, max_ports is 4" },
+};
+
+static void test_add_error(gconstpointer data)
+{
+    const AddErrorCase *c = data;
+    CharDriverState *n0 = test_chr_new("null,id=n0");
+    Machine m;
+
+    g_assert(n0);
+    if (c->machine) {
+        machine_start(&m, 4);
+    }
+    expect_add_error(c->opts, c->error);
+    g_assert_cmpint(n0->avail_connections, ==, 1);
+    if (c->machine) {
+        machine_stop(&m);
+    }
+    qemu_chr_close(n0);
+}
+
 static void test_qdev_props(void)
 {
     Machine m;
     CharDriverState *n[5];
     DeviceState *d;
-    char id[16];
     int i;
 
-    for (i = 0; i < 5; i++) {
-        snprintf(id, sizeof(id), "null,id=n%d", i);
-        n[i] = test_chr_new(id);
-        g_assert(n[i]);
-    }
-    expect_add_error("virtio-serial,id=bad0,max_ports=0",
-                     "max_ports must be at least 1");
-    expect_add_error("virtio-serial,id=bad1,max_ports=32",
-                     "at most 31 are supported");
-    expect_add_error("virtserialport,chardev=n0",
-                     "No 'virtio-serial-bus' bus found");
-
+    null_chardevs(n, 5, "n");
     machine_start(&m, 4);
-    expect_add_error("virtserialport,chardev=nosuch",
-                     "Property 'virtserialport.chardev' can't find value "
-                     "'nosuch'");
-    /*
-     * v0.15.0's qdev never gives back a chardev whose property was parsed
-     * before another property failed: the bad one comes first here.
-     */
-    expect_add_error("virtserialport,bogus=1,chardev=n0",
-                     "Property 'virtserialport.bogus' not found");
-    expect_add_error("virtserialport,chardev=n0,nr=0",
-                     "port 0 is reserved for a virtconsole");
-    expect_add_error("virtserialport,chardev=n0,nr=4",
-                     "port number 4 is out of range, max_ports is 4");
-    /* a failed plug gives the chardev back */
-    g_assert_cmpint(n[0]->avail_connections, ==, 1);
-
     d = support_device_add("virtserialport,id=s1,chardev=n0,bus=vser0.0");
     g_assert(d);
     g_assert_cmpint(port_of(d)->id, ==, 1);
@@ -590,11 +669,7 @@ static void test_console_pty_before_client(void)
     g_assert(g_str_has_prefix(chr->filename, "pty:"));
     slave = chr->filename + strlen("pty:");
 
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtconsole,id=cp,chardev=conpty"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtconsole,id=cp,chardev=conpty", 0);
     vg_port_open(g, 0);
     g_assert_cmpuint(vg_port_write(g, 0, "boot message\n", 13), ==, 13);
     vg_run_for(g, 50);
@@ -769,11 +844,8 @@ static void test_pty_peer_hangup(void)
     g_free(opts);
     g_assert(chr);
 
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtserialport,id=pp,chardev=ptyp,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtserialport,id=pp,chardev=ptyp,nr=1",
+                          1);
     vg_port_open(g, 1);
     vg_run_for(g, 5);
     g_assert(chr->fe_open);
@@ -802,29 +874,19 @@ static void test_data_fifo(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base = test_tmp_path("fifo"), *in, *out, *opts;
+    TestFifos f;
     int fd_in, fd_out;
     char buf[64];
     VGuest *g;
 
-    in = g_strdup_printf("%s.in", base);
-    out = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    opts = g_strdup_printf("pipe,id=fifo,path=%s", base);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    fd_in = open(in, O_WRONLY | O_NONBLOCK);
-    fd_out = open(out, O_RDONLY | O_NONBLOCK);
+    chr = test_pipe_chr_new(&f, "fifo");
+    fd_in = open(f.in, O_WRONLY | O_NONBLOCK);
+    fd_out = open(f.out, O_RDONLY | O_NONBLOCK);
     g_assert_cmpint(fd_in, >=, 0);
     g_assert_cmpint(fd_out, >=, 0);
 
-    machine_start(&m, 4);
-    g = m.g;
-    g_assert(support_device_add("virtserialport,id=fp,chardev=fifo,"
-                                "name=org.test.fifo"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
+    g = machine_with_port(&m, 4, "virtserialport,id=fp,chardev=fifo,"
+                                 "name=org.test.fifo", 1);
 
     /* host data waits in the fifo until the guest opens the port */
     g_assert(test_write_full(fd_in, "early", 5, TIMEOUT_MS));
@@ -843,12 +905,7 @@ static void test_data_fifo(void)
     qemu_chr_close(chr);
     close(fd_in);
     close(fd_out);
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(opts);
-    g_free(base);
+    test_fifos_free(&f);
 }
 
 /* A socket chardev with a real client: connects and hang-ups reach the guest. */
@@ -915,11 +972,7 @@ static void test_data_file(void)
     opts = g_strdup_printf("file,id=fout,path=%s", path);
     chr = test_chr_new(opts);
     g_assert(chr);
-    machine_start(&m, 2);
-    g = m.g;
-    g_assert(support_device_add("virtconsole,id=fc,chardev=fout"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    g = machine_with_port(&m, 2, "virtconsole,id=fc,chardev=fout", 0);
     g_assert_cmpuint(vg_port_write(g, 0, "console line\n", 13), ==, 13);
     wait_port(g, 0, cond_tx_done);
     g_assert(g_file_get_contents(path, &contents, &len, NULL));
@@ -1090,35 +1143,38 @@ static void peer_join(Peer *p)
     g_assert(p->ok);
 }
 
-static CharDriverState *fifo_chardev(const char *id, char **base)
+/*
+ * Machine @m with 2 ports (the guest posting @rx_buffers receive buffers
+ * a port, -1: as many as vg_new() says) and the fifo chardev @id on
+ * virtserialport nr 1, connected on the host side and opened by the
+ * guest.  The port; the chardev in *@chr, its fifos in @f.
+ */
+static VirtIOSerialPort *fifo_port_start(Machine *m, const char *id,
+                                         int rx_buffers,
+                                         CharDriverState **chr, TestFifos *f)
 {
-    char *in, *out, *opts;
-    CharDriverState *chr;
+    char *opts = g_strdup_printf("virtserialport,id=%sp,chardev=%s,nr=1",
+                                 id, id);
+    VirtIOSerialPort *port;
 
-    *base = test_tmp_path(id);
-    in = g_strdup_printf("%s.in", *base);
-    out = g_strdup_printf("%s.out", *base);
-    g_assert_cmpint(mkfifo(in, 0600), ==, 0);
-    g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    opts = g_strdup_printf("pipe,id=%s,path=%s", id, *base);
-    chr = test_chr_new(opts);
-    g_assert(chr);
-    g_free(in);
-    g_free(out);
+    *chr = test_pipe_chr_new(f, id);
+    machine_start(m, 2);
+    if (rx_buffers >= 0) {
+        m->g->default_rx_buffers = rx_buffers;
+    }
+    port = port_of(support_device_add(opts));
+    vg_init(m->g, WANT_FEATURES);
+    wait_port(m->g, 1, cond_host_connected);
+    vg_port_open(m->g, 1);
     g_free(opts);
-    return chr;
+    return port;
 }
 
-static void fifo_remove(char *base)
+static void fifo_port_stop(Machine *m, CharDriverState *chr, TestFifos *f)
 {
-    char *in = g_strdup_printf("%s.in", base);
-    char *out = g_strdup_printf("%s.out", base);
-
-    unlink(in);
-    unlink(out);
-    g_free(in);
-    g_free(out);
-    g_free(base);
+    machine_stop(m);
+    qemu_chr_close(chr);
+    test_fifos_free(f);
 }
 
 typedef struct TxState {
@@ -1184,7 +1240,7 @@ static void test_flow_guest_to_host(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *out;
+    TestFifos f;
     GChecksum *sum;
     Stream st = { 0x123456789abcdefull };
     TxState t = { .id = 1 };
@@ -1192,17 +1248,10 @@ static void test_flow_guest_to_host(void)
     uint64_t iters;
     VGuest *g;
 
-    chr = fifo_chardev("g2h", &base);
-    machine_start(&m, 2);
+    t.port = fifo_port_start(&m, "g2h", -1, &chr, &f);
     g = m.g;
-    t.port = port_of(support_device_add("virtserialport,id=g2hp,"
-                                        "chardev=g2h,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
-    vg_port_open(g, 1);
 
-    out = g_strdup_printf("%s.out", base);
-    peer_start(&peer, out, BIG_TRANSFER, peer_reader);
+    peer_start(&peer, f.out, BIG_TRANSFER, peer_reader);
     peer.slow = true;
     t.peer = &peer;
     iters = support_loop_iterations();
@@ -1226,10 +1275,7 @@ static void test_flow_guest_to_host(void)
 
     g_checksum_free(peer.sum);
     g_checksum_free(sum);
-    g_free(out);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 typedef struct RxState {
@@ -1258,26 +1304,20 @@ static void test_flow_host_to_guest(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *in;
+    TestFifos f;
     RxState r = { .id = 1, .total = BIG_TRANSFER };
     VGuestPort *p;
     Peer peer;
     VGuest *g;
 
-    chr = fifo_chardev("h2g", &base);
-    machine_start(&m, 2);
+    fifo_port_start(&m, "h2g", 8, &chr, &f);
     g = m.g;
-    g->default_rx_buffers = 8;
-    g_assert(support_device_add("virtserialport,id=h2gp,chardev=h2g,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
     p = vg_port(g, 1);
+    /* nothing arrives before the peer starts writing */
     p->rx_hash = g_checksum_new(G_CHECKSUM_SHA256);
-    vg_port_open(g, 1);
 
-    in = g_strdup_printf("%s.in", base);
     support_error_clear();
-    peer_start(&peer, in, BIG_TRANSFER, peer_writer);
+    peer_start(&peer, f.in, BIG_TRANSFER, peer_writer);
     g_assert(vg_run_until(g, cond_rx_slow, &r, 120000));
     peer_join(&peer);
 
@@ -1289,10 +1329,7 @@ static void test_flow_host_to_guest(void)
     g_checksum_free(peer.sum);
     g_checksum_free(p->rx_hash);
     p->rx_hash = NULL;
-    g_free(in);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 /* can_read is exactly the room in the posted guest buffers. */
@@ -1367,23 +1404,16 @@ static void test_flow_no_busy_loop(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base, *out;
+    TestFifos f;
     Stream st = { 42 };
     TxState t = { .id = 1 };
     uint64_t iters, cbs;
     Peer peer;
     VGuest *g;
 
-    chr = fifo_chardev("stall", &base);
-    machine_start(&m, 2);
+    t.port = fifo_port_start(&m, "stall", -1, &chr, &f);
     g = m.g;
-    t.port = port_of(support_device_add("virtserialport,id=stp,"
-                                        "chardev=stall,nr=1"));
-    vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
-    vg_port_open(g, 1);
-    out = g_strdup_printf("%s.out", base);
-    peer_start(&peer, out, 1024 * 1024, peer_reader);
+    peer_start(&peer, f.out, 1024 * 1024, peer_reader);
     peer.stall = 1;
     t.peer = &peer;
 
@@ -1417,10 +1447,7 @@ static void test_flow_no_busy_loop(void)
     g_assert(!t.port->throttled);
 
     g_checksum_free(peer.sum);
-    g_free(out);
-    machine_stop(&m);
-    qemu_chr_close(chr);
-    fifo_remove(base);
+    fifo_port_stop(&m, chr, &f);
 }
 
 /* ---- migration ---- */
@@ -1454,7 +1481,7 @@ static void test_migration(void)
     Machine src, dst;
     CharDriverState *c1, *c1b;
     RecChr *r2 = rec_new(), *r2b = rec_new();
-    char *base1, *base1b, *out;
+    TestFifos f1, f1b;
     GChecksum *sent = g_checksum_new(G_CHECKSUM_SHA256);
     GChecksum *got = g_checksum_new(G_CHECKSUM_SHA256);
     Stream st = { 77 };
@@ -1467,7 +1494,7 @@ static void test_migration(void)
     VGuest *g;
 
     /* source */
-    c1 = fifo_chardev("mig1", &base1);
+    c1 = test_pipe_chr_new(&f1, "mig1");
     machine_start(&src, 4);
     g = src.g;
     t.port = port_of(support_device_add("virtserialport,id=m1,"
@@ -1479,9 +1506,7 @@ static void test_migration(void)
     wait_port(g, 2, cond_host_connected);
     vg_port_open(g, 1);
     vg_port_open(g, 2);
-    out = g_strdup_printf("%s.out", base1);
-    peer_start_sum(&peer, out, UINT64_MAX, peer_reader, got, 1);
-    g_free(out);
+    peer_start_sum(&peer, f1.out, UINT64_MAX, peer_reader, got, 1);
 
     /* more than the fifo holds, while its reader is stalled */
     buf = g_malloc(first);
@@ -1516,7 +1541,7 @@ static void test_migration(void)
     g_free(ram);
 
     /* destination: same layout, new backends */
-    c1b = fifo_chardev("mig1b", &base1b);
+    c1b = test_pipe_chr_new(&f1b, "mig1b");
     dst.vser = support_device_add("virtio-serial,id=vser0,max_ports=4");
     g_assert(dst.vser);
     dst.bus = qdev_get_child_bus(dst.vser, "vser0.0");
@@ -1525,10 +1550,8 @@ static void test_migration(void)
     t.port = port_of(support_device_add("virtserialport,id=m1,"
                                         "chardev=mig1b,nr=1"));
     add_port(&dst, "virtserialport", "m2", r2b->chr, 2, "org.test.m2");
-    out = g_strdup_printf("%s.out", base1b);
-    peer_start_sum(&peer, out, first + second - src_done, peer_reader, got,
-                   0);
-    g_free(out);
+    peer_start_sum(&peer, f1b.out, first + second - src_done, peer_reader,
+                   got, 0);
     /* incoming migration starts once the main loop has run */
     support_run_for(10);
     vg_ctrl_clear(g);
@@ -1557,8 +1580,8 @@ static void test_migration(void)
     g_checksum_free(sent);
     g_checksum_free(got);
     qemu_chr_close(c1b);
-    fifo_remove(base1);
-    fifo_remove(base1b);
+    test_fifos_free(&f1);
+    test_fifos_free(&f1b);
     rec_free(r2);
     rec_free(r2b);
 }
@@ -1627,14 +1650,9 @@ static void test_hotplug(void)
     Machine m;
     VGuest *g;
     uint64_t irqs;
-    char opts[32];
     int i;
 
-    for (i = 0; i < 4; i++) {
-        snprintf(opts, sizeof(opts), "null,id=hn%d", i);
-        n[i] = test_chr_new(opts);
-        g_assert(n[i]);
-    }
+    null_chardevs(n, 4, "hn");
     machine_start(&m, 4);
     g = m.g;
     vg_init(g, WANT_FEATURES);
@@ -1700,29 +1718,13 @@ static void test_set_echo(void)
     TestFrontend mon;
     CharDriverState *mux, *pty;
     RecChr *r = rec_new();
-    char *base = test_tmp_path("mux"), *opts, *path;
+    TestFifos f;
     char buf[16];
     int fd_in, fd_out;
     Machine m;
     VGuest *g;
 
-    path = g_strdup_printf("%s.in", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    fd_in = -1;
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    opts = g_strdup_printf("pipe,id=mx,path=%s,mux=on", base);
-    mux = test_chr_new(opts);
-    g_free(opts);
-    g_assert(mux);
-    path = g_strdup_printf("%s.in", base);
-    fd_in = open(path, O_WRONLY | O_NONBLOCK);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    fd_out = open(path, O_RDONLY | O_NONBLOCK);
-    g_free(path);
+    mux = mux_fifo_chardev(&f, "mux", "mx", &fd_in, &fd_out);
 
     machine_start(&m, 4);
     g = m.g;
@@ -1785,7 +1787,7 @@ static void test_set_echo(void)
     }
     close(fd_in);
     close(fd_out);
-    fifo_remove(base);
+    test_fifos_free(&f);
     rec_free(r);
 }
 
@@ -1861,29 +1863,12 @@ static void test_mux_unplug(void)
 {
     TestFrontend mon;
     CharDriverState *mux;
-    char *base = test_tmp_path("muxunplug"), *path, *opts;
+    TestFifos f;
     int fd_in, fd_out, round, avail, breaks;
     Machine m;
     VGuest *g;
 
-    path = g_strdup_printf("%s.in", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
-    g_free(path);
-    opts = g_strdup_printf("pipe,id=mxu,path=%s,mux=on", base);
-    mux = test_chr_new(opts);
-    g_free(opts);
-    g_assert(mux);
-    path = g_strdup_printf("%s.in", base);
-    fd_in = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    g_free(path);
-    path = g_strdup_printf("%s.out", base);
-    fd_out = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    g_free(path);
-    g_assert_cmpint(fd_in, >=, 0);
-    g_assert_cmpint(fd_out, >=, 0);
+    mux = mux_fifo_chardev(&f, "muxunplug", "mxu", &fd_in, &fd_out);
 
     machine_start(&m, 4);
     g = m.g;
@@ -1931,7 +1916,7 @@ static void test_mux_unplug(void)
     qemu_chr_close(mux);
     close(fd_in);
     close(fd_out);
-    fifo_remove(base);
+    test_fifos_free(&f);
 }
 
 /*
@@ -2416,6 +2401,7 @@ static void test_frontend_open(void)
 
 int main(int argc, char **argv)
 {
+    unsigned i;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
@@ -2425,6 +2411,10 @@ int main(int argc, char **argv)
 
     g_test_add_func("/virtio-serial/probe", test_probe);
     g_test_add_func("/virtio-serial/no-multiport", test_no_multiport);
+    for (i = 0; i < ARRAY_SIZE(add_errors); i++) {
+        g_test_add_data_func(add_errors[i].path, &add_errors[i],
+                             test_add_error);
+    }
     g_test_add_func("/virtio-serial/qdev-props", test_qdev_props);
     g_test_add_func("/virtio-serial/dup-name-retry", test_dup_name_retry);
     g_test_add_func("/virtio-serial/guest-open-close",

@@ -51,6 +51,7 @@
 #include "libvirtio-guest.h"
 #include "char-test-util.h"
 #include "bench-report.h"
+#include "bench-util.h"
 
 #define CHUNK 4096
 #define SLOW_READ_BYTES 4096    /* per SLOW_READ_US: about 400 KB/s */
@@ -92,7 +93,6 @@ static Flow flows[NR_FLOWS] = {
     [GUEST_IN] = { .name = "guest-in", .stalls = true },
 };
 
-static char *tmpdir;
 static uint8_t chunk[CHUNK];
 static VGuest *guest;
 static DeviceState *vser;
@@ -162,35 +162,27 @@ static pid_t peer_slow_reader(const PeerAddr *a, int *report_fd)
 {
     uint8_t buf[SLOW_READ_BYTES];
     uint64_t total = 0;
-    int p[2], fd;
-    pid_t pid;
+    pid_t pid = bench_fork_piped(report_fd);
+    int fd;
 
-    g_assert(pipe(p) == 0);
-    pid = fork();
-    g_assert(pid >= 0);
     if (pid > 0) {
-        close(p[1]);
-        *report_fd = p[0];
         return pid;
     }
-    peer_close_inherited(p[1]);
+    peer_close_inherited(*report_fd);
     fd = peer_connect(a);
     for (;;) {
-        ssize_t n = read(fd, buf, sizeof(buf));
+        ssize_t n = bench_read(fd, buf, sizeof(buf));
 
         if (n == 0) {
             break;
         }
         if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
             _exit(3);
         }
         total += n;
         usleep(SLOW_READ_US);
     }
-    if (write(p[1], &total, sizeof(total)) != sizeof(total)) {
+    if (write(*report_fd, &total, sizeof(total)) != sizeof(total)) {
         _exit(4);
     }
     _exit(0);
@@ -261,7 +253,7 @@ static void attach(Flow *f, CharDriverState *chr)
 static void unix_addr(PeerAddr *a, const char *name)
 {
     a->is_unix = true;
-    snprintf(a->path, sizeof(a->path), "%s/%s", tmpdir, name);
+    snprintf(a->path, sizeof(a->path), "%s/%s", test_tmpdir(), name);
 }
 
 static void setup_flows(void)
@@ -455,24 +447,14 @@ static void print_progress(int64_t t_s, long rss)
 
 int main(int argc, char **argv)
 {
-    const char *env = getenv("BENCH_FLOOD_SECONDS");
-    int seconds = env ? atoi(env) : 180;
-    int warm_s, i, status;
+    int seconds, warm_s, i, status;
     int64_t start, now, last_s = -1;
     long rss, rss_warm = 0, rss_peak = 0;
     bool ok = true;
 
-    if (seconds < 8) {
-        fprintf(stderr, "bench-flood: BENCH_FLOOD_SECONDS must be >= 8\n");
-        return 1;
-    }
+    bench_start("bench-flood", "BENCH_FLOOD_SECONDS", 180, 8, &seconds, NULL,
+                GUEST_RAM);
     warm_s = MIN(20, seconds / 4);
-    signal(SIGPIPE, SIG_IGN);
-    init_clocks();
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(GUEST_RAM);
-    tmpdir = support_make_tmpdir();
     memset(chunk, 'o', sizeof(chunk));
 
     setup_flows();
@@ -569,7 +551,6 @@ int main(int argc, char **argv)
             ok = false;
         }
     }
-    support_guest_ram_free();
-    bench_summary();
+    bench_finish();
     return ok ? 0 : 1;
 }

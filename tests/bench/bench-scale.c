@@ -49,6 +49,7 @@
 #include "libvirtio-guest.h"
 #include "char-test-util.h"
 #include "bench-report.h"
+#include "bench-util.h"
 
 #define NR_PORTS 31
 #define GUEST_RAM (64 * 1024 * 1024)
@@ -56,8 +57,7 @@
 #define FLOOD_CHUNK 65536
 
 static const int scale_counts[] = { 1, 100, 500 };
-static char *tmpdir;
-static int seconds = 3;
+static int seconds;
 static uint64_t can_read_calls;
 
 static int fe_can_read(void *opaque)
@@ -74,45 +74,22 @@ static void fe_event(void *opaque, int event)
 {
 }
 
-static double process_cpu_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double thread_cpu_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* A child that connects to every path and keeps the connections idle. */
 static pid_t idle_clients(GPtrArray *paths, int *ready_fd)
 {
-    int p[2];
-    pid_t pid;
+    pid_t pid = bench_fork_piped(ready_fd);
     guint i;
 
-    g_assert(pipe(p) == 0);
-    pid = fork();
-    g_assert(pid >= 0);
     if (pid > 0) {
-        close(p[1]);
-        *ready_fd = p[0];
         return pid;
     }
-    close(p[0]);
     for (i = 0; i < paths->len; i++) {
         if (test_unix_connect(g_ptr_array_index(paths, i)) < 0) {
             _exit(2);
         }
     }
     /* ready; then wait to be killed */
-    if (write(p[1], "r", 1) != 1) {
+    if (write(*ready_fd, "r", 1) != 1) {
         _exit(3);
     }
     for (;;) {
@@ -194,7 +171,7 @@ static ScaleResult scale_run(int n, int closed_port)
             break;
         case 1:
             opt = g_strdup_printf("socket,id=sc%d,path=%s/w%d,server,nowait",
-                                  i, tmpdir, i);
+                                  i, test_tmpdir(), i);
             break;
         case 2:
             opt = g_strdup_printf("socket,id=sc%d,host=127.0.0.1,port=%d,"
@@ -202,9 +179,9 @@ static ScaleResult scale_run(int n, int closed_port)
             break;
         default:
             opt = g_strdup_printf("socket,id=sc%d,path=%s/c%d,server,nowait",
-                                  i, tmpdir, i);
+                                  i, test_tmpdir(), i);
             g_ptr_array_add(client_paths,
-                            g_strdup_printf("%s/c%d", tmpdir, i));
+                            g_strdup_printf("%s/c%d", test_tmpdir(), i));
             opened_pending++;
             break;
         }
@@ -232,21 +209,21 @@ static ScaleResult scale_run(int n, int closed_port)
 
     /* idle: the loop sleeps until something is due */
     support_loop_stats_reset();
-    cpu0 = process_cpu_s();
+    cpu0 = bench_process_cpu_s();
     wall0 = g_get_monotonic_time() / 1e6;
     support_run_for(seconds * 1000);
-    r.idle_cpu_pct = (process_cpu_s() - cpu0) * 100 /
+    r.idle_cpu_pct = (bench_process_cpu_s() - cpu0) * 100 /
                      (g_get_monotonic_time() / 1e6 - wall0);
     r.wakeups = support_loop_iterations() / (double)seconds;
 
     /* turns that do not sleep: the cost of polling n chardevs */
     turns = 0;
-    cpu0 = thread_cpu_s();
+    cpu0 = bench_thread_cpu_s();
     while (turns < ITER_TURNS) {
         main_loop_wait(1);
         turns++;
     }
-    r.iter_us = (thread_cpu_s() - cpu0) * 1e6 / turns;
+    r.iter_us = (bench_thread_cpu_s() - cpu0) * 1e6 / turns;
 
     if (clients) {
         kill(clients, SIGKILL);
@@ -279,7 +256,7 @@ static void setup_ports(void)
     for (i = 0; i < NR_PORTS; i++) {
         char *opt;
 
-        port_path[i] = g_strdup_printf("%s/port%d", tmpdir, i);
+        port_path[i] = g_strdup_printf("%s/port%d", test_tmpdir(), i);
         opt = g_strdup_printf("socket,id=p%d,path=%s,server,nowait", i,
                               port_path[i]);
         port_chr[i] = test_chr_new(opt);
@@ -363,13 +340,24 @@ static bool ports_disconnected(VGuest *g, void *opaque)
     return true;
 }
 
+/* The guest reads what arrived on the ports of @opaque and drops it. */
+static void drop_rx(VGuest *g, void *opaque)
+{
+    PortRange *r = opaque;
+    int i;
+
+    for (i = r->first; i < r->first + r->nr; i++) {
+        g_byte_array_set_size(vg_port(g, i)->rx, 0);
+    }
+}
+
 /* Stream into ports first..first+nr-1 for the run; MB/s of each. */
 static void stream_run(int first, int nr, double *mbs)
 {
     PortRange range = { first, nr };
     uint64_t start[NR_PORTS];
     pid_t pid = port_flooder(first, nr);
-    int64_t t0, t1;
+    int64_t us;
     double cpu0;
     int i;
 
@@ -381,62 +369,33 @@ static void stream_run(int first, int nr, double *mbs)
     for (i = first; i < first + nr; i++) {
         start[i] = vg_port(guest, i)->rx_total;
     }
-    t0 = g_get_monotonic_time();
-    t1 = t0 + seconds * 1000000LL;
-    cpu0 = process_cpu_s();
+    cpu0 = bench_process_cpu_s();
     support_loop_stats_reset();
-    while (g_get_monotonic_time() < t1) {
-        while (vg_poll(guest)) {
-            /* take what the device delivered, post new buffers */
-        }
-        for (i = first; i < first + nr; i++) {
-            /* the guest reads and drops it */
-            g_byte_array_set_size(vg_port(guest, i)->rx, 0);
-        }
-        main_loop_wait(0);
-    }
-    t1 = g_get_monotonic_time();
+    us = bench_drive(guest, seconds * 1000, drop_rx, &range);
     printf("# %d port(s): %.0f%% CPU, %" PRIu64 " main loop turns, %" PRIu64
-           " callbacks\n", nr, (process_cpu_s() - cpu0) * 1e8 / (t1 - t0),
+           " callbacks\n", nr, (bench_process_cpu_s() - cpu0) * 1e8 / us,
            support_loop_iterations(), support_cb_count());
     for (i = first; i < first + nr; i++) {
         mbs[i - first] = (vg_port(guest, i)->rx_total - start[i]) /
-                         (double)(t1 - t0);
+                         (double)us;
     }
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     vg_run_until(guest, ports_disconnected, NULL, 10000);
-    for (i = first; i < first + nr; i++) {
-        g_byte_array_set_size(vg_port(guest, i)->rx, 0);
-    }
+    drop_rx(guest, &range);
 }
 
 int main(int argc, char **argv)
 {
-    const char *env = getenv("BENCH_SCALE_SECONDS");
-    const char *reps_env = getenv("BENCH_REPS");
-    int reps = reps_env ? MIN(atoi(reps_env), 3) : 3;
     BenchFigure *mem[ARRAY_SIZE(scale_counts)];
     BenchFigure *cpu[ARRAY_SIZE(scale_counts)];
     BenchFigure *iter[ARRAY_SIZE(scale_counts)];
     BenchFigure *cbs[ARRAY_SIZE(scale_counts)];
     BenchFigure *one, *all, *fair;
-    int closed_port, rep, i, k;
+    int closed_port, reps, rep, i, k;
 
-    if (env) {
-        seconds = atoi(env);
-    }
-    if (seconds < 1 || reps < 1) {
-        fprintf(stderr, "bench-scale: BENCH_SCALE_SECONDS and BENCH_REPS "
-                "must be at least 1\n");
-        return 1;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    init_clocks();
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(GUEST_RAM);
-    tmpdir = support_make_tmpdir();
+    bench_start("bench-scale", "BENCH_SCALE_SECONDS", 3, 1, &seconds, &reps,
+                GUEST_RAM);
     /* error_report() of the clients that cannot reconnect: not figures */
     support_error_quiet(true);
     closed_port = test_free_tcp_port();
@@ -513,9 +472,6 @@ int main(int argc, char **argv)
         qemu_chr_close(port_chr[i]);
         g_free(port_path[i]);
     }
-    support_guest_ram_free();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    bench_summary();
+    bench_finish();
     return 0;
 }

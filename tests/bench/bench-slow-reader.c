@@ -52,6 +52,7 @@
 #include "libvirtio-guest.h"
 #include "char-test-util.h"
 #include "bench-report.h"
+#include "bench-util.h"
 
 #define READ_RATE (256 * 1024)
 #define READ_CHUNK 4096
@@ -67,20 +68,11 @@ typedef struct SlowResult {
     double kib_s;
 } SlowResult;
 
-static char *tmpdir;
-static int seconds = 3;
+static int seconds;
 /* bytes the reader got, shared with it: what the writer side counts
  * includes whatever is still filling socket buffers */
 static volatile uint64_t *reader_total;
 static uint8_t chunk[READ_CHUNK];
-
-static double process_cpu_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The peer: connects to @path and reads READ_RATE bytes/s until EOF. */
 static pid_t slow_reader(const char *path)
@@ -110,14 +102,11 @@ static pid_t slow_reader(const char *path)
         } else {
             due = now;
         }
-        n = read(fd, buf, sizeof(buf));
+        n = bench_read(fd, buf, sizeof(buf));
         if (n == 0) {
             break;
         }
         if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
             _exit(3);
         }
         *reader_total += n;
@@ -152,44 +141,33 @@ static void raw_write(void *opaque)
     }
 }
 
+static void keep_ring_full(VGuest *g, void *opaque)
+{
+    while (vg_port_write(g, 1, chunk, sizeof(chunk)) > 0) {
+        continue;
+    }
+}
+
+/* With @g, through its port 1; without, the raw writer's socket. */
 static SlowResult measure(VGuest *g)
 {
+    void (*turn)(VGuest *g, void *opaque) = g ? keep_ring_full : NULL;
     SlowResult r;
-    int64_t t0, t1, now;
+    int64_t us;
     uint64_t b0, it0, irq0;
     double cpu0;
 
-    for (t0 = qemu_get_clock_ms(rt_clock);
-         qemu_get_clock_ms(rt_clock) - t0 < WARMUP_MS;) {
-        main_loop_wait(0);
-        if (g) {
-            vg_poll(g);
-            while (vg_port_write(g, 1, chunk, sizeof(chunk)) > 0) {
-                /* keep the ring full */
-            }
-        }
-    }
+    bench_drive(g, WARMUP_MS, turn, NULL);
     support_loop_stats_reset();
     b0 = *reader_total;
     irq0 = g ? g->irqs : 0;
     it0 = support_loop_iterations();
-    cpu0 = process_cpu_s();
-    t0 = g_get_monotonic_time();
-    do {
-        main_loop_wait(0);
-        if (g) {
-            vg_poll(g);
-            while (vg_port_write(g, 1, chunk, sizeof(chunk)) > 0) {
-                /* keep the ring full */
-            }
-        }
-        now = g_get_monotonic_time();
-    } while (now - t0 < seconds * 1000000LL);
-    t1 = now;
-    r.kib_s = (*reader_total - b0) / 1024.0 / ((t1 - t0) / 1e6);
+    cpu0 = bench_process_cpu_s();
+    us = bench_drive(g, seconds * 1000, turn, NULL);
+    r.kib_s = (*reader_total - b0) / 1024.0 / (us / 1e6);
     r.wakeups = (support_loop_iterations() - it0) * MIB /
                 MAX(*reader_total - b0, 1);
-    r.cpu_ms = (process_cpu_s() - cpu0) * 1e3 * MIB /
+    r.cpu_ms = (bench_process_cpu_s() - cpu0) * 1e3 * MIB /
                MAX(*reader_total - b0, 1);
     r.irqs = g ? (g->irqs - irq0) * MIB / MAX(*reader_total - b0, 1) : 0;
     r.cb_max_us = support_cb_max_ns() / 1e3;
@@ -198,7 +176,7 @@ static SlowResult measure(VGuest *g)
 
 static SlowResult raw_run(void)
 {
-    char *path = g_strdup_printf("%s/raw.sock", tmpdir);
+    char *path = test_tmp_path("raw.sock");
     RawWriter w = { 0 };
     SlowResult r;
     int lfd;
@@ -230,7 +208,7 @@ static bool port_open(VGuest *g, void *opaque)
 
 static SlowResult vser_run(void)
 {
-    char *path = g_strdup_printf("%s/vser.sock", tmpdir);
+    char *path = test_tmp_path("vser.sock");
     char *opt = g_strdup_printf("socket,id=slow,path=%s,server,nowait",
                                 path);
     CharDriverState *chr;
@@ -266,27 +244,12 @@ static SlowResult vser_run(void)
 
 int main(int argc, char **argv)
 {
-    const char *env = getenv("BENCH_SLOW_SECONDS");
-    const char *reps_env = getenv("BENCH_REPS");
-    int reps = reps_env ? MIN(atoi(reps_env), 3) : 3;
     BenchFigure *raw_wk, *vser_wk, *raw_cpu, *vser_cpu, *irqs;
     BenchFigure *raw_cb, *vser_cb;
-    int rep;
+    int reps, rep;
 
-    if (env) {
-        seconds = atoi(env);
-    }
-    if (seconds < 1 || reps < 1) {
-        fprintf(stderr, "bench-slow-reader: BENCH_SLOW_SECONDS and "
-                "BENCH_REPS must be at least 1\n");
-        return 1;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    init_clocks();
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(GUEST_RAM);
-    tmpdir = support_make_tmpdir();
+    bench_start("bench-slow-reader", "BENCH_SLOW_SECONDS", 3, 1, &seconds,
+                &reps, GUEST_RAM);
     reader_total = mmap(NULL, sizeof(*reader_total), PROT_READ | PROT_WRITE,
                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     g_assert(reader_total != MAP_FAILED);
@@ -328,9 +291,6 @@ int main(int argc, char **argv)
     bench_figure_report(vser_cb);
 
     munmap((void *)reader_total, sizeof(*reader_total));
-    support_guest_ram_free();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    bench_summary();
+    bench_finish();
     return 0;
 }

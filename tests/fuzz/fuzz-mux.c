@@ -7,6 +7,7 @@
 #include "qemu-error.h"
 #include "sysemu.h"
 #include "support-test.h"
+#include "char-test-util.h"
 #include "fuzz.h"
 
 /*
@@ -17,36 +18,9 @@
  * "Ctrl-a x" would end the process, so 'x' is fed as 'X'.
  */
 
-typedef struct {
-    int can_read;
-    size_t got;
-    int events;
-} FuzzFrontend;
-
-static int fz_can_read(void *opaque)
-{
-    return ((FuzzFrontend *)opaque)->can_read;
-}
-
-static void fz_read(void *opaque, const uint8_t *buf, int size)
-{
-    FuzzFrontend *fe = opaque;
-
-    /* the mux must never hand a frontend more than it asked for */
-    if (size <= 0 || size > fe->can_read) {
-        abort();
-    }
-    fe->got += size;
-}
-
-static void fz_event(void *opaque, int event)
-{
-    ((FuzzFrontend *)opaque)->events++;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FuzzFrontend fe[MAX_MUX];
+    TestCountFe fe[MAX_MUX];
     CharDriverState *mux, *base;
     QemuOpts *opts;
     size_t pos, fed = 0, got = 0;
@@ -69,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(fe, 0, sizeof(fe));
     for (i = 0; i < n; i++) {
         fe[i].can_read = data[1 + i] % 8 == 0 ? 0 : data[1 + i];
-        qemu_chr_add_handlers(mux, fz_can_read, fz_read, fz_event, &fe[i]);
+        test_count_fe_attach(&fe[i], mux);
     }
     main_loop_wait(1);
 

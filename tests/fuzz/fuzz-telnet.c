@@ -7,6 +7,7 @@
 #include "qemu-error.h"
 #include "sysemu.h"
 #include "support-test.h"
+#include "char-test-util.h"
 #include "fuzz.h"
 
 #include <sys/socket.h>
@@ -19,38 +20,8 @@
  * ready for the next client afterwards.
  */
 
-typedef struct {
-    size_t got;
-    int breaks, opened, closed;
-    int can_read;
-} TelnetFrontend;
-
-static int tn_can_read(void *opaque)
-{
-    return ((TelnetFrontend *)opaque)->can_read;
-}
-
-static void tn_read(void *opaque, const uint8_t *buf, int size)
-{
-    TelnetFrontend *fe = opaque;
-
-    if (size <= 0 || size > fe->can_read) {
-        abort();
-    }
-    fe->got += size;
-}
-
-static void tn_event(void *opaque, int event)
-{
-    TelnetFrontend *fe = opaque;
-
-    fe->breaks += event == CHR_EVENT_BREAK;
-    fe->opened += event == CHR_EVENT_OPENED;
-    fe->closed += event == CHR_EVENT_CLOSED;
-}
-
 static CharDriverState *server;
-static TelnetFrontend fe;
+static TestCountFe fe;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,18 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!server) {
             abort();
         }
-        qemu_chr_add_handlers(server, tn_can_read, tn_read, tn_event, &fe);
+        test_count_fe_attach(&fe, server);
     }
     fe.got = 0;
-    fe.closed = 0;
+    fe.events[CHR_EVENT_CLOSED] = 0;
     /* the first byte sets how much the frontend takes per call */
     fe.can_read = data[0] % 64 + 1;
     data++;
     size--;
 
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        abort();
-    }
+    test_socketpair(sv);
     if (qemu_chr_add_client(server, sv[0]) < 0) {
         abort();
     }
@@ -100,10 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     shutdown(sv[1], SHUT_WR);
     /* the chardev reads everything, then sees the hang-up */
-    while (fe.closed == 0 && spins++ < 100000) {
+    while (fe.events[CHR_EVENT_CLOSED] == 0 && spins++ < 100000) {
         main_loop_wait(1);
     }
-    if (fe.closed != 1) {
+    if (fe.events[CHR_EVENT_CLOSED] != 1) {
         abort();
     }
     close(sv[1]);
