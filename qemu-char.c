@@ -1061,11 +1061,19 @@ void qemu_chr_close(CharDriverState *chr)
         chr->io->fd_in = chr->io->fd_out = -1;
         chr_io_update(chr->io);
     }
-    /* the frontend hears CLOSED while the backend is still whole */
+    /*
+     * The frontend hears CLOSED while the backend is still whole.  A close
+     * it asks for from that handler is this one: pending and busy, so it
+     * neither runs twice nor finishes under us.
+     */
+    if (chr->io) {
+        chr->io->close_pending = true;
+        chr->io->busy++;
+    }
     if (chr->opened) {
         qemu_chr_event(chr, CHR_EVENT_CLOSED);
     }
-    if (chr->io && chr->io->busy) {
+    if (chr->io && --chr->io->busy) {
         /*
          * Closed from a frontend handler that a backend callback of this
          * chardev called: the frontend is done with it now, the backend
@@ -1077,7 +1085,6 @@ void qemu_chr_close(CharDriverState *chr)
         chr->handler_opaque = NULL;
         chr->chr_write_ready = NULL;
         chr->write_ready_opaque = NULL;
-        chr->io->close_pending = true;
         return;
     }
     chr_close_finish(chr);
@@ -2199,6 +2206,29 @@ static void mux_set_focus(MuxDriver *d, int focus)
     mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
 }
 
+/*
+ * A frontend may close the mux, or leave it, from a callback the mux runs
+ * (can_read, read, event).  While the mux loops over its frontends and
+ * buffers it holds itself busy as the core does for fd callbacks: such a
+ * close only detaches the frontends and finishes when the outermost mux
+ * callback returns (chr_io_leave()), and the loops stop at once.
+ */
+static void mux_enter(CharDriverState *chr)
+{
+    chr_io_enter(chr->io);
+}
+
+/* chr and its MuxDriver may be gone afterwards. */
+static void mux_leave(CharDriverState *chr)
+{
+    chr_io_leave(chr->io);
+}
+
+static bool mux_closing(CharDriverState *chr)
+{
+    return chr->io->close_pending;
+}
+
 /* The attached frontend after slot @m in C-a c order (@m itself last). */
 static int mux_next_frontend(MuxDriver *d, int m)
 {
@@ -2268,7 +2298,7 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
 
     /* a frontend that attached to the open mux hears OPENED first */
     chr_flush_open_event(chr);
-    for (m = 0; m < MAX_MUX; m++) {
+    for (m = 0; m < MAX_MUX && !mux_closing(chr); m++) {
         MuxFrontend *fe = &d->fe[m];
 
         while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
@@ -2276,12 +2306,16 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
             int room = fe->can_read(fe->opaque);
             int n;
 
-            if (room <= 0) {
+            /* can_read may have closed the mux or released the slot */
+            if (room <= 0 || mux_closing(chr) || !fe->in_use) {
                 break;
             }
             /* a copy: the handler may release the slot and its FIFO */
             n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
             fe->read(fe->opaque, chunk, n);
+            if (mux_closing(chr)) {
+                return;
+            }
         }
     }
 }
@@ -2294,6 +2328,11 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
 
     for (i = 0; i < size; i++) {
         MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+        /* an escape's event handler closed the mux: nobody reads on */
+        if (mux_closing(chr)) {
+            return size;
+        }
 
         /*
          * Stop before the byte, not after mux_proc_byte() has seen it: a
@@ -2314,7 +2353,7 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
 
 static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
 {
-    while (byte_fifo_len(&d->carry) > 0) {
+    while (byte_fifo_len(&d->carry) > 0 && !mux_closing(chr)) {
         size_t len;
         const uint8_t *p = byte_fifo_peek(&d->carry, &len);
         int n = mux_input(chr, d, p, len);
@@ -2331,9 +2370,13 @@ static void mux_chr_accept_input(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
 
+    mux_enter(chr);
     mux_drain(chr, d);
     mux_process_carry(chr, d);
-    qemu_chr_accept_input(d->drv);
+    if (!mux_closing(chr)) {
+        qemu_chr_accept_input(d->drv);
+    }
+    mux_leave(chr);
 }
 
 /* The mux as the base's frontend: input, and the base's events. */
@@ -2357,6 +2400,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     MuxDriver *d = chr->opaque;
     int n;
 
+    mux_enter(chr);
     mux_drain(chr, d);
     n = mux_input(chr, d, buf, size);
     if (n < size) {
@@ -2364,6 +2408,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
         byte_fifo_push(&d->carry, buf + n, size - n);
     }
     mux_drain(chr, d);
+    mux_leave(chr);
 }
 
 /* The base's open state becomes the mux's (see mux_fe_event()). */
@@ -2390,14 +2435,20 @@ static void mux_fe_event(void *opaque, int event)
         mux_chr_send_event(d, d->focus, event);
         return;
     }
+    mux_enter(chr);
     for (m = 0; m < MAX_MUX; m++) {
         MuxFrontend *fe = &d->fe[m];
 
+        /* after a close, CLOSED still pairs each OPENED; nothing opens */
+        if (open && mux_closing(chr)) {
+            break;
+        }
         if (fe->in_use && fe->opened != open) {
             fe->opened = open;
             mux_chr_send_event(d, m, event);
         }
     }
+    mux_leave(chr);
 }
 
 static int mux_fe_can_read(void *opaque)
