@@ -53,8 +53,11 @@ static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
     QTAILQ_HEAD_INITIALIZER(chardevs);
 
 static void qemu_chr_open_bh(void *opaque);
-static bool chr_is_mux(CharDriverState *chr);
+static bool chr_is_mux(const CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
+static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
+                          bool open);
+static bool mux_fe_is_open(const CharDriverState *chr);
 
 /*
  * Strings built here live in qemu_malloc() memory like the rest of the
@@ -1008,6 +1011,10 @@ void qemu_chr_set_echo(struct CharDriverState *chr, bool echo)
 
 void qemu_chr_guest_open(struct CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, false, NULL, true);
+        return;
+    }
     chr->explicit_fe_open = 1;
     /* the backend hears about each transition once */
     if (chr->fe_open) {
@@ -1022,6 +1029,10 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
 
 void qemu_chr_guest_close(struct CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, false, NULL, false);
+        return;
+    }
     chr->explicit_fe_open = 1;
     if (!chr->fe_open) {
         return;
@@ -1033,9 +1044,30 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
     }
 }
 
+void qemu_chr_fe_guest_open(CharDriverState *chr, void *opaque)
+{
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, true, opaque, true);
+        return;
+    }
+    qemu_chr_guest_open(chr);
+}
+
+void qemu_chr_fe_guest_close(CharDriverState *chr, void *opaque)
+{
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, true, opaque, false);
+        return;
+    }
+    qemu_chr_guest_close(chr);
+}
+
 /* See qemu-char.h for the two kinds of frontend. */
 bool qemu_chr_fe_is_open(const CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        return mux_fe_is_open(chr);
+    }
     if (chr->explicit_fe_open) {
         return chr->fe_open;
     }
@@ -2092,6 +2124,8 @@ fail:
 typedef struct MuxFrontend {
     bool in_use;
     bool opened;                /* has had OPENED and no CLOSED since */
+    bool explicit_open;         /* reports guest open/close (qemu-char.h) */
+    bool guest_open;            /* what it reported last */
     unsigned int attach_seq;    /* attach order, for the v0.15.0 release */
     IOCanReadHandler *can_read;
     IOReadHandler *read;
@@ -2585,9 +2619,50 @@ static void mux_chr_update_read_handler(CharDriverState *chr)
     mux_set_focus(d, free_slot);
 }
 
-static bool chr_is_mux(CharDriverState *chr)
+static bool chr_is_mux(const CharDriverState *chr)
 {
     return chr->chr_update_read_handler == mux_chr_update_read_handler;
+}
+
+/*
+ * Guest open/close of one frontend (@opaque if @named, else the one that
+ * attached last, as for the v0.15.0 release): kept in its slot, never
+ * passed to the shared backend.
+ */
+static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
+                          bool open)
+{
+    MuxDriver *d = chr->opaque;
+    int m, slot = -1;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        if (!fe->in_use) {
+            continue;
+        }
+        if (named ? fe->opaque == opaque :
+            slot < 0 || fe->attach_seq > d->fe[slot].attach_seq) {
+            slot = m;
+        }
+    }
+    if (slot >= 0) {
+        d->fe[slot].explicit_open = true;
+        d->fe[slot].guest_open = open;
+    }
+}
+
+/* The focused frontend's state: the one a client of the backend reaches. */
+static bool mux_fe_is_open(const CharDriverState *chr)
+{
+    const MuxDriver *d = chr->opaque;
+    const MuxFrontend *fe;
+
+    if (d->focus < 0) {
+        return false;
+    }
+    fe = &d->fe[d->focus];
+    return fe->explicit_open ? fe->guest_open : true;
 }
 
 static void mux_chr_set_echo(CharDriverState *chr, bool echo)
@@ -2615,7 +2690,7 @@ static void mux_chr_close(CharDriverState *chr)
     qemu_free(d);
 }
 
-/* guest open/close is not forwarded: the backend is shared */
+/* guest open/close is kept per frontend (mux_guest_set()), not forwarded */
 static const CharDriverOps mux_ops = {
     .chr_write = mux_chr_write,
     .chr_update_read_handler = mux_chr_update_read_handler,

@@ -1935,6 +1935,65 @@ static void test_mux_unplug(void)
 }
 
 /*
+ * A mux shared by a monitor and a port: "frontend-open" is the focused
+ * frontend's state (the port's guest state, the monitor open while
+ * attached), and the shared backend never hears the port's guest
+ * open/close.
+ */
+static void test_mux_frontend_open(void)
+{
+    CharDriverState *mux = test_chr_new("null,id=mxfo,mux=on");
+    CharDriverState *base = qemu_chr_find("mxfo-base");
+    TestFrontend mon;
+    DeviceState *d;
+    PortCond c = { .id = 1 };
+    Machine m;
+    VGuest *g;
+
+    g_assert(mux && base);
+    machine_start(&m, 4);
+    g = m.g;
+    test_fe_attach(&mon, mux);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* the port attaches last and takes the focus; its guest has not opened */
+    d = add_port(&m, "virtserialport", "mxp", mux, 1, "org.test.mxfo");
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(port_of(d)->guest_connected);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    g_assert(qemu_chr_fe_is_open(mux));
+    /* C-a c: the monitor has the focus, and it is open */
+    qemu_chr_read(base, (uint8_t *)"\001c", 2);
+    vg_run_for(g, 5);
+    vg_port_close(g, 1);
+    vg_run_for(g, 5);
+    g_assert(!port_of(d)->guest_connected);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* back to the port, whose guest closed it */
+    qemu_chr_read(base, (uint8_t *)"\001c", 2);
+    vg_run_for(g, 5);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* the port leaves while open: the monitor stays, open */
+    g_assert_cmpint(qdev_unplug(d), ==, 0);
+    g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* what the backend saw: no guest open or close at all */
+    g_assert_cmpint(base->fe_open, ==, 0);
+    g_assert_cmpint(base->explicit_fe_open, ==, 0);
+    test_fe_detach(&mon);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    machine_stop(&m);
+    qemu_chr_close(mux);
+}
+
+/*
  * A mux takes MAX_MUX frontends, the monitor included: the chardev
  * property refuses a port that would be the fifth, and takes one again
  * once a port is unplugged.
@@ -2454,6 +2513,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/mux-unplug", test_mux_unplug);
     g_test_add_func("/virtio-serial/no-chardev", test_no_chardev);
     g_test_add_func("/virtio-serial/mux-fifth", test_mux_fifth);
+    g_test_add_func("/virtio-serial/mux-frontend-open",
+                    test_mux_frontend_open);
     g_test_add_func("/virtio-serial/untrusted/control",
                     test_untrusted_control);
     g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
