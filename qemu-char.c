@@ -4166,23 +4166,55 @@ typedef struct MemoryDriver {
     ByteFifo out;
 } MemoryDriver;
 
+/* Past MEM_CHR_LIMIT the rest is refused: qemu_chr_write() counts it. */
 static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     MemoryDriver *d = chr->opaque;
 
-    /* cut beyond MEM_CHR_LIMIT, which monitor replies never reach */
-    byte_fifo_push(&d->out, buf, len);
-    return len;
+    return byte_fifo_push(&d->out, buf, len);
 }
 
+/* Frees the state only: the caller owns the CharDriverState. */
+static void mem_chr_close(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+
+    byte_fifo_destroy(&d->out);
+    qemu_free(d);
+    chr->opaque = NULL;
+}
+
+static const CharDriverOps mem_ops = {
+    .chr_write = mem_chr_write,
+    .chr_close = mem_chr_close,
+};
+
+/*
+ * The caller owns @chr (the monitor embeds it), so qemu_chr_alloc()
+ * cannot be used; the table's operations are set the same way.  The
+ * chardev has no CharBackendIO: nothing is queued, and it is never
+ * registered, so qemu_chr_close() does not apply (qemu_chr_close_mem()).
+ */
 void qemu_chr_init_mem(CharDriverState *chr)
 {
     MemoryDriver *d = qemu_mallocz(sizeof(*d));
 
     byte_fifo_init(&d->out, MEM_CHR_LIMIT);
     memset(chr, 0, sizeof(*chr));
+    chr->chr_write = mem_ops.chr_write;
+    chr->chr_close = mem_ops.chr_close;
     chr->opaque = d;
-    chr->chr_write = mem_chr_write;
+}
+
+void qemu_chr_close_mem(CharDriverState *chr)
+{
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
+    mem_chr_close(chr);
+    chr->chr_write = NULL;
+    chr->chr_close = NULL;
 }
 
 QString *qemu_chr_mem_to_qs(CharDriverState *chr)
@@ -4196,21 +4228,6 @@ QString *qemu_chr_mem_to_qs(CharDriverState *chr)
     }
     /* qstring_from_substr() takes an inclusive end */
     return qstring_from_substr((const char *)out, 0, len - 1);
-}
-
-/* Not for qemu_chr_close(): the caller owns the CharDriverState. */
-void qemu_chr_close_mem(CharDriverState *chr)
-{
-    MemoryDriver *d = chr->opaque;
-
-    if (chr->bh) {
-        qemu_bh_delete(chr->bh);
-        chr->bh = NULL;
-    }
-    byte_fifo_destroy(&d->out);
-    qemu_free(d);
-    chr->opaque = NULL;
-    chr->chr_write = NULL;
 }
 
 size_t qemu_chr_mem_osize(const CharDriverState *chr)
