@@ -54,8 +54,11 @@ static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
     QTAILQ_HEAD_INITIALIZER(chardevs);
 
 static void qemu_chr_open_bh(void *opaque);
-static bool chr_is_mux(CharDriverState *chr);
+static bool chr_is_mux(const CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
+static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
+                          bool open);
+static bool mux_fe_is_open(const CharDriverState *chr);
 
 /*
  * Strings built here live in qemu_malloc() memory like the rest of the
@@ -1009,6 +1012,10 @@ void qemu_chr_set_echo(struct CharDriverState *chr, bool echo)
 
 void qemu_chr_guest_open(struct CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, false, NULL, true);
+        return;
+    }
     chr->explicit_fe_open = 1;
     /* the backend hears about each transition once */
     if (chr->fe_open) {
@@ -1023,6 +1030,10 @@ void qemu_chr_guest_open(struct CharDriverState *chr)
 
 void qemu_chr_guest_close(struct CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, false, NULL, false);
+        return;
+    }
     chr->explicit_fe_open = 1;
     if (!chr->fe_open) {
         return;
@@ -1034,9 +1045,30 @@ void qemu_chr_guest_close(struct CharDriverState *chr)
     }
 }
 
+void qemu_chr_fe_guest_open(CharDriverState *chr, void *opaque)
+{
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, true, opaque, true);
+        return;
+    }
+    qemu_chr_guest_open(chr);
+}
+
+void qemu_chr_fe_guest_close(CharDriverState *chr, void *opaque)
+{
+    if (chr_is_mux(chr)) {
+        mux_guest_set(chr, true, opaque, false);
+        return;
+    }
+    qemu_chr_guest_close(chr);
+}
+
 /* See qemu-char.h for the two kinds of frontend. */
 bool qemu_chr_fe_is_open(const CharDriverState *chr)
 {
+    if (chr_is_mux(chr)) {
+        return mux_fe_is_open(chr);
+    }
     if (chr->explicit_fe_open) {
         return chr->fe_open;
     }
@@ -1062,11 +1094,19 @@ void qemu_chr_close(CharDriverState *chr)
         chr->io->fd_in = chr->io->fd_out = -1;
         chr_io_update(chr->io);
     }
-    /* the frontend hears CLOSED while the backend is still whole */
+    /*
+     * The frontend hears CLOSED while the backend is still whole.  A close
+     * it asks for from that handler is this one: pending and busy, so it
+     * neither runs twice nor finishes under us.
+     */
+    if (chr->io) {
+        chr->io->close_pending = true;
+        chr->io->busy++;
+    }
     if (chr->opened) {
         qemu_chr_event(chr, CHR_EVENT_CLOSED);
     }
-    if (chr->io && chr->io->busy) {
+    if (chr->io && --chr->io->busy) {
         /*
          * Closed from a frontend handler that a backend callback of this
          * chardev called: the frontend is done with it now, the backend
@@ -1078,7 +1118,6 @@ void qemu_chr_close(CharDriverState *chr)
         chr->handler_opaque = NULL;
         chr->chr_write_ready = NULL;
         chr->write_ready_opaque = NULL;
-        chr->io->close_pending = true;
         return;
     }
     chr_close_finish(chr);
@@ -2086,6 +2125,8 @@ fail:
 typedef struct MuxFrontend {
     bool in_use;
     bool opened;                /* has had OPENED and no CLOSED since */
+    bool explicit_open;         /* reports guest open/close (qemu-char.h) */
+    bool guest_open;            /* what it reported last */
     unsigned int attach_seq;    /* attach order, for the v0.15.0 release */
     IOCanReadHandler *can_read;
     IOReadHandler *read;
@@ -2200,6 +2241,29 @@ static void mux_set_focus(MuxDriver *d, int focus)
     mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
 }
 
+/*
+ * A frontend may close the mux, or leave it, from a callback the mux runs
+ * (can_read, read, event).  While the mux loops over its frontends and
+ * buffers it holds itself busy as the core does for fd callbacks: such a
+ * close only detaches the frontends and finishes when the outermost mux
+ * callback returns (chr_io_leave()), and the loops stop at once.
+ */
+static void mux_enter(CharDriverState *chr)
+{
+    chr_io_enter(chr->io);
+}
+
+/* chr and its MuxDriver may be gone afterwards. */
+static void mux_leave(CharDriverState *chr)
+{
+    chr_io_leave(chr->io);
+}
+
+static bool mux_closing(CharDriverState *chr)
+{
+    return chr->io->close_pending;
+}
+
 /* The attached frontend after slot @m in C-a c order (@m itself last). */
 static int mux_next_frontend(MuxDriver *d, int m)
 {
@@ -2269,7 +2333,7 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
 
     /* a frontend that attached to the open mux hears OPENED first */
     chr_flush_open_event(chr);
-    for (m = 0; m < MAX_MUX; m++) {
+    for (m = 0; m < MAX_MUX && !mux_closing(chr); m++) {
         MuxFrontend *fe = &d->fe[m];
 
         while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
@@ -2277,12 +2341,16 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
             int room = fe->can_read(fe->opaque);
             int n;
 
-            if (room <= 0) {
+            /* can_read may have closed the mux or released the slot */
+            if (room <= 0 || mux_closing(chr) || !fe->in_use) {
                 break;
             }
             /* a copy: the handler may release the slot and its FIFO */
             n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
             fe->read(fe->opaque, chunk, n);
+            if (mux_closing(chr)) {
+                return;
+            }
         }
     }
 }
@@ -2295,6 +2363,11 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
 
     for (i = 0; i < size; i++) {
         MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+        /* an escape's event handler closed the mux: nobody reads on */
+        if (mux_closing(chr)) {
+            return size;
+        }
 
         /*
          * Stop before the byte, not after mux_proc_byte() has seen it: a
@@ -2315,7 +2388,7 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
 
 static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
 {
-    while (byte_fifo_len(&d->carry) > 0) {
+    while (byte_fifo_len(&d->carry) > 0 && !mux_closing(chr)) {
         size_t len;
         const uint8_t *p = byte_fifo_peek(&d->carry, &len);
         int n = mux_input(chr, d, p, len);
@@ -2332,9 +2405,13 @@ static void mux_chr_accept_input(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
 
+    mux_enter(chr);
     mux_drain(chr, d);
     mux_process_carry(chr, d);
-    qemu_chr_accept_input(d->drv);
+    if (!mux_closing(chr)) {
+        qemu_chr_accept_input(d->drv);
+    }
+    mux_leave(chr);
 }
 
 /* The mux as the base's frontend: input, and the base's events. */
@@ -2358,6 +2435,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     MuxDriver *d = chr->opaque;
     int n;
 
+    mux_enter(chr);
     mux_drain(chr, d);
     n = mux_input(chr, d, buf, size);
     if (n < size) {
@@ -2365,6 +2443,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
         byte_fifo_push(&d->carry, buf + n, size - n);
     }
     mux_drain(chr, d);
+    mux_leave(chr);
 }
 
 /* The base's open state becomes the mux's (see mux_fe_event()). */
@@ -2391,14 +2470,20 @@ static void mux_fe_event(void *opaque, int event)
         mux_chr_send_event(d, d->focus, event);
         return;
     }
+    mux_enter(chr);
     for (m = 0; m < MAX_MUX; m++) {
         MuxFrontend *fe = &d->fe[m];
 
+        /* after a close, CLOSED still pairs each OPENED; nothing opens */
+        if (open && mux_closing(chr)) {
+            break;
+        }
         if (fe->in_use && fe->opened != open) {
             fe->opened = open;
             mux_chr_send_event(d, m, event);
         }
     }
+    mux_leave(chr);
 }
 
 static int mux_fe_can_read(void *opaque)
@@ -2535,9 +2620,50 @@ static void mux_chr_update_read_handler(CharDriverState *chr)
     mux_set_focus(d, free_slot);
 }
 
-static bool chr_is_mux(CharDriverState *chr)
+static bool chr_is_mux(const CharDriverState *chr)
 {
     return chr->chr_update_read_handler == mux_chr_update_read_handler;
+}
+
+/*
+ * Guest open/close of one frontend (@opaque if @named, else the one that
+ * attached last, as for the v0.15.0 release): kept in its slot, never
+ * passed to the shared backend.
+ */
+static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
+                          bool open)
+{
+    MuxDriver *d = chr->opaque;
+    int m, slot = -1;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        if (!fe->in_use) {
+            continue;
+        }
+        if (named ? fe->opaque == opaque :
+            slot < 0 || fe->attach_seq > d->fe[slot].attach_seq) {
+            slot = m;
+        }
+    }
+    if (slot >= 0) {
+        d->fe[slot].explicit_open = true;
+        d->fe[slot].guest_open = open;
+    }
+}
+
+/* The focused frontend's state: the one a client of the backend reaches. */
+static bool mux_fe_is_open(const CharDriverState *chr)
+{
+    const MuxDriver *d = chr->opaque;
+    const MuxFrontend *fe;
+
+    if (d->focus < 0) {
+        return false;
+    }
+    fe = &d->fe[d->focus];
+    return fe->explicit_open ? fe->guest_open : true;
 }
 
 static void mux_chr_set_echo(CharDriverState *chr, bool echo)
@@ -2565,7 +2691,7 @@ static void mux_chr_close(CharDriverState *chr)
     qemu_free(d);
 }
 
-/* guest open/close is not forwarded: the backend is shared */
+/* guest open/close is kept per frontend (mux_guest_set()), not forwarded */
 static const CharDriverOps mux_ops = {
     .chr_write = mux_chr_write,
     .chr_update_read_handler = mux_chr_update_read_handler,
@@ -3876,23 +4002,55 @@ typedef struct MemoryDriver {
     ByteFifo out;
 } MemoryDriver;
 
+/* Past MEM_CHR_LIMIT the rest is refused: qemu_chr_write() counts it. */
 static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     MemoryDriver *d = chr->opaque;
 
-    /* cut beyond MEM_CHR_LIMIT, which monitor replies never reach */
-    byte_fifo_push(&d->out, buf, len);
-    return len;
+    return byte_fifo_push(&d->out, buf, len);
 }
 
+/* Frees the state only: the caller owns the CharDriverState. */
+static void mem_chr_close(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+
+    byte_fifo_destroy(&d->out);
+    qemu_free(d);
+    chr->opaque = NULL;
+}
+
+static const CharDriverOps mem_ops = {
+    .chr_write = mem_chr_write,
+    .chr_close = mem_chr_close,
+};
+
+/*
+ * The caller owns @chr (the monitor embeds it), so qemu_chr_alloc()
+ * cannot be used; the table's operations are set the same way.  The
+ * chardev has no CharBackendIO: nothing is queued, and it is never
+ * registered, so qemu_chr_close() does not apply (qemu_chr_close_mem()).
+ */
 void qemu_chr_init_mem(CharDriverState *chr)
 {
     MemoryDriver *d = qemu_mallocz(sizeof(*d));
 
     byte_fifo_init(&d->out, MEM_CHR_LIMIT);
     memset(chr, 0, sizeof(*chr));
+    chr->chr_write = mem_ops.chr_write;
+    chr->chr_close = mem_ops.chr_close;
     chr->opaque = d;
-    chr->chr_write = mem_chr_write;
+}
+
+void qemu_chr_close_mem(CharDriverState *chr)
+{
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
+    mem_chr_close(chr);
+    chr->chr_write = NULL;
+    chr->chr_close = NULL;
 }
 
 QString *qemu_chr_mem_to_qs(CharDriverState *chr)
@@ -3906,21 +4064,6 @@ QString *qemu_chr_mem_to_qs(CharDriverState *chr)
     }
     /* qstring_from_substr() takes an inclusive end */
     return qstring_from_substr((const char *)out, 0, len - 1);
-}
-
-/* Not for qemu_chr_close(): the caller owns the CharDriverState. */
-void qemu_chr_close_mem(CharDriverState *chr)
-{
-    MemoryDriver *d = chr->opaque;
-
-    if (chr->bh) {
-        qemu_bh_delete(chr->bh);
-        chr->bh = NULL;
-    }
-    byte_fifo_destroy(&d->out);
-    qemu_free(d);
-    chr->opaque = NULL;
-    chr->chr_write = NULL;
 }
 
 size_t qemu_chr_mem_osize(const CharDriverState *chr)

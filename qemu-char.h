@@ -146,9 +146,22 @@ void qemu_chr_set_echo(struct CharDriverState *chr, bool echo);
  *   attached (qemu_chr_add_handlers() with anything but NULLs).
  * Releasing the handlers forgets the kind, for the next frontend.
  * qemu_chr_fe_is_open() (an addition) gives that state to backends.
+ *
+ * On a mux (mux=on) the frontends share one backend, so guest open/close
+ * never reaches it: one port closing must not close the device for the
+ * monitor next to it.  The mux keeps the state per frontend instead:
+ * qemu_chr_fe_guest_open()/qemu_chr_fe_guest_close() (additions) name
+ * the frontend by the opaque it passed to qemu_chr_add_handlers(), the
+ * v0.15.0 calls count for the frontend that attached last.  On a mux,
+ * qemu_chr_fe_is_open() and frontend-open are the state of the focused
+ * frontend (the one a client of the backend talks to), by the rules
+ * above; false while no frontend is attached.  On other chardevs the
+ * additions are the v0.15.0 calls.
  */
 void qemu_chr_guest_open(struct CharDriverState *chr);
 void qemu_chr_guest_close(struct CharDriverState *chr);
+void qemu_chr_fe_guest_open(CharDriverState *chr, void *opaque);
+void qemu_chr_fe_guest_close(CharDriverState *chr, void *opaque);
 bool qemu_chr_fe_is_open(const CharDriverState *chr);
 void qemu_chr_close(CharDriverState *chr);
 void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)

@@ -71,7 +71,7 @@ static void guest_open(VirtIOSerialPort *port)
     VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
 
     if (vcon->chr) {
-        qemu_chr_guest_open(vcon->chr);
+        qemu_chr_fe_guest_open(vcon->chr, vcon);
     }
 }
 
@@ -80,7 +80,7 @@ static void guest_close(VirtIOSerialPort *port)
     VirtConsole *vcon = DO_UPCAST(VirtConsole, port, port);
 
     if (vcon->chr) {
-        qemu_chr_guest_close(vcon->chr);
+        qemu_chr_fe_guest_close(vcon->chr, vcon);
     }
 }
 
@@ -151,7 +151,7 @@ static int virtconsole_initfn(VirtIOSerialPort *port)
         qemu_chr_add_handlers(vcon->chr, chr_can_read, chr_read, chr_event,
                               vcon);
         /* the guest has not opened the port yet: see qemu-char.h */
-        qemu_chr_guest_close(vcon->chr);
+        qemu_chr_fe_guest_close(vcon->chr, vcon);
     }
     /*
      * A console is connected whether or not the chardev has a peer: the

@@ -875,26 +875,38 @@ static void set_port_map(VirtIOSerial *vser, uint32_t id, bool used)
 }
 
 /*
- * The chardev property claimed its chardev (avail_connections) when it
- * was parsed, and nothing gives that back when init fails: do it here, so
- * that the chardev can be used by a retry.
+ * A plug failed after the chardev property claimed its chardev
+ * (avail_connections), maybe after the port's init attached to it: give
+ * both back, once, so that a retry can take the chardev and it never
+ * calls into the freed port.  Nothing else does: qdev frees the device
+ * without a chardev release.
  */
-static void virtser_port_unclaim_chr(DeviceState *qdev)
+static void virtser_port_release_chr(VirtIOSerialPort *port)
 {
+    DeviceState *qdev = &port->dev;
     Property *prop;
 
     for (prop = qdev->info->props; prop && prop->name; prop++) {
         CharDriverState **ptr;
+        CharDriverState *chr;
+        int avail;
 
         if (prop->info->type != PROP_TYPE_CHR) {
             continue;
         }
         ptr = qdev_get_prop_ptr(qdev, prop);
-        if (*ptr && (!(*ptr)->max_connections ||
-                     (*ptr)->avail_connections < (*ptr)->max_connections)) {
-            (*ptr)->avail_connections++;
-        }
+        chr = *ptr;
         *ptr = NULL;
+        if (!chr) {
+            continue;
+        }
+        /* an attached port is released by name: that returns the claim */
+        avail = chr->avail_connections;
+        qemu_chr_remove_handlers(chr, port);
+        if (chr->avail_connections == avail &&
+            (!chr->max_connections || avail < chr->max_connections)) {
+            chr->avail_connections++;
+        }
     }
 }
 
@@ -955,7 +967,7 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
     if (ret) {
         qemu_bh_delete(port->bh);
         port->bh = NULL;
-        return ret;
+        goto fail;
     }
 
     QTAILQ_INSERT_TAIL(&vser->ports, port, next);
@@ -968,7 +980,7 @@ static int virtser_port_qdev_init(DeviceState *qdev, DeviceInfo *base)
     return 0;
 
 fail:
-    virtser_port_unclaim_chr(qdev);
+    virtser_port_release_chr(port);
     return -1;
 }
 

@@ -97,7 +97,12 @@ struct VirtIOSerialPortInfo {
     /* binds to hvc in the guest; may take port 0 */
     bool is_console;
 
-    /* port plugged / unplugged; nonzero from init fails the plug */
+    /*
+     * Port plugged / unplugged; nonzero from init fails the plug.  A port
+     * attaches to its chardev with the port itself as opaque (the port
+     * embedded first in the device state): on a failed plug the bus then
+     * detaches it and gives the chardev back, whatever init had done.
+     */
     int (*init)(VirtIOSerialPort *port);
     int (*exit)(VirtIOSerialPort *port);
 

@@ -672,6 +672,29 @@ static void test_memory(void)
     support_run_for(5);
 }
 
+/*
+ * Output past the memory chardev's bound (4 MiB) is not silently lost:
+ * it is refused and counted, as on every other chardev.
+ */
+static void test_memory_limit(void)
+{
+    const size_t limit = 4 * 1024 * 1024;
+    CharDriverState chr;
+    uint8_t *buf = g_malloc(limit + 10);
+
+    memset(buf, 'x', limit + 10);
+    qemu_chr_init_mem(&chr);
+    g_assert_cmpint(qemu_chr_write(&chr, buf, limit - 5), ==, limit - 5);
+    g_assert_cmpint(qemu_chr_dropped_bytes(&chr), ==, 0);
+    g_assert_cmpint(qemu_chr_write(&chr, buf, 15), ==, 5);
+    g_assert_cmpint(qemu_chr_mem_osize(&chr), ==, limit);
+    g_assert_cmpint(qemu_chr_dropped_bytes(&chr), ==, 10);
+    qemu_chr_close_mem(&chr);
+    g_assert(chr.chr_write == NULL);
+    g_assert(chr.chr_close == NULL);
+    g_free(buf);
+}
+
 /* ---- eventfd ---- */
 
 static void test_eventfd(void)
@@ -804,6 +827,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/pipe/write-nb-backpressure",
                     test_write_nb_backpressure);
     g_test_add_func("/char/memory/basic", test_memory);
+    g_test_add_func("/char/memory/limit", test_memory_limit);
     g_test_add_func("/char/eventfd/read", test_eventfd);
 
     /* test_run_fd_checked() fails the run if an fd is left open */

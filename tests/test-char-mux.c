@@ -1002,6 +1002,205 @@ static void test_echo(void)
     test_pty_close(&pty);
 }
 
+/* ---- frontends that close or leave the mux from its own callbacks ---- */
+
+/*
+ * A frontend that closes the mux, or removes itself, from inside a
+ * callback the mux delivers: the mux must not touch freed state after.
+ */
+typedef struct ReentFrontend {
+    CharDriverState *chr;
+    bool close_on_read;
+    bool close_on_open;
+    bool close_on_closed;
+    bool remove_on_can_read;
+    bool remove_on_read;
+    GString *input;
+    int opened, closed;
+} ReentFrontend;
+
+static int reent_can_read(void *opaque)
+{
+    ReentFrontend *fe = opaque;
+
+    if (fe->remove_on_can_read) {
+        fe->remove_on_can_read = false;
+        qemu_chr_remove_handlers(fe->chr, fe);
+        return 0;
+    }
+    /* one byte at a time: the mux loops over what it holds */
+    return 1;
+}
+
+static void reent_read(void *opaque, const uint8_t *buf, int size)
+{
+    ReentFrontend *fe = opaque;
+
+    g_string_append_len(fe->input, (const char *)buf, size);
+    if (fe->close_on_read) {
+        fe->close_on_read = false;
+        qemu_chr_close(fe->chr);
+    } else if (fe->remove_on_read) {
+        fe->remove_on_read = false;
+        qemu_chr_remove_handlers(fe->chr, fe);
+    }
+}
+
+static void reent_event(void *opaque, int event)
+{
+    ReentFrontend *fe = opaque;
+
+    if (event == CHR_EVENT_OPENED) {
+        fe->opened++;
+        if (fe->close_on_open) {
+            fe->close_on_open = false;
+            qemu_chr_close(fe->chr);
+        }
+    } else if (event == CHR_EVENT_CLOSED) {
+        fe->closed++;
+        if (fe->close_on_closed) {
+            fe->close_on_closed = false;
+            qemu_chr_close(fe->chr);
+        }
+    }
+}
+
+static void reent_attach(ReentFrontend *fe, CharDriverState *chr)
+{
+    memset(fe, 0, sizeof(*fe));
+    fe->chr = chr;
+    fe->input = g_string_new("");
+    qemu_chr_add_handlers(chr, reent_can_read, reent_read, reent_event, fe);
+}
+
+/* Run the loop until @label is gone (a deferred close has finished). */
+static bool wait_chr_gone(const char *label, int ms)
+{
+    gint64 deadline = g_get_monotonic_time() + ms * 1000LL;
+
+    while (qemu_chr_find(label)) {
+        if (g_get_monotonic_time() > deadline) {
+            return false;
+        }
+        support_run_for(10);
+    }
+    return true;
+}
+
+/* The focused frontend closes the mux while it is handed typed input. */
+static void test_reent_close_in_read(void)
+{
+    MuxFixture f;
+    ReentFrontend a, b;
+
+    mux_open(&f, 0);
+    reent_attach(&a, f.mux);
+    reent_attach(&b, f.mux);
+    b.close_on_read = true;
+    settle();
+    g_assert_cmpint(b.opened, ==, 1);
+    type(&f, "quit");
+    g_assert(wait_chr_gone("mx", 2000));
+    g_assert(wait_chr_gone("mx-base", 2000));
+    /* one byte reached b, nothing after the close; a heard nothing */
+    g_assert_cmpstr(b.input->str, ==, "q");
+    g_assert_cmpstr(a.input->str, ==, "");
+    g_assert_cmpint(a.closed, ==, 1);
+    g_assert_cmpint(b.closed, ==, 1);
+    f.mux = NULL;
+    mux_close(&f);
+    g_string_free(a.input, TRUE);
+    g_string_free(b.input, TRUE);
+}
+
+/*
+ * A frontend closes the mux when it hears OPENED, while the mux still
+ * loops over its frontends: the one that has not heard OPENED yet hears
+ * nothing, the one that did hears CLOSED.
+ */
+static void test_reent_close_in_event(void)
+{
+    char *path = g_strdup_printf("%s/mxreent", test_tmpdir());
+    char *opts = g_strdup_printf("socket,id=rmx,path=%s,server,nowait,"
+                                 "mux=on", path);
+    CharDriverState *mux = test_chr_new(opts);
+    ReentFrontend a, b;
+    int client;
+
+    g_assert(mux);
+    reent_attach(&a, mux);
+    reent_attach(&b, mux);
+    a.close_on_open = true;
+    client = test_unix_connect(path);
+    g_assert_cmpint(client, >=, 0);
+    g_assert(wait_chr_gone("rmx", 2000));
+    g_assert(wait_chr_gone("rmx-base", 2000));
+    g_assert_cmpint(a.opened, ==, 1);
+    g_assert_cmpint(a.closed, ==, 1);
+    g_assert_cmpint(b.opened, ==, 0);
+    g_assert_cmpint(b.closed, ==, 0);
+    close(client);
+    unlink(path);
+    g_free(path);
+    g_free(opts);
+    g_string_free(a.input, TRUE);
+    g_string_free(b.input, TRUE);
+}
+
+/* A frontend told of a close closes the mux too (as on its own unplug). */
+static void test_reent_close_in_closed(void)
+{
+    MuxFixture f;
+    ReentFrontend a, b;
+
+    mux_open(&f, 0);
+    reent_attach(&a, f.mux);
+    reent_attach(&b, f.mux);
+    a.close_on_closed = true;
+    settle();
+    qemu_chr_close(f.mux);
+    g_assert(qemu_chr_find("mx") == NULL);
+    g_assert(wait_chr_gone("mx-base", 2000));
+    g_assert_cmpint(a.closed, ==, 1);
+    g_assert_cmpint(b.closed, ==, 1);
+    f.mux = NULL;
+    mux_close(&f);
+    g_string_free(a.input, TRUE);
+    g_string_free(b.input, TRUE);
+}
+
+/*
+ * Frontends leave from can_read and read: the mux goes on with the
+ * others, and the one that left is never called again.
+ */
+static void test_reent_remove(void)
+{
+    MuxFixture f;
+    ReentFrontend a, b;
+
+    mux_open(&f, 0);
+    reent_attach(&a, f.mux);
+    reent_attach(&b, f.mux);
+    settle();
+    /* b (focused) leaves after its first byte; the focus moves to a */
+    b.remove_on_read = true;
+    type(&f, "xy");
+    settle();
+    g_assert_cmpstr(b.input->str, ==, "x");
+    type(&f, "z");
+    settle();
+    g_assert_cmpstr(a.input->str, ==, "z");
+    /* a leaves from can_read while input waits for it */
+    a.remove_on_can_read = true;
+    type(&f, "w");
+    settle();
+    g_assert_cmpstr(a.input->str, ==, "z");
+    g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX);
+    mux_close(&f);
+    g_string_free(a.input, TRUE);
+    g_string_free(b.input, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1037,6 +1236,13 @@ int main(int argc, char **argv)
     g_test_add_func("/char/mux/backend-events", test_backend_events);
     g_test_add_func("/char/mux/echo", test_echo);
     g_test_add_func("/char/mux/mon-prefix", test_mon_prefix);
+    g_test_add_func("/char/mux/reentrant/close-in-read",
+                    test_reent_close_in_read);
+    g_test_add_func("/char/mux/reentrant/close-in-event",
+                    test_reent_close_in_event);
+    g_test_add_func("/char/mux/reentrant/close-in-closed",
+                    test_reent_close_in_closed);
+    g_test_add_func("/char/mux/reentrant/remove", test_reent_remove);
 
     return test_run_fd_checked();
 }

@@ -534,6 +534,97 @@ static void test_dup_name_retry(void)
     qemu_chr_close(b);
 }
 
+/* ---- a port whose own init fails gives its chardev back ---- */
+
+static int failport_can_read(void *opaque)
+{
+    return 1;
+}
+
+static void failport_read(void *opaque, const uint8_t *buf, int size)
+{
+}
+
+typedef struct FailPort {
+    VirtIOSerialPort port;
+    CharDriverState *chr;
+} FailPort;
+
+/* A port that attaches to its chardev and then fails its init. */
+static int failport_initfn(VirtIOSerialPort *port)
+{
+    CharDriverState *chr = DO_UPCAST(FailPort, port, port)->chr;
+
+    if (chr) {
+        qemu_chr_add_handlers(chr, failport_can_read, failport_read, NULL,
+                              port);
+    }
+    error_report("test-failport: refusing to plug");
+    return -1;
+}
+
+static VirtIOSerialPortInfo failport_info = {
+    .qdev.name      = "test-failport",
+    .qdev.size      = sizeof(FailPort),
+    .init           = failport_initfn,
+    .qdev.props = (Property[]) {
+        DEFINE_PROP_CHR("chardev", FailPort, chr),
+        DEFINE_PROP_END_OF_LIST(),
+    },
+};
+
+/*
+ * Each failed plug leaves the chardev as it was: not attached to the
+ * freed port, and free for the next device_add, which works.
+ */
+static void test_init_fail_retry(void)
+{
+    CharDriverState *plain = test_chr_new("null,id=if-plain");
+    CharDriverState *mux = test_chr_new("null,id=if-mux,mux=on");
+    TestFrontend mon;
+    Machine m;
+    VGuest *g;
+    DeviceState *d;
+
+    g_assert(plain && mux);
+    machine_start(&m, 4);
+    g = m.g;
+    vg_init(g, WANT_FEATURES);
+    test_fe_attach(&mon, mux);
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 1);
+
+    expect_add_error("test-failport,id=f1,chardev=if-plain",
+                     "test-failport: refusing to plug");
+    g_assert_cmpint(plain->avail_connections, ==, 1);
+    g_assert_cmpint(qemu_chr_can_read(plain), ==, 0);
+    expect_add_error("virtserialport,id=f2,chardev=if-plain,nr=9",
+                     "port number 9 is out of range");
+    g_assert_cmpint(plain->avail_connections, ==, 1);
+    d = support_device_add("virtserialport,id=ok1,chardev=if-plain,nr=1");
+    g_assert(d);
+    g_assert_cmpint(plain->avail_connections, ==, 0);
+    expect_add_error("virtserialport,id=f3,chardev=if-mux,nr=1",
+                     "port 1 is already in use");
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 1);
+
+    /* on a mux the monitor keeps its slot and the focus comes back */
+    expect_add_error("test-failport,id=f4,chardev=if-mux",
+                     "test-failport: refusing to plug");
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 1);
+    qemu_chr_read(qemu_chr_find("if-mux-base"), (uint8_t *)"m", 1);
+    g_assert(test_fe_wait_input(&mon, 1, TIMEOUT_MS));
+    d = support_device_add("virtconsole,id=ok2,chardev=if-mux,nr=2");
+    g_assert(d);
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 2);
+
+    machine_stop(&m);
+    g_assert_cmpint(plain->avail_connections, ==, 1);
+    g_assert_cmpint(mux->avail_connections, ==, MAX_MUX - 1);
+    test_fe_detach(&mon);
+    qemu_chr_close(plain);
+    qemu_chr_close(mux);
+}
+
 /* ---- guest open/close reach the backend exactly once per change ---- */
 
 static void test_guest_open_close(void)
@@ -1920,6 +2011,65 @@ static void test_mux_unplug(void)
 }
 
 /*
+ * A mux shared by a monitor and a port: "frontend-open" is the focused
+ * frontend's state (the port's guest state, the monitor open while
+ * attached), and the shared backend never hears the port's guest
+ * open/close.
+ */
+static void test_mux_frontend_open(void)
+{
+    CharDriverState *mux = test_chr_new("null,id=mxfo,mux=on");
+    CharDriverState *base = qemu_chr_find("mxfo-base");
+    TestFrontend mon;
+    DeviceState *d;
+    PortCond c = { .id = 1 };
+    Machine m;
+    VGuest *g;
+
+    g_assert(mux && base);
+    machine_start(&m, 4);
+    g = m.g;
+    test_fe_attach(&mon, mux);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* the port attaches last and takes the focus; its guest has not opened */
+    d = add_port(&m, "virtserialport", "mxp", mux, 1, "org.test.mxfo");
+    vg_init(g, WANT_FEATURES);
+    wait_port(g, 1, cond_present);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(port_of(d)->guest_connected);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    g_assert(qemu_chr_fe_is_open(mux));
+    /* C-a c: the monitor has the focus, and it is open */
+    qemu_chr_read(base, (uint8_t *)"\001c", 2);
+    vg_run_for(g, 5);
+    vg_port_close(g, 1);
+    vg_run_for(g, 5);
+    g_assert(!port_of(d)->guest_connected);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* back to the port, whose guest closed it */
+    qemu_chr_read(base, (uint8_t *)"\001c", 2);
+    vg_run_for(g, 5);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    vg_port_open(g, 1);
+    vg_run_for(g, 5);
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* the port leaves while open: the monitor stays, open */
+    g_assert_cmpint(qdev_unplug(d), ==, 0);
+    g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+    g_assert(test_chr_info_frontend_open("mxfo"));
+    /* what the backend saw: no guest open or close at all */
+    g_assert_cmpint(base->fe_open, ==, 0);
+    g_assert_cmpint(base->explicit_fe_open, ==, 0);
+    test_fe_detach(&mon);
+    g_assert(!test_chr_info_frontend_open("mxfo"));
+    machine_stop(&m);
+    qemu_chr_close(mux);
+}
+
+/*
  * A mux takes MAX_MUX frontends, the monitor included: the chardev
  * property refuses a port that would be the fifth, and takes one again
  * once a port is unplugged.
@@ -2406,6 +2556,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     module_call_init(MODULE_INIT_DEVICE);
+    virtio_serial_port_qdev_register(&failport_info);
     qdev_machine_creation_done();
     support_guest_ram_init(GUEST_RAM_SIZE);
 
@@ -2444,6 +2595,9 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-serial/mux-unplug", test_mux_unplug);
     g_test_add_func("/virtio-serial/no-chardev", test_no_chardev);
     g_test_add_func("/virtio-serial/mux-fifth", test_mux_fifth);
+    g_test_add_func("/virtio-serial/init-fail-retry", test_init_fail_retry);
+    g_test_add_func("/virtio-serial/mux-frontend-open",
+                    test_mux_frontend_open);
     g_test_add_func("/virtio-serial/untrusted/control",
                     test_untrusted_control);
     g_test_add_func("/virtio-serial/untrusted/rings", test_untrusted_rings);
