@@ -595,8 +595,11 @@ int unix_connect(const char *path)
  * close-on-exec and non-blocking, and every failure fills a SockError.
  */
 
-static int GCC_FMT_ATTR(4, 5) sock_fail(SockError *err, bool local, int code,
-                                        const char *fmt, ...)
+static int sock_fail(SockError *err, bool local, int code,
+                     const char *fmt, ...) GCC_FMT_ATTR(4, 5);
+
+static int sock_fail(SockError *err, bool local, int code,
+                     const char *fmt, ...)
 {
     va_list ap;
 
