@@ -586,6 +586,205 @@ static int chr_fd_watchable(int fd)
 }
 
 /***********************************************************/
+/* logfile: a copy of what each backend delivered */
+
+/*
+ * logfile=<path> on any backend: every byte the backend's chr_write
+ * accepts is appended to the file.  The log wraps chr_write, so it sees
+ * what really left, by every path (qemu_chr_write(), the output queue
+ * flushed later, qemu_chr_write_nb()), and not what was queued or dropped.
+ *
+ * The log never holds the frontend back.  A regular file takes a write()
+ * whole into the page cache (O_NONBLOCK means nothing there, EAGAIN never
+ * comes), so it is written at once, like any other QEMU log file; a queue
+ * would only postpone the same write.  Anything else (a fifo, a pty, a
+ * socket) is written non-blocking; what it cannot take now waits in a
+ * bounded queue that the main loop drains, and what does not fit is
+ * dropped and counted (qemu_chr_log_dropped()), apart from the backend's
+ * own dropped bytes.
+ */
+#define CHR_LOG_QUEUE_LIMIT (64 * 1024)
+
+struct CharLog {
+    int fd;
+    char *path;
+    /* the backend's own chr_write, which the log wraps */
+    int (*be_write)(CharDriverState *s, const uint8_t *buf, int len);
+    GByteArray *queue;          /* bytes the fd could not take yet */
+    bool watched;               /* fd write handler registered */
+    bool error_reported;        /* a write error was reported: said once */
+    uint64_t dropped;
+};
+
+/* Write what the fd takes now; returns the bytes written. */
+static size_t chr_log_write_nb(CharDriverState *chr, const uint8_t *buf,
+                               size_t len)
+{
+    CharLog *log = chr->log;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = write(log->fd, buf + done, len - done);
+
+        if (n > 0) {
+            done += n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && errno == EAGAIN) {
+            break;
+        } else {
+            /* the log cannot take it: counted, not kept */
+            if (!log->error_reported) {
+                error_report("chardev \"%s\": logfile \"%s\": write "
+                             "failed: %s; what is not logged is counted "
+                             "(said once)", chr_label(chr), log->path,
+                             n < 0 ? strerror(errno) : "nothing written");
+                log->error_reported = true;
+            }
+            log->dropped += len - done;
+            return len;
+        }
+    }
+    return done;
+}
+
+static void chr_log_drain(void *opaque);
+
+static void chr_log_update_watch(CharLog *log, CharDriverState *chr)
+{
+    bool want = log->queue->len > 0;
+
+    if (want != log->watched) {
+        qemu_set_fd_handler(log->fd, NULL, want ? chr_log_drain : NULL, chr);
+        log->watched = want;
+    }
+}
+
+static void chr_log_drain(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    CharLog *log = chr->log;
+    size_t n = chr_log_write_nb(chr, log->queue->data, log->queue->len);
+
+    g_byte_array_remove_range(log->queue, 0, n);
+    chr_log_update_watch(log, chr);
+}
+
+static void chr_log_append(CharDriverState *chr, const uint8_t *buf,
+                           size_t len)
+{
+    CharLog *log = chr->log;
+    size_t done = 0, room;
+
+    /* earlier bytes first: only an empty queue lets a write go ahead */
+    if (log->queue->len == 0) {
+        done = chr_log_write_nb(chr, buf, len);
+    }
+    room = CHR_LOG_QUEUE_LIMIT - log->queue->len;
+    if (len - done > room) {
+        log->dropped += len - done - room;
+        len = done + room;
+    }
+    g_byte_array_append(log->queue, buf + done, len - done);
+    chr_log_update_watch(log, chr);
+}
+
+static int chr_log_chr_write(CharDriverState *s, const uint8_t *buf, int len)
+{
+    uint64_t dropped = qemu_chr_dropped_bytes(s);
+    int n = s->log->be_write(s, buf, len);
+
+    /*
+     * A backend may take bytes only to discard them (a socket without a
+     * peer): it counts them as dropped, and they were never delivered.
+     */
+    if (n > 0 && qemu_chr_dropped_bytes(s) == dropped) {
+        chr_log_append(s, buf, n);
+    }
+    return n;
+}
+
+/*
+ * Open the log of logfile= before the backend opens, so that a bad path
+ * leaves nothing half started.  0 with *plog NULL if there is no log.
+ */
+static int chr_log_open(QemuOpts *opts, CharLog **plog)
+{
+    const char *path = qemu_opt_get(opts, "logfile");
+    bool append = qemu_opt_get_bool(opts, "logappend", 0);
+    CharLog *log;
+    int fd, err;
+
+    *plog = NULL;
+    if (!path) {
+        if (qemu_opt_get(opts, "logappend")) {
+            qemu_chr_open_error("logappend", "needs logfile=<path>");
+            return -EINVAL;
+        }
+        return 0;
+    }
+    if (!*path) {
+        qemu_chr_open_error("logfile", "empty (a path is needed)");
+        return -EINVAL;
+    }
+    /* O_NONBLOCK: neither a fifo without reader nor a full pipe waits */
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT |
+                                        O_APPEND | O_NONBLOCK |
+                                        (append ? 0 : O_TRUNC) | O_BINARY,
+                                        0666)));
+    if (fd < 0) {
+        err = errno;
+        qemu_chr_open_error("logfile", "cannot open \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    log = qemu_mallocz(sizeof(*log));
+    log->fd = fd;
+    log->path = g_strdup(path);
+    log->queue = g_byte_array_new();
+    *plog = log;
+    return 0;
+}
+
+static void chr_log_free(CharLog *log)
+{
+    if (log->watched) {
+        qemu_set_fd_handler(log->fd, NULL, NULL, NULL);
+    }
+    close(log->fd);
+    g_byte_array_free(log->queue, TRUE);
+    g_free(log->path);
+    qemu_free(log);
+}
+
+/* The log takes the backend's chr_write; mux frontends share it. */
+static void chr_log_attach(CharDriverState *chr, CharLog *log)
+{
+    log->be_write = chr->chr_write;
+    chr->chr_write = chr_log_chr_write;
+    chr->log = log;
+}
+
+/* At close: what the log still queues gets one last non-blocking try. */
+static void chr_log_close(CharDriverState *chr)
+{
+    CharLog *log = chr->log;
+
+    if (!log) {
+        return;
+    }
+    chr_log_drain(chr);
+    log->dropped += log->queue->len;
+    chr->log = NULL;
+    chr_log_free(log);
+}
+
+uint64_t qemu_chr_log_dropped(const CharDriverState *s)
+{
+    return s->log ? s->log->dropped : 0;
+}
+
+/***********************************************************/
 /* Frontend API */
 
 int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
@@ -871,6 +1070,7 @@ static void chr_close_finish(CharDriverState *chr)
     if (chr->chr_close) {
         chr->chr_close(chr);
     }
+    chr_log_close(chr);
     chr_io_free(chr);
     qemu_free(chr->filename);
     qemu_free(chr->label);
@@ -895,6 +1095,13 @@ static void qemu_chr_qlist_iter(QObject *obj, void *opaque)
                        " bytes dropped (output queue full or no peer)\n",
                        label, qdict_get_int(chr_dict, "dropped"));
     }
+    if (qdict_haskey(chr_dict, "log-dropped") &&
+        qdict_get_int(chr_dict, "log-dropped") > 0) {
+        monitor_printf(mon, "    %s: %" PRId64 " bytes not logged to %s "
+                       "(log queue full or write error)\n", label,
+                       qdict_get_int(chr_dict, "log-dropped"),
+                       qdict_get_str(chr_dict, "logfile"));
+    }
 }
 
 void qemu_chr_info_print(Monitor *mon, const QObject *ret_data)
@@ -916,6 +1123,11 @@ void qemu_chr_info(Monitor *mon, QObject **ret_data)
                   qbool_from_int(qemu_chr_fe_is_open(chr)));
         qdict_put(d, "dropped",
                   qint_from_int((int64_t)qemu_chr_dropped_bytes(chr)));
+        if (chr->log) {
+            qdict_put(d, "logfile", qstring_from_str(chr->log->path));
+            qdict_put(d, "log-dropped",
+                      qint_from_int((int64_t)qemu_chr_log_dropped(chr)));
+        }
         qlist_append_obj(chr_list, QOBJECT(d));
     }
 
@@ -4178,7 +4390,9 @@ static char *chr_backend_names(void)
 }
 
 /* Options every backend takes. */
-static const char *const chr_opts_common[] = { "backend", "mux", NULL };
+static const char *const chr_opts_common[] = {
+    "backend", "mux", "logfile", "logappend", NULL
+};
 
 /*
  * Options of type number.  The option parser reads an empty value as 0
@@ -4288,6 +4502,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     const char *name = qemu_opt_get(opts, "backend");
     const CharBackendEntry *be;
     CharDriverState *chr = NULL;
+    CharLog *log = NULL;
     bool mux = qemu_opt_get_bool(opts, "mux", 0);
     int ret;
 
@@ -4321,15 +4536,24 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     trace_qemu_chr_open(id, name);
     ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
     if (ret == 0) {
+        ret = chr_log_open(opts, &log);
+    }
+    if (ret == 0) {
         chr_opening = true;
         ret = be->open(opts, &chr);
         chr_opening = false;
     }
     if (ret < 0 || chr == NULL) {
+        if (log) {
+            chr_log_free(log);
+        }
         chr_report_open_failure(id, name, ret);
         return chr_open_fail(-ret);
     }
     chr_open_error_clear();
+    if (log) {
+        chr_log_attach(chr, log);
+    }
 
     if (!chr->filename) {
         chr->filename = qemu_strdup(name);

@@ -66,6 +66,8 @@ typedef void IOEventHandler(void *opaque, int event);
 
 /* fd watches and the output queue of fd-based backends; see qemu-char.c */
 typedef struct CharBackendIO CharBackendIO;
+/* logfile=: a copy of what the backend delivered; see qemu-char.c */
+typedef struct CharLog CharLog;
 
 struct CharDriverState {
     void (*init)(struct CharDriverState *s);
@@ -103,6 +105,7 @@ struct CharDriverState {
     void *write_ready_opaque;
     CharBackendIO *io;          /* owned by the core, NULL if unused */
     uint64_t dropped_noq;       /* without io: what chr_write did not take */
+    CharLog *log;               /* logfile=, owned by the core, or NULL */
 };
 
 /*
@@ -199,6 +202,12 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len);
 void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
                               void *opaque);
 uint64_t qemu_chr_dropped_bytes(const CharDriverState *s);
+/*
+ * Addition: logfile=<path> (logappend=on|off) copies what the backend
+ * accepted to a file without ever holding the frontend back; bytes the
+ * log could not take are counted here, apart from the dropped bytes above.
+ */
+uint64_t qemu_chr_log_dropped(const CharDriverState *s);
 size_t qemu_chr_queued_bytes(const CharDriverState *s);
 
 /*

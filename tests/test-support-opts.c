@@ -324,7 +324,7 @@ static void test_opts_misc(void)
     g_string_free(seen, TRUE);
 }
 
-/* Every option v0.15.0 knows for -chardev, plus our "reconnect". */
+/* Every option v0.15.0 knows for -chardev, plus our additions. */
 static void test_opts_chardev_list(void)
 {
     static const struct {
@@ -355,13 +355,16 @@ static void test_opts_chardev_list(void)
     g_assert_cmpuint(qemu_opt_get_number(opts, "reconnect", 0), ==, 5);
     g_assert_cmpuint(qemu_opt_get_number(opts, "to", 0), ==, 3);
     g_assert_cmpuint(qemu_opt_get_number(opts, "debug", 0), ==, 8);
+    g_assert_cmpint(qemu_opt_set(opts, "logfile", "l.log"), ==, 0);
+    g_assert_cmpint(qemu_opt_set(opts, "logappend", "on"), ==, 0);
+    g_assert(qemu_opt_get_bool(opts, "logappend", 0));
     qemu_opts_del(opts);
 
-    /* and nothing else: the table holds exactly those 22 */
+    /* and nothing else: those 21, reconnect, logfile and logappend */
     for (found = 0; list->desc[found].name != NULL; found++) {
         continue;
     }
-    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 1);
+    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 3);
 
     /* -mon */
     list = qemu_find_opts("mon");
