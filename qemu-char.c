@@ -10,6 +10,7 @@
 #include "qemu-char.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
+#include "qerror.h"
 #include "qemu_socket.h"
 #include "trace.h"
 #include "hw/msmouse.h"
@@ -4072,6 +4073,294 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 }
 
 /***********************************************************/
+/* ringbuf backend: the last output, kept for the monitor */
+
+/*
+ * -chardev ringbuf,id=ID,size=N keeps the last N bytes of the frontend's
+ * output (N a power of two; older bytes are overwritten) for ringbuf-read.
+ * ringbuf-write hands data to the frontend as input: it goes through a
+ * pipe the core reads like any backend fd, so the frontend takes it at
+ * its own pace and input written before it attaches waits for it.
+ *
+ * The ring is kept simple and private to this section; it can move to a
+ * shared byte FIFO type without changing anything else here.
+ */
+#define RINGBUF_DEFAULT_SIZE 65536
+#define RINGBUF_MAX_SIZE (1u << 30)
+
+typedef struct RingBufCharDriver {
+    uint8_t *cbuf;
+    size_t size;                /* a power of two */
+    uint64_t prod, cons;        /* bytes written and read so far */
+    int input_rd, input_wr;     /* pipe for ringbuf-write's input */
+    size_t input_max;           /* input that may wait in the pipe */
+} RingBufCharDriver;
+
+static int ringbuf_chr_write(CharDriverState *chr, const uint8_t *buf,
+                             int len)
+{
+    RingBufCharDriver *d = chr->opaque;
+    int i;
+
+    for (i = 0; i < len; i++) {
+        d->cbuf[d->prod++ & (d->size - 1)] = buf[i];
+    }
+    if (d->prod - d->cons > d->size) {
+        /* the oldest bytes were overwritten */
+        d->cons = d->prod - d->size;
+    }
+    return len;
+}
+
+static size_t ringbuf_read_bytes(RingBufCharDriver *d, uint8_t *buf,
+                                 size_t len)
+{
+    size_t i, n = MIN(len, d->prod - d->cons);
+
+    for (i = 0; i < n; i++) {
+        buf[i] = d->cbuf[d->cons++ & (d->size - 1)];
+    }
+    return n;
+}
+
+static void ringbuf_chr_close(CharDriverState *chr)
+{
+    RingBufCharDriver *d = chr->opaque;
+
+    close(d->input_rd);
+    close(d->input_wr);
+    qemu_free(d->cbuf);
+    qemu_free(d);
+}
+
+static const CharDriverOps ringbuf_ops = {
+    .chr_write = ringbuf_chr_write,
+    .chr_close = ringbuf_chr_close,
+};
+
+static int qemu_chr_open_ringbuf(QemuOpts *opts, CharDriverState **_chr)
+{
+    uint64_t size = qemu_opt_get_size(opts, "size", RINGBUF_DEFAULT_SIZE);
+    RingBufCharDriver *d;
+    CharDriverState *chr;
+    int fds[2], err;
+
+    if (size == 0 || (size & (size - 1)) != 0) {
+        qemu_chr_open_error("size", "%" PRIu64 " is not a power of two",
+                            size);
+        return -EINVAL;
+    }
+    if (size > RINGBUF_MAX_SIZE) {
+        qemu_chr_open_error("size", "%" PRIu64 " is too large (at most %u)",
+                            size, RINGBUF_MAX_SIZE);
+        return -EINVAL;
+    }
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+        err = errno;
+        qemu_chr_open_error(NULL, "cannot create the input pipe: %s",
+                            strerror(err));
+        return -err;
+    }
+    if (chr_fd_watchable(fds[0]) < 0) {
+        close(fds[1]);
+        return -EMFILE;
+    }
+    d = qemu_mallocz(sizeof(*d));
+    d->size = size;
+    d->cbuf = qemu_mallocz(size);
+    d->input_rd = fds[0];
+    d->input_wr = fds[1];
+    /* half the pipe: small writes may leave pages partly used */
+    d->input_max = MAX(fcntl(fds[1], F_GETPIPE_SZ), 4096) / 2;
+    chr = qemu_chr_alloc(&ringbuf_ops, d);
+    chr_io_set_fds(chr, d->input_rd, -1);
+    qemu_chr_generic_open(chr);
+    *_chr = chr;
+    return 0;
+}
+
+/* The ringbuf chardev @device (a mux: its base); NULL, reported, if none. */
+static CharDriverState *ringbuf_find(const char *device)
+{
+    CharDriverState *chr = qemu_chr_find(device);
+
+    if (!chr) {
+        qerror_report(QERR_DEVICE_NOT_FOUND, device);
+        return NULL;
+    }
+    if (chr_is_mux(chr)) {
+        chr = ((MuxDriver *)chr->opaque)->drv;
+    }
+    if (chr->chr_close != ringbuf_chr_close) {
+        char *what = g_strdup_printf("a ringbuf chardev ('%s' is not one)",
+                                     device);
+
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "device", what);
+        g_free(what);
+        return NULL;
+    }
+    return chr;
+}
+
+/* format=utf8 (the default) or base64; -1, reported, if neither. */
+static int ringbuf_is_base64(const QDict *qdict)
+{
+    const char *format = qdict_get_try_str(qdict, "format");
+
+    if (!format || strcmp(format, "utf8") == 0) {
+        return 0;
+    }
+    if (strcmp(format, "base64") == 0) {
+        return 1;
+    }
+    qerror_report(QERR_INVALID_PARAMETER_VALUE, "format",
+                  "'utf8' or 'base64'");
+    return -1;
+}
+
+/* g_base64_decode() skips what it does not know: check first. */
+static bool ringbuf_base64_valid(const char *s)
+{
+    size_t len = strlen(s);
+    size_t body = len;
+
+    if (len % 4 != 0) {
+        return false;
+    }
+    while (body > 0 && len - body < 2 && s[body - 1] == '=') {
+        body--;
+    }
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789+/") == body;
+}
+
+int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *data = qdict_get_str(qdict, "data");
+    CharDriverState *chr = ringbuf_find(qdict_get_str(qdict, "device"));
+    RingBufCharDriver *d;
+    uint8_t *decoded = NULL;
+    const uint8_t *buf = (const uint8_t *)data;
+    size_t len = strlen(data);
+    int base64 = ringbuf_is_base64(qdict);
+    int queued = 0, ret = -1;
+    ssize_t n;
+
+    if (!chr || base64 < 0) {
+        return -1;
+    }
+    d = chr->opaque;
+    if (base64) {
+        gsize dlen;
+
+        if (!ringbuf_base64_valid(data)) {
+            qerror_report(QERR_INVALID_PARAMETER_VALUE, "data",
+                          "base64 data");
+            return -1;
+        }
+        decoded = g_base64_decode(data, &dlen);
+        buf = decoded;
+        len = dlen;
+    }
+    /* all or nothing: the frontend may not have read earlier input yet */
+    ioctl(d->input_rd, FIONREAD, &queued);
+    if (len > d->input_max - MIN((size_t)queued, d->input_max)) {
+        char *what = g_strdup_printf("at most %zu bytes now (the frontend "
+                                     "has %d bytes of input still to take)",
+                                     d->input_max - MIN((size_t)queued,
+                                                        d->input_max),
+                                     queued);
+
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data", what);
+        g_free(what);
+        goto out;
+    }
+    do {
+        n = len ? write(d->input_wr, buf, len) : 0;
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)len) {
+        /* the bound above leaves room; should the pipe disagree, say so */
+        char *what = g_strdup_printf("at most %zd bytes now (only those "
+                                     "were taken)", MAX(n, 0));
+
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data", what);
+        g_free(what);
+        goto out;
+    }
+    ret = 0;
+out:
+    g_free(decoded);
+    return ret;
+}
+
+/* Valid UTF-8 as it is; other bytes, and NUL, become U+FFFD. */
+static char *ringbuf_to_utf8(const uint8_t *buf, size_t len)
+{
+    GString *out = g_string_sized_new(len + 1);
+    const char *p = (const char *)buf, *end = p + len;
+
+    while (p < end) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+
+        if (c == (gunichar)-1 || c == (gunichar)-2 || c == 0) {
+            g_string_append(out, "\xef\xbf\xbd");
+            p++;
+        } else {
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+            p = g_utf8_next_char(p);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+int do_ringbuf_read(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    CharDriverState *chr = ringbuf_find(qdict_get_str(qdict, "device"));
+    int64_t size = qdict_get_int(qdict, "size");
+    int base64 = ringbuf_is_base64(qdict);
+    RingBufCharDriver *d;
+    uint8_t *buf;
+    char *text;
+    size_t n;
+
+    if (!chr || base64 < 0) {
+        return -1;
+    }
+    if (size <= 0) {
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "size",
+                      "a positive number");
+        return -1;
+    }
+    d = chr->opaque;
+    buf = qemu_malloc(MIN((uint64_t)size, d->size));
+    n = ringbuf_read_bytes(d, buf, MIN((uint64_t)size, d->size));
+    text = base64 ? g_base64_encode(buf, n) : ringbuf_to_utf8(buf, n);
+    *ret_data = QOBJECT(qstring_from_str(text));
+    g_free(text);
+    qemu_free(buf);
+    return 0;
+}
+
+/* HMP: the text, with control characters other than \n and \t escaped. */
+void do_ringbuf_read_print(Monitor *mon, const QObject *data)
+{
+    const char *p = qstring_get_str(qobject_to_qstring(data));
+
+    for (; *p; p++) {
+        unsigned char ch = *p;
+
+        if (ch == '\\') {
+            monitor_printf(mon, "\\\\");
+        } else if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f) {
+            monitor_printf(mon, "\\u%04X", ch);
+        } else {
+            monitor_printf(mon, "%c", ch);
+        }
+    }
+    monitor_printf(mon, "\n");
+}
+
+/***********************************************************/
 /* Chardev ids */
 
 /* Names the option parser accepts as an id: as qemu_opts_create() does. */
@@ -4337,6 +4626,7 @@ static const char *const chr_opts_socket[] = {
     "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait", "delay",
     "telnet", "reconnect", NULL
 };
+static const char *const chr_opts_ringbuf[] = { "size", NULL };
 static const char *const chr_opts_udp[] = {
     "host", "port", "localaddr", "localport", "ipv4", "ipv6", NULL
 };
@@ -4356,6 +4646,7 @@ static const CharBackendEntry backend_table[] = {
     { "pipe",      qemu_chr_open_pipe,       chr_opts_path },
     { "socket",    qemu_chr_open_socket,     chr_opts_socket },
     { "udp",       qemu_chr_open_udp,        chr_opts_udp },
+    { "ringbuf",   qemu_chr_open_ringbuf,    chr_opts_ringbuf },
 #ifdef CONFIG_BRLAPI
     { "braille",   chr_baum_init,            chr_opts_none },
 #endif
@@ -4395,12 +4686,13 @@ static const char *const chr_opts_common[] = {
 };
 
 /*
- * Options of type number.  The option parser reads an empty value as 0
- * and saturates an overflowing one, so both are refused here; ranges are
- * the backends' business.
+ * Options of type number (or size).  The option parser reads an empty
+ * value as 0 and saturates an overflowing one, so both are refused here;
+ * ranges are the backends' business.
  */
 static const char *const chr_opts_number[] = {
-    "to", "reconnect", "debug", "width", "height", "cols", "rows", NULL
+    "to", "reconnect", "debug", "width", "height", "cols", "rows", "size",
+    NULL
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "qemu-config.h"
 #include "qobject.h"
 #include "qstring.h"
+#include "qdict.h"
 
 /* Events a backend reports to its frontend (IOEventHandler). */
 #define CHR_EVENT_BREAK   0 /* break received (serial break, telnet BRK) */
@@ -181,6 +182,14 @@ void qemu_chr_init_mem(CharDriverState *chr);
 void qemu_chr_close_mem(CharDriverState *chr);
 QString *qemu_chr_mem_to_qs(CharDriverState *chr);
 size_t qemu_chr_mem_osize(const CharDriverState *chr);
+
+/*
+ * Addition: monitor commands of the ringbuf backend (QMP ringbuf-write,
+ * ringbuf-read; HMP ringbuf_write, ringbuf_read), v0.15.0 cmd_new style.
+ */
+int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data);
+int do_ringbuf_read(Monitor *mon, const QDict *qdict, QObject **ret_data);
+void do_ringbuf_read_print(Monitor *mon, const QObject *data);
 
 /*
  * Additions: writing with back-pressure.

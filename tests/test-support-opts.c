@@ -358,13 +358,15 @@ static void test_opts_chardev_list(void)
     g_assert_cmpint(qemu_opt_set(opts, "logfile", "l.log"), ==, 0);
     g_assert_cmpint(qemu_opt_set(opts, "logappend", "on"), ==, 0);
     g_assert(qemu_opt_get_bool(opts, "logappend", 0));
+    g_assert_cmpint(qemu_opt_set(opts, "size", "64K"), ==, 0);
+    g_assert_cmpuint(qemu_opt_get_size(opts, "size", 0), ==, 65536);
     qemu_opts_del(opts);
 
-    /* and nothing else: those 21, reconnect, logfile and logappend */
+    /* and nothing else: those 21, reconnect, size, logfile, logappend */
     for (found = 0; list->desc[found].name != NULL; found++) {
         continue;
     }
-    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 3);
+    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 4);
 
     /* -mon */
     list = qemu_find_opts("mon");

@@ -6,6 +6,7 @@
 #include "qemu-char.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
+#include "qerror.h"
 #include "monitor.h"
 #include "support-monitor.h"
 
@@ -63,6 +64,8 @@ struct Monitor {
 
     QLIST_HEAD(, MonFd) fds;
     QLIST_ENTRY(Monitor) entry;
+
+    QDict *error;               /* qerror_report() of a QMP command */
 };
 
 Monitor *cur_mon;
@@ -239,7 +242,20 @@ typedef struct MonCmd {
     const char *params;
     const char *help;
     void (*handler)(Monitor *mon, const char *arg);
+    /*
+     * Commands in v0.15.0's cmd_new style, declared as in QEMU's
+     * hmp-commands.hx / qmp-commands.hx: args_type is parsed into a QDict
+     * ("name:s" a string, "name:i" an integer, '?' after the type: optional)
+     * and user_print shows the result on the human monitor.
+     */
+    const char *args_type;
+    void (*user_print)(Monitor *mon, const QObject *data);
+    int (*cmd_new)(Monitor *mon, const QDict *params, QObject **ret_data);
 } MonCmd;
+
+static void monitor_user_noop(Monitor *mon, const QObject *data)
+{
+}
 
 static void cmd_help(Monitor *mon, const char *arg);
 static void cmd_info(Monitor *mon, const char *arg);
@@ -258,6 +274,43 @@ static const MonCmd mon_cmds[] = {
     { "closefd", "closefd name",
       "close a file descriptor previously passed via SCM rights",
       cmd_closefd },
+    {
+        .name       = "ringbuf_write",
+        .args_type  = "device:s,data:s",
+        .params     = "device data",
+        .help       = "write data to the frontend of a ringbuf chardev",
+        .user_print = monitor_user_noop,
+        .cmd_new    = do_ringbuf_write,
+    },
+    {
+        .name       = "ringbuf_read",
+        .args_type  = "device:s,size:i",
+        .params     = "device size",
+        .help       = "read up to size bytes of a ringbuf chardev's output",
+        .user_print = do_ringbuf_read_print,
+        .cmd_new    = do_ringbuf_read,
+    },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* The QMP commands (qmp-commands.hx) the support monitor can run. */
+static const MonCmd qmp_cmds[] = {
+    {
+        .name       = "ringbuf-write",
+        .args_type  = "device:s,data:s,format:s?",
+        .params     = "device data [format]",
+        .help       = "write data to the frontend of a ringbuf chardev",
+        .user_print = monitor_user_noop,
+        .cmd_new    = do_ringbuf_write,
+    },
+    {
+        .name       = "ringbuf-read",
+        .args_type  = "device:s,size:i,format:s?",
+        .params     = "device size [format]",
+        .help       = "read up to size bytes of a ringbuf chardev's output",
+        .user_print = do_ringbuf_read_print,
+        .cmd_new    = do_ringbuf_read,
+    },
     { NULL, NULL, NULL, NULL },
 };
 
@@ -391,6 +444,109 @@ static void cmd_closefd(Monitor *mon, const char *arg)
     close(fd);
 }
 
+/*
+ * One argument word of a human command: a quoted string (with \\, \",
+ * \n, \r and \t escapes) or a run of non-blanks.  NULL if there is none
+ * or a quote is not closed.
+ */
+static char *hmp_get_word(const char **pp)
+{
+    const char *p = *pp;
+    GString *w;
+
+    while (qemu_isspace(*p)) {
+        p++;
+    }
+    if (*p == '\0') {
+        return NULL;
+    }
+    w = g_string_new("");
+    if (*p == '"') {
+        for (p++; *p != '"'; p++) {
+            if (*p == '\0') {
+                g_string_free(w, TRUE);
+                return NULL;
+            }
+            if (*p == '\\' && p[1]) {
+                p++;
+                g_string_append_c(w, *p == 'n' ? '\n' : *p == 'r' ? '\r' :
+                                  *p == 't' ? '\t' : *p);
+            } else {
+                g_string_append_c(w, *p);
+            }
+        }
+        p++;
+    } else {
+        while (*p && !qemu_isspace(*p)) {
+            g_string_append_c(w, *p++);
+        }
+    }
+    *pp = p;
+    return g_string_free(w, FALSE);
+}
+
+/* Parse @args by @args_type into a QDict; NULL, with the error, if bad. */
+static QDict *hmp_parse_args(const char *args_type, const char *args)
+{
+    QDict *qdict = qdict_new();
+    char **specs = g_strsplit(args_type, ",", -1);
+    char **spec;
+
+    for (spec = specs; *spec && **spec; spec++) {
+        char *colon = strchr(*spec, ':');
+        char *name = g_strndup(*spec, colon - *spec);
+        bool optional = strchr(colon, '?') != NULL;
+        char *word = hmp_get_word(&args);
+        char *end;
+
+        if (!word) {
+            if (!optional) {
+                qerror_report(QERR_MISSING_PARAMETER, name);
+                goto fail_name;
+            }
+        } else if (colon[1] == 'i') {
+            int64_t v = strtoll(word, &end, 0);
+
+            if (*end || !*word) {
+                qerror_report(QERR_INVALID_PARAMETER_TYPE, name, "int");
+                goto fail_word;
+            }
+            qdict_put(qdict, name, qint_from_int(v));
+        } else {
+            qdict_put(qdict, name, qstring_from_str(word));
+        }
+        g_free(word);
+        g_free(name);
+        continue;
+fail_word:
+        g_free(word);
+fail_name:
+        g_free(name);
+        g_strfreev(specs);
+        QDECREF(qdict);
+        return NULL;
+    }
+    g_strfreev(specs);
+    return qdict;
+}
+
+/* A cmd_new command typed on the human monitor. */
+static void hmp_call_cmd_new(Monitor *mon, const MonCmd *cmd,
+                             const char *args)
+{
+    QDict *qdict = hmp_parse_args(cmd->args_type, args);
+    QObject *data = NULL;
+
+    if (!qdict) {
+        return;
+    }
+    if (cmd->cmd_new(mon, qdict, &data) == 0 && data) {
+        cmd->user_print(mon, data);
+    }
+    qobject_decref(data);
+    QDECREF(qdict);
+}
+
 /* Split "name  arg" and run it; errors land on this monitor. */
 static void handle_user_command(Monitor *mon, const char *cmdline)
 {
@@ -428,6 +584,8 @@ static void handle_user_command(Monitor *mon, const char *cmdline)
     cmd = find_cmd(mon_cmds, name);
     if (cmd == NULL) {
         monitor_printf(mon, "unknown command: '%s'\n", name);
+    } else if (cmd->cmd_new) {
+        hmp_call_cmd_new(mon, cmd, cmdline + strlen(name));
     } else {
         cmd->handler(mon, arg);
     }
@@ -750,6 +908,102 @@ size_t support_monitor_buffer_len(Monitor *mon)
 void support_monitor_buffer_clear(Monitor *mon)
 {
     g_string_truncate(mon->log, 0);
+}
+
+void support_monitor_set_error(Monitor *mon, QDict *error)
+{
+    /* the first error is the one the command failed with */
+    if (mon->error) {
+        QDECREF(error);
+        return;
+    }
+    mon->error = error;
+}
+
+/* QMP arguments against args_type; false, with the error, if bad. */
+static bool qmp_check_args(const char *args_type, const QDict *args)
+{
+    char **specs = g_strsplit(args_type, ",", -1);
+    const QDictEntry *e;
+    bool ok = true;
+    char **spec;
+
+    for (spec = specs; ok && *spec && **spec; spec++) {
+        char *colon = strchr(*spec, ':');
+        char *name = g_strndup(*spec, colon - *spec);
+        QObject *v = qdict_get(args, name);
+        qtype_code want = colon[1] == 'i' ? QTYPE_QINT : QTYPE_QSTRING;
+
+        if (!v && !strchr(colon, '?')) {
+            qerror_report(QERR_MISSING_PARAMETER, name);
+            ok = false;
+        } else if (v && qobject_type(v) != want) {
+            qerror_report(QERR_INVALID_PARAMETER_TYPE, name,
+                          want == QTYPE_QINT ? "int" : "string");
+            ok = false;
+        }
+        g_free(name);
+    }
+    for (e = qdict_first(args); ok && e; e = qdict_next(args, e)) {
+        char *key = g_strdup_printf(",%s:", qdict_entry_key(e));
+        char *types = g_strdup_printf(",%s", args_type);
+
+        if (!strstr(types, key)) {
+            qerror_report(QERR_INVALID_PARAMETER, qdict_entry_key(e));
+            ok = false;
+        }
+        g_free(types);
+        g_free(key);
+    }
+    g_strfreev(specs);
+    return ok;
+}
+
+QDict *support_monitor_qmp(const char *json)
+{
+    Monitor *mon = monitor_new(NULL, MONITOR_USE_CONTROL);
+    Monitor *old_mon = cur_mon;
+    QObject *req = qobject_from_json(json);
+    QDict *args, *reply = qdict_new();
+    QObject *data = NULL;
+    const MonCmd *cmd;
+    const char *name;
+
+    g_assert(req && qobject_type(req) == QTYPE_QDICT);
+    name = qdict_get_str(qobject_to_qdict(req), "execute");
+    args = qdict_haskey(qobject_to_qdict(req), "arguments") ?
+           qdict_get_qdict(qobject_to_qdict(req), "arguments") : NULL;
+    if (args) {
+        QINCREF(args);
+    } else {
+        args = qdict_new();
+    }
+    cur_mon = mon;
+    cmd = find_cmd(qmp_cmds, name);
+    if (!cmd) {
+        qerror_report(QERR_COMMAND_NOT_FOUND, name);
+    } else if (qmp_check_args(cmd->args_type, args) &&
+               cmd->cmd_new(mon, args, &data) == 0 && !mon->error) {
+        qdict_put_obj(reply, "return", data ? data : QOBJECT(qdict_new()));
+        data = NULL;
+    } else {
+        /* a command that fails must say why */
+        g_assert(mon->error);
+    }
+    cur_mon = old_mon;
+    if (mon->error) {
+        char *desc = support_qerror_text(mon->error);
+
+        qdict_put(mon->error, "desc", qstring_from_str(desc));
+        g_free(desc);
+        qdict_put(reply, "error", mon->error);
+        mon->error = NULL;
+    }
+    qobject_decref(data);
+    QDECREF(args);
+    qobject_decref(req);
+    support_monitor_free(mon);
+    return reply;
 }
 
 void support_monitor_free(Monitor *mon)

@@ -7,6 +7,7 @@
 #include "qemu-common.h"
 #include "qobject.h"
 #include "qlist.h"
+#include "qdict.h"
 
 /*
  * A monitor with no chardev: everything printed to it is kept, verbatim
@@ -49,6 +50,20 @@ const char *support_monitor_last_command(Monitor *mon);
 
 /* Run one human-monitor command line with cur_mon set to mon. */
 void support_monitor_command(Monitor *mon, const char *cmdline);
+
+/*
+ * Run one QMP command, '{ "execute": NAME, "arguments": {...} }', through
+ * the QMP command table (its args_type strings check the arguments), on a
+ * QMP monitor of its own.  Returns the reply: { "return": ... } or
+ * { "error": { "class", "desc", "data" } }.  The caller unrefs it.
+ */
+QDict *support_monitor_qmp(const char *json);
+
+/* For qerror_report(): keep @error (a reference is taken over) for the
+ * reply of the QMP command running on @mon. */
+void support_monitor_set_error(Monitor *mon, QDict *error);
+/* The text of a qerror object, as HMP prints it (g_free it). */
+char *support_qerror_text(QDict *error);
 
 /*
  * monitor_protocol_event() log: one QDict per event with "event",

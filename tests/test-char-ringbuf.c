@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests of the ringbuf backend and its ringbuf-read/-write commands. */
+#include <glib.h>
+#include "qemu-common.h"
+#include "qemu-char.h"
+#include "qemu-config.h"
+#include "qemu-error.h"
+#include "qemu-objects.h"
+#include "monitor.h"
+#include "support-test.h"
+#include "support-monitor.h"
+#include "char-test-util.h"
+
+static void write_str(CharDriverState *chr, const char *s)
+{
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)s, strlen(s)), ==,
+                    strlen(s));
+}
+
+static QDict *qmp(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
+
+static QDict *qmp(const char *fmt, ...)
+{
+    va_list ap;
+    char *json;
+    QDict *reply;
+
+    va_start(ap, fmt);
+    json = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    reply = support_monitor_qmp(json);
+    g_free(json);
+    return reply;
+}
+
+/* The "return" string of a successful reply (g_free it). */
+static char *qmp_str(QDict *reply)
+{
+    char *s;
+
+    g_assert(!qdict_haskey(reply, "error"));
+    s = g_strdup(qdict_get_str(reply, "return"));
+    QDECREF(reply);
+    return s;
+}
+
+static void qmp_ok(QDict *reply)
+{
+    g_assert(!qdict_haskey(reply, "error"));
+    g_assert(qdict_haskey(reply, "return"));
+    QDECREF(reply);
+}
+
+/* An error reply with this class and text. */
+static void qmp_err(QDict *reply, const char *class, const char *desc)
+{
+    QDict *err;
+
+    g_assert(qdict_haskey(reply, "error"));
+    err = qdict_get_qdict(reply, "error");
+    g_assert_cmpstr(qdict_get_str(err, "class"), ==, class);
+    g_assert_cmpstr(qdict_get_str(err, "desc"), ==, desc);
+    QDECREF(reply);
+}
+
+static char *read_utf8(const char *id, int size)
+{
+    return qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
+                       "{ 'device': '%s', 'size': %d } }", id, size));
+}
+
+/* ---- the ring ---- */
+
+static void test_wrap(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbw,size=16");
+    char *s;
+
+    g_assert(chr);
+    write_str(chr, "0123456789");
+    s = read_utf8("rbw", 4);
+    g_assert_cmpstr(s, ==, "0123");
+    g_free(s);
+    s = read_utf8("rbw", 100);
+    g_assert_cmpstr(s, ==, "456789");
+    g_free(s);
+    /* nothing left */
+    s = read_utf8("rbw", 100);
+    g_assert_cmpstr(s, ==, "");
+    g_free(s);
+
+    /* 20 bytes into 16: the oldest 4 are overwritten */
+    write_str(chr, "abcdefghij");
+    write_str(chr, "klmnopqrst");
+    s = read_utf8("rbw", 100);
+    g_assert_cmpstr(s, ==, "efghijklmnopqrst");
+    g_free(s);
+    /* one write larger than the ring keeps its own tail */
+    write_str(chr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    s = read_utf8("rbw", 16);
+    g_assert_cmpstr(s, ==, "KLMNOPQRSTUVWXYZ");
+    g_free(s);
+    qemu_chr_close(chr);
+}
+
+static void test_default_size(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbd");
+    CharDriverState *chr_k = test_chr_new("ringbuf,id=rbk,size=1K");
+    size_t total = 70000;
+    uint8_t *data = g_malloc(total);
+    guchar *got;
+    gsize len;
+    char *s;
+
+    g_assert(chr && chr_k);
+    test_fill_pattern(data, total, 5);
+    g_assert_cmpint(qemu_chr_write(chr, data, total), ==, total);
+    s = qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': { 'device': "
+                    "'rbd', 'size': 1000000, 'format': 'base64' } }"));
+    got = g_base64_decode(s, &len);
+    g_assert_cmpint(len, ==, 65536);
+    g_assert(memcmp(got, data + total - 65536, len) == 0);
+    g_free(got);
+    g_free(s);
+
+    g_assert_cmpint(qemu_chr_write(chr_k, data, 3000), ==, 3000);
+    s = qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': { 'device': "
+                    "'rbk', 'size': 5000, 'format': 'base64' } }"));
+    got = g_base64_decode(s, &len);
+    g_assert_cmpint(len, ==, 1024);
+    g_assert(memcmp(got, data + 3000 - 1024, len) == 0);
+    g_free(got);
+    g_free(s);
+    qemu_chr_close(chr);
+    qemu_chr_close(chr_k);
+    g_free(data);
+}
+
+static void test_size_errors(void)
+{
+    static const struct {
+        const char *opts;
+        const char *error;
+    } cases[] = {
+        { "ringbuf,id=rbe,size=0",
+          "chardev \"rbe\": backend \"ringbuf\": size: 0 is not a power of "
+          "two" },
+        { "ringbuf,id=rbe,size=100",
+          "chardev \"rbe\": backend \"ringbuf\": size: 100 is not a power "
+          "of two" },
+        { "ringbuf,id=rbe,size=3",
+          "chardev \"rbe\": backend \"ringbuf\": size: 3 is not a power of "
+          "two" },
+        { "ringbuf,id=rbe,size=2G",
+          "chardev \"rbe\": backend \"ringbuf\": size: 2147483648 is too "
+          "large (at most 1073741824)" },
+        /* the option parser itself refuses what is not a size */
+        { "ringbuf,id=rbe,size=-4", "Parameter 'size' expects a size" },
+        { "ringbuf,id=rbe,size=lots", "Parameter 'size' expects a size" },
+        { "ringbuf,id=rbe,path=x",
+          "chardev \"rbe\": backend \"ringbuf\": path: not an option of "
+          "this backend (valid: size, mux)" },
+    };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *err = test_chr_open_error(cases[i].opts);
+
+        g_assert_cmpstr(err, ==, cases[i].error);
+        g_free(err);
+        g_assert(!qemu_chr_find("rbe"));
+    }
+    /* size is for ringbuf only */
+    {
+        char *err = test_chr_open_error("null,id=rbe,size=16");
+
+        g_assert_cmpstr(err, ==, "chardev \"rbe\": backend \"null\": size: "
+                        "not an option of this backend (valid: mux)");
+        g_free(err);
+    }
+}
+
+/* ---- QMP ---- */
+
+static void test_qmp(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbq,size=64");
+    CharDriverState *other = test_chr_new("null,id=rbq-null");
+    TestFrontend fe = { .can_read = -1 };
+    char *s;
+
+    g_assert(chr && other);
+    test_fe_attach(&fe, chr);
+
+    /* write: input for the frontend, utf8 and base64 */
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+               "{ 'device': 'rbq', 'data': 'h\\u00e9llo ' } }"));
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': { 'device': "
+               "'rbq', 'data': 'AP93b3JsZA==', 'format': 'base64' } }"));
+    g_assert(test_fe_wait_input(&fe, 14, 5000));
+    g_assert_cmpint(fe.input->len, ==, 14);
+    g_assert(memcmp(fe.input->data, "h\xc3\xa9llo \0\xffworld", 14) == 0);
+    /* input is not output: the ring holds only what the frontend wrote */
+    s = read_utf8("rbq", 64);
+    g_assert_cmpstr(s, ==, "");
+    g_free(s);
+
+    /* read: utf8 replaces what is not UTF-8 (and NUL); base64 is exact */
+    g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"a\0b\xff\xc3\xa9",
+                                   6), ==, 6);
+    s = read_utf8("rbq", 3);
+    g_assert_cmpstr(s, ==, "a\xef\xbf\xbd" "b");
+    g_free(s);
+    s = qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': { 'device': "
+                    "'rbq', 'size': 10, 'format': 'base64' } }"));
+    g_assert_cmpstr(s, ==, "/8Op");
+    g_free(s);
+    s = qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': { 'device': "
+                    "'rbq', 'size': 10, 'format': 'utf8' } }"));
+    g_assert_cmpstr(s, ==, "");
+    g_free(s);
+
+    /* errors */
+    qmp_err(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+                "{ 'device': 'nosuch', 'data': 'x' } }"),
+            "DeviceNotFound", "Device 'nosuch' not found");
+    qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
+                "{ 'device': 'rbq-null', 'size': 10 } }"),
+            "InvalidParameterValue", "Parameter 'device' expects a ringbuf "
+            "chardev ('rbq-null' is not one)");
+    qmp_err(qmp("{ 'execute': 'ringbuf-write', 'arguments': { 'device': "
+                "'rbq', 'data': 'not base64!', 'format': 'base64' } }"),
+            "InvalidParameterValue", "Parameter 'data' expects base64 data");
+    qmp_err(qmp("{ 'execute': 'ringbuf-write', 'arguments': { 'device': "
+                "'rbq', 'data': 'QUJD=', 'format': 'base64' } }"),
+            "InvalidParameterValue", "Parameter 'data' expects base64 data");
+    qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': { 'device': "
+                "'rbq', 'size': 4, 'format': 'hex' } }"),
+            "InvalidParameterValue", "Parameter 'format' expects 'utf8' or "
+            "'base64'");
+    qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
+                "{ 'device': 'rbq', 'size': 0 } }"),
+            "InvalidParameterValue", "Parameter 'size' expects a positive "
+            "number");
+    qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
+                "{ 'device': 'rbq' } }"),
+            "MissingParameter", "Parameter 'size' is missing");
+    qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
+                "{ 'device': 'rbq', 'size': '4' } }"),
+            "InvalidParameterType", "Invalid parameter type for 'size', "
+            "expected: int");
+    /* nothing reached the frontend from the failed writes */
+    support_run_for(20);
+    g_assert_cmpint(fe.input->len, ==, 14);
+
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    qemu_chr_close(other);
+}
+
+/* Input waits for a frontend; what cannot wait is refused whole. */
+static void test_input_bound(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbi,size=16");
+    TestFrontend fe = { .can_read = -1 };
+    char *big = g_strnfill(1024, 'x');
+    int i, taken = 0;
+    QDict *reply;
+
+    g_assert(chr);
+    /* no frontend yet: the input waits, up to a bound */
+    for (i = 0; i < 1000; i++) {
+        reply = qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+                    "{ 'device': 'rbi', 'data': '%s' } }", big);
+        if (qdict_haskey(reply, "error")) {
+            QDict *err = qdict_get_qdict(reply, "error");
+
+            g_assert(strstr(qdict_get_str(err, "desc"),
+                            "Parameter 'data' expects at most "));
+            g_assert(strstr(qdict_get_str(err, "desc"),
+                            "bytes of input still to take)"));
+            QDECREF(reply);
+            break;
+        }
+        QDECREF(reply);
+        taken += 1024;
+    }
+    g_assert_cmpint(i, <, 1000);
+    g_assert_cmpint(taken, >=, 16 * 1024);
+    test_fe_attach(&fe, chr);
+    g_assert(test_fe_wait_input(&fe, taken, 5000));
+    support_run_for(20);
+    g_assert_cmpint(fe.input->len, ==, taken);
+    /* and there is room again */
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+               "{ 'device': 'rbi', 'data': '%s' } }", big));
+    g_assert(test_fe_wait_input(&fe, taken + 1024, 5000));
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    g_free(big);
+}
+
+/* ---- HMP ---- */
+
+static void test_hmp(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbh");
+    CharDriverState *other = test_chr_new("null,id=rbh-null");
+    TestFrontend fe = { .can_read = -1 };
+    Monitor *mon = support_monitor_new_buffer();
+
+    g_assert(chr && other);
+    test_fe_attach(&fe, chr);
+    support_monitor_command(mon, "ringbuf_write rbh \"two words\\n\"");
+    support_monitor_command(mon, "ringbuf_write rbh more");
+    g_assert(test_fe_wait_input(&fe, 14, 5000));
+    g_assert(memcmp(fe.input->data, "two words\nmore", 14) == 0);
+    g_assert_cmpstr(support_monitor_buffer(mon), ==, "");
+
+    write_str(chr, "line one\nbell\a\\\n");
+    support_monitor_command(mon, "ringbuf_read rbh 100");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "line one\nbell\\u0007\\\\\n\n");
+    support_monitor_buffer_clear(mon);
+
+    support_monitor_command(mon, "ringbuf_read rbh-null 10");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "Parameter 'device' expects a ringbuf chardev "
+                    "('rbh-null' is not one)\n");
+    support_monitor_buffer_clear(mon);
+    support_monitor_command(mon, "ringbuf_write nosuch x");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "Device 'nosuch' not found\n");
+    support_monitor_buffer_clear(mon);
+    support_monitor_command(mon, "ringbuf_read rbh");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "Parameter 'size' is missing\n");
+    support_monitor_buffer_clear(mon);
+    support_monitor_command(mon, "ringbuf_read rbh lots");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "Invalid parameter type for 'size', expected: int\n");
+    support_monitor_buffer_clear(mon);
+    support_monitor_command(mon, "help ringbuf_read");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "ringbuf_read device size -- read up to size bytes of a "
+                    "ringbuf chardev's output\n");
+
+    support_monitor_free(mon);
+    test_fe_detach(&fe);
+    qemu_chr_close(chr);
+    qemu_chr_close(other);
+}
+
+/* A monitor on a ringbuf: commands in with ringbuf-write, replies out. */
+static void test_monitor_on_ringbuf(void)
+{
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbm,mux=on");
+    Monitor *mon;
+    char *s;
+
+    g_assert(chr);
+    monitor_init(chr, MONITOR_USE_READLINE);
+    mon = support_monitor_last();
+    support_run_for(20);
+    s = read_utf8("rbm", 4096);
+    g_assert(strstr(s, "monitor - type 'help' for more information"));
+    g_free(s);
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+               "{ 'device': 'rbm', 'data': 'info version\\r' } }"));
+    support_run_for(50);
+    g_assert_cmpint(support_monitor_command_count(mon), ==, 1);
+    s = read_utf8("rbm", 4096);
+    g_assert(strstr(s, "info version\r\n0.15.0"));
+    g_free(s);
+    support_monitor_free(mon);
+    qemu_chr_close(chr);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+
+    g_test_add_func("/char/ringbuf/wrap", test_wrap);
+    g_test_add_func("/char/ringbuf/default-size", test_default_size);
+    g_test_add_func("/char/ringbuf/size-errors", test_size_errors);
+    g_test_add_func("/char/ringbuf/qmp", test_qmp);
+    g_test_add_func("/char/ringbuf/input-bound", test_input_bound);
+    g_test_add_func("/char/ringbuf/hmp", test_hmp);
+    g_test_add_func("/char/ringbuf/monitor", test_monitor_on_ringbuf);
+
+    /* test_run_fd_checked() fails the run if an fd is left open */
+    ret = test_run_fd_checked();
+    return ret;
+}
