@@ -328,6 +328,41 @@ static void test_slow_log(void)
     g_free(log);
 }
 
+/* A log that fails (its reader left) is reported once and counted. */
+static void test_write_error(void)
+{
+    char *log = tmp_path("gone.fifo");
+    CharDriverState *chr;
+    char *want;
+    int reader;
+
+    g_assert_cmpint(mkfifo(log, 0600), ==, 0);
+    reader = open(log, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    g_assert_cmpint(reader, >=, 0);
+    chr = chr_new_fmt("null,id=gone,logfile=%s", log);
+    g_assert(chr);
+    write_str(chr, "seen");
+    g_assert(test_pump_read(reader, (char[4]){ 0 }, 4, 5000));
+    close(reader);
+
+    support_error_clear();
+    support_error_quiet(true);
+    write_str(chr, "lost");
+    write_str(chr, "also lost");
+    support_error_quiet(false);
+    g_assert_cmpint(support_error_count(), ==, 1);
+    want = g_strdup_printf("chardev \"gone\": logfile \"%s\": write failed: "
+                           "Broken pipe; what is not logged is counted (said "
+                           "once)", log);
+    g_assert_cmpstr(support_error_last(), ==, want);
+    g_free(want);
+    g_assert_cmpint(qemu_chr_log_dropped(chr), ==, 13);
+    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+    qemu_chr_close(chr);
+    unlink(log);
+    g_free(log);
+}
+
 /* ---- mux: the log belongs to the shared backend ---- */
 
 static void test_mux(void)
@@ -424,6 +459,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/logfile/socket", test_socket);
     g_test_add_func("/char/logfile/slow-peer", test_slow_peer);
     g_test_add_func("/char/logfile/slow-log", test_slow_log);
+    g_test_add_func("/char/logfile/write-error", test_write_error);
     g_test_add_func("/char/logfile/mux", test_mux);
     g_test_add_func("/char/logfile/errors", test_errors);
 
