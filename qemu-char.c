@@ -617,7 +617,10 @@ struct CharLog {
     uint64_t dropped;
 };
 
-/* Write what the fd takes now; returns the bytes written. */
+/*
+ * Write what the fd takes now.  Returns the bytes done with: written, or
+ * after a write error counted as dropped (the error is said once).
+ */
 static size_t chr_log_write_nb(CharDriverState *chr, const uint8_t *buf,
                                size_t len)
 {
