@@ -92,8 +92,8 @@ TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
-.PHONY: all check check-all check-sanitize check-valgrind check-guest \
-    bench bench-table demo fuzz fuzz-run series clean distclean help
+.PHONY: all check check-all check-sanitize check-valgrind check-tools \
+    check-guest bench bench-table demo fuzz fuzz-run series clean distclean help
 
 all: $(PROGS)
 
@@ -195,6 +195,11 @@ endif
 	$(spice-off-note)
 	@G_SLICE=always-malloc G_DEBUG=gc-friendly $(TEST_ENV) \
 	    $(TAP_SUMMARY) --wrapper='$(VALGRIND)' $(TESTS) $(FUZZ_REPLAYS)
+
+# The documented commands no suite runs (demo, short bench, short fuzz,
+# series refusals), one TAP result each.
+check-tools: all
+	@MAKE="$(MAKE)" SRC_PATH=$(SRC_PATH) $(SHELL) $(SRC_PATH)/tests/check-tools
 
 # Everything CI runs, with one total at the end.
 check-all: all
@@ -311,8 +316,10 @@ help:
 	@echo "  all (default)   build fragment, support layer, tests, benches"
 	@echo "  check           build, run tests/test-* and print a summary"
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
-	@echo "  check-all       check, check-sanitize and check-guest, one total"
+	@echo "  check-all       check, check-sanitize, check-valgrind, check-tools"
+	@echo "                  and check-guest, one total"
 	@echo "  check-valgrind  run the tests under valgrind"
+	@echo "  check-tools     run demo, a short bench and fuzz, series refusals"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
 	@echo "  series QEMU_SRC=path [SIGNOFF=1]  regenerate patches/"
 	@echo "  bench           run tests/bench/bench-* (flood: BENCH_FLOOD_SECONDS=180)"

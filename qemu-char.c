@@ -57,6 +57,52 @@ static void qemu_chr_open_bh(void *opaque);
 static bool chr_is_mux(CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 
+/*
+ * Strings built here live in qemu_malloc() memory like the rest of the
+ * chardev state, so every one is freed with qemu_free().
+ */
+static char *chr_vstrdup_printf(const char *fmt, va_list ap)
+{
+    va_list copy;
+    char *str;
+    int len;
+
+    va_copy(copy, ap);
+    len = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (len < 0) {
+        /* only an invalid multibyte string gets here: say nothing */
+        return qemu_strdup("");
+    }
+    str = qemu_malloc(len + 1);
+    vsnprintf(str, len + 1, fmt, ap);
+    return str;
+}
+
+static char *chr_strdup_printf(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
+
+static char *chr_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *str;
+
+    va_start(ap, fmt);
+    str = chr_vstrdup_printf(fmt, ap);
+    va_end(ap);
+    return str;
+}
+
+/* Append @name to the list of names *@list ("a, b, c"). */
+static void chr_list_append(char **list, const char *name)
+{
+    size_t len = strlen(*list);
+    const char *sep = len ? ", " : "";
+
+    *list = qemu_realloc(*list, len + strlen(sep) + strlen(name) + 1);
+    strcpy(*list + len, sep);
+    strcat(*list + len, name);
+}
+
 /* A chardev's name in messages; backends may speak before it has one. */
 static const char *chr_label(const CharDriverState *chr)
 {
@@ -143,7 +189,153 @@ static bool chr_is_registered(CharDriverState *s)
 }
 
 /***********************************************************/
+/* Byte FIFO: the bounded ring of bytes behind every chardev queue */
+
+/* Smallest allocation: a byte-at-a-time producer should not realloc often. */
+#define BYTE_FIFO_MIN_ALLOC 64
+
+void byte_fifo_init(ByteFifo *f, size_t limit)
+{
+    memset(f, 0, sizeof(*f));
+    f->limit = limit;
+}
+
+void byte_fifo_destroy(ByteFifo *f)
+{
+    qemu_free(f->buf);
+    byte_fifo_init(f, f->limit);
+}
+
+/* Copy the first @n (<= len) bytes out without taking them. */
+static void byte_fifo_copy_out(const ByteFifo *f, uint8_t *data, size_t n)
+{
+    size_t chunk = MIN(n, f->size - f->head);
+
+    if (n == 0) {
+        return;
+    }
+    memcpy(data, f->buf + f->head, chunk);
+    memcpy(data + chunk, f->buf, n - chunk);
+}
+
+/* Make room for @need (<= limit) bytes in all; the data moves to the front. */
+static void byte_fifo_grow(ByteFifo *f, size_t need)
+{
+    size_t size = MIN(f->limit, MAX(MAX(f->size * 2, need),
+                                    BYTE_FIFO_MIN_ALLOC));
+    uint8_t *buf = qemu_malloc(size);
+
+    byte_fifo_copy_out(f, buf, f->len);
+    qemu_free(f->buf);
+    f->buf = buf;
+    f->size = size;
+    f->head = 0;
+}
+
+size_t byte_fifo_push(ByteFifo *f, const uint8_t *data, size_t n)
+{
+    size_t tail, chunk;
+
+    n = MIN(n, byte_fifo_room(f));
+    if (n == 0) {
+        return 0;
+    }
+    if (f->len + n > f->size) {
+        byte_fifo_grow(f, f->len + n);
+    }
+    tail = f->head + f->len;
+    if (tail >= f->size) {
+        tail -= f->size;
+    }
+    chunk = MIN(n, f->size - tail);
+    memcpy(f->buf + tail, data, chunk);
+    memcpy(f->buf, data + chunk, n - chunk);
+    f->len += n;
+    return n;
+}
+
+const uint8_t *byte_fifo_peek(const ByteFifo *f, size_t *n)
+{
+    if (f->len == 0) {
+        /* no arithmetic on a FIFO that has no storage yet */
+        *n = 0;
+        return f->buf;
+    }
+    *n = MIN(f->len, f->size - f->head);
+    return f->buf + f->head;
+}
+
+void byte_fifo_consume(ByteFifo *f, size_t n)
+{
+    assert(n <= f->len);
+    f->len -= n;
+    if (f->len == 0) {
+        /* the next push starts at the front: fewer wrapped peeks */
+        f->head = 0;
+        return;
+    }
+    f->head += n;
+    if (f->head >= f->size) {
+        f->head -= f->size;
+    }
+}
+
+size_t byte_fifo_pop(ByteFifo *f, uint8_t *data, size_t n)
+{
+    n = MIN(n, f->len);
+    byte_fifo_copy_out(f, data, n);
+    byte_fifo_consume(f, n);
+    return n;
+}
+
+void byte_fifo_clear(ByteFifo *f)
+{
+    f->head = f->len = 0;
+}
+
+/***********************************************************/
 /* Backend I/O: fd watches and the output queue */
+
+/*
+ * The core owns each chardev's CharBackendIO: backends never touch its
+ * fields, only these helpers.
+ *
+ *   chr_io_set_hooks()    install a backend's hooks and limits (CharIOHooks)
+ *                         right after qemu_chr_alloc()
+ *   chr_io_set_fds()      point the watches at the backend's fds (-1: none)
+ *   chr_io_resume_hup()   look at fd_in for a hangup again after a pause
+ *   chr_io_count_dropped() count output the backend discarded itself
+ *   chr_io_drop_output()  discard queued output for a peer gone for good,
+ *                         count it and release a qemu_chr_write_nb() waiter
+ *   qemu_chr_be_writable() (public) the backend can take output again, for
+ *                         backends without an fd_out to watch
+ */
+
+/*
+ * What a backend sets about its I/O; every member is optional and zero
+ * keeps the core's default.
+ *
+ * recv() returns bytes for the frontend, 0 at end of file, or -1 with
+ * errno (EAGAIN: nothing to deliver now); default: read() on fd_in.
+ * hangup() handles end of file or a read error on fd_in; default: stop
+ * watching fd_in and report CHR_EVENT_CLOSED.
+ * hup_watch: fd_in is a stream socket whose peer's hangup matters even
+ * while the frontend takes nothing or there is none (a reconnect= client
+ * must reconnect, a server must take its next client), so it stays
+ * watched and is looked at without reading.  While input waits for the
+ * frontend that look pauses; hup_recheck() is asked to call
+ * chr_io_resume_hup() later when there is no frontend to resume it.
+ * read_max raises the largest read above READ_BUF_LEN; outq_limit
+ * replaces CHR_OUTQ_LIMIT as the bound of the output queue.
+ */
+typedef struct CharIOHooks {
+    ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
+    void (*hangup)(CharDriverState *chr);
+    bool hup_watch;
+    void (*hup_recheck)(CharDriverState *chr);
+    size_t read_max;
+    size_t outq_limit;
+} CharIOHooks;
 
 struct CharBackendIO {
     CharDriverState *chr;
@@ -151,32 +343,19 @@ struct CharBackendIO {
     int fd_out;                 /* polled for writability, -1 if none */
     int watch_in, watch_out;    /* what is registered with the main loop */
     int max_size;               /* what the frontend took at the last poll */
-    /*
-     * Backend hooks, both optional.  recv() returns bytes for the frontend,
-     * 0 at end of file, or -1 with errno (EAGAIN: nothing to deliver now).
-     * hangup() handles end of file or a read error on fd_in.
-     */
+    /* the backend's hooks (see CharIOHooks) */
     ssize_t (*recv)(CharDriverState *chr, uint8_t *buf, size_t len);
     void (*hangup)(CharDriverState *chr);
-    /*
-     * hup_watch: fd_in is a stream socket whose peer's hangup matters even
-     * while the frontend takes nothing or there is none (a reconnect=
-     * client must reconnect, a server must take its next client), so it
-     * stays watched and is looked at without reading.  hup_paused: input
-     * is waiting for the frontend, stop looking until it reads again;
-     * hup_recheck (optional) is asked to clear it later when there is no
-     * frontend to do so.
-     */
     bool hup_watch;
-    bool hup_paused;
     void (*hup_recheck)(CharDriverState *chr);
+    /* input is waiting for the frontend: no hangup look until it reads */
+    bool hup_paused;
     bool unread_reported;       /* a peer left unread input: said once */
     /* largest read; a backend may raise it above READ_BUF_LEN */
     size_t read_max;
     uint8_t *rbuf;              /* read buffer when read_max is raised */
     /* output accepted by qemu_chr_write() that the backend could not take */
-    uint8_t *oq;
-    size_t oq_head, oq_len, oq_size, oq_limit;
+    ByteFifo oq;
     uint64_t dropped;
     bool want_write_ready;      /* a qemu_chr_write_nb() caller waits */
     /*
@@ -341,33 +520,39 @@ static void chr_io_read(void *opaque)
     chr_io_leave(io);
 }
 
+/* Nobody is left to deliver queued output to: count it, never hide it. */
+static void chr_outq_drop(CharBackendIO *io)
+{
+    size_t len = byte_fifo_len(&io->oq);
+
+    if (len) {
+        io->dropped += len;
+        trace_qemu_chr_dropped(chr_label(io->chr), len, io->dropped);
+    }
+    byte_fifo_clear(&io->oq);
+}
+
 /* Hand queued output to the backend; false if the backend went away. */
 static bool chr_outq_flush(CharBackendIO *io)
 {
     CharDriverState *chr = io->chr;
 
-    while (io->oq_len > 0) {
-        int n = chr->chr_write(chr, io->oq + io->oq_head,
-                               MIN(io->oq_len, INT_MAX));
+    while (byte_fifo_len(&io->oq) > 0) {
+        size_t avail;
+        const uint8_t *p = byte_fifo_peek(&io->oq, &avail);
+        int n = chr->chr_write(chr, p, MIN(avail, INT_MAX));
+
         if (n < 0) {
-            /* nobody left to deliver it to: account for it, never hide it */
-            io->dropped += io->oq_len;
-            trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                                   io->dropped);
-            io->oq_head = io->oq_len = 0;
+            chr_outq_drop(io);
             return false;
         }
         if (n == 0) {
             break;
         }
-        io->oq_head += n;
-        io->oq_len -= n;
-        if (io->oq_len == 0) {
+        byte_fifo_consume(&io->oq, n);
+        if (byte_fifo_len(&io->oq) == 0) {
             trace_qemu_chr_outq_drained(chr_label(chr));
         }
-    }
-    if (io->oq_len == 0) {
-        io->oq_head = 0;
     }
     return true;
 }
@@ -380,7 +565,7 @@ static void chr_io_write_ready(void *opaque)
 
     chr_io_enter(io);
     chr_outq_flush(io);
-    if (io->oq_len > 0) {
+    if (byte_fifo_len(&io->oq) > 0) {
         goto out;
     }
     notify = io->want_write_ready;
@@ -397,28 +582,14 @@ out:
 /* Queue what the backend could not take; returns the bytes accepted. */
 static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 {
-    size_t room = io->oq_limit - io->oq_len;
-    size_t n = MIN((size_t)len, room);
+    size_t n = byte_fifo_push(&io->oq, buf, len);
 
     if (n > 0) {
-        if (io->oq_head + io->oq_len + n > io->oq_size) {
-            /* move the live bytes to the front before growing */
-            if (io->oq_len > 0) {
-                memmove(io->oq, io->oq + io->oq_head, io->oq_len);
-            }
-            io->oq_head = 0;
-            if (io->oq_len + n > io->oq_size) {
-                io->oq_size = MIN(io->oq_limit,
-                                  MAX(io->oq_size * 2, io->oq_len + n));
-                io->oq = qemu_realloc(io->oq, io->oq_size);
-            }
-        }
-        memcpy(io->oq + io->oq_head + io->oq_len, buf, n);
-        io->oq_len += n;
-        trace_qemu_chr_outq_push(chr_label(io->chr), n, io->oq_len);
+        trace_qemu_chr_outq_push(chr_label(io->chr), n,
+                                 byte_fifo_len(&io->oq));
     }
     if (n < (size_t)len) {
-        trace_qemu_chr_outq_full(chr_label(io->chr), io->oq_len);
+        trace_qemu_chr_outq_full(chr_label(io->chr), byte_fifo_len(&io->oq));
         trace_qemu_chr_dropped(chr_label(io->chr), len - n,
                                io->dropped + len - n);
     }
@@ -430,7 +601,7 @@ static int chr_outq_push(CharBackendIO *io, const uint8_t *buf, int len)
 /* Register exactly the fd handlers the backend's state calls for. */
 static void chr_io_update(CharBackendIO *io)
 {
-    bool want_out = io->fd_out >= 0 && (io->oq_len > 0 ||
+    bool want_out = io->fd_out >= 0 && (byte_fifo_len(&io->oq) > 0 ||
                                         io->want_write_ready);
     int in = io->fd_in;
     int out = want_out ? io->fd_out : -1;
@@ -471,11 +642,52 @@ static void chr_io_set_fds(CharDriverState *chr, int fd_in, int fd_out)
     chr_io_update(io);
 }
 
+static void chr_io_set_hooks(CharDriverState *chr, const CharIOHooks *hooks)
+{
+    CharBackendIO *io = chr->io;
+
+    io->recv = hooks->recv;
+    io->hangup = hooks->hangup;
+    io->hup_watch = hooks->hup_watch;
+    io->hup_recheck = hooks->hup_recheck;
+    io->read_max = hooks->read_max;
+    if (hooks->outq_limit) {
+        byte_fifo_init(&io->oq, hooks->outq_limit);
+    }
+}
+
+/* Input may have been taken, or the peer may be gone: look at fd_in. */
+static void chr_io_resume_hup(CharDriverState *chr)
+{
+    chr->io->hup_paused = false;
+    chr_io_update(chr->io);
+}
+
+/* Output the backend discarded itself (no peer) is counted all the same. */
+static void chr_io_count_dropped(CharDriverState *chr, size_t len)
+{
+    chr->io->dropped += len;
+}
+
+/* The peer is gone for good: what waits for it is lost, counted. */
+static void chr_io_drop_output(CharDriverState *chr)
+{
+    CharBackendIO *io = chr->io;
+    bool notify = io->want_write_ready;
+
+    chr_outq_drop(io);
+    io->want_write_ready = false;
+    /* a back-pressured writer must not wait for a peer that left */
+    if (notify && chr->chr_write_ready) {
+        trace_qemu_chr_write_ready(chr_label(chr));
+        chr->chr_write_ready(chr->write_ready_opaque);
+    }
+}
+
 static void chr_io_update_read_handler(CharDriverState *chr)
 {
     /* a frontend came or went: look at the input again */
-    chr->io->hup_paused = false;
-    chr_io_update(chr->io);
+    chr_io_resume_hup(chr);
 }
 
 static void chr_io_free(CharDriverState *chr)
@@ -487,9 +699,9 @@ static void chr_io_free(CharDriverState *chr)
     }
     io->fd_in = io->fd_out = -1;
     io->want_write_ready = false;
-    io->oq_len = 0;
+    byte_fifo_clear(&io->oq);
     chr_io_update(io);
-    qemu_free(io->oq);
+    byte_fifo_destroy(&io->oq);
     qemu_free(io->rbuf);
     qemu_free(io);
     chr->io = NULL;
@@ -527,7 +739,7 @@ CharDriverState *qemu_chr_alloc(const CharDriverOps *ops, void *opaque)
     io->chr = chr;
     io->fd_in = io->fd_out = -1;
     io->watch_in = io->watch_out = -1;
-    io->oq_limit = CHR_OUTQ_LIMIT;
+    byte_fifo_init(&io->oq, CHR_OUTQ_LIMIT);
     chr->io = io;
     if (!chr->chr_update_read_handler) {
         chr->chr_update_read_handler = chr_io_update_read_handler;
@@ -548,25 +760,45 @@ void qemu_chr_open_error(const char *option, const char *fmt, ...)
     char *cause;
 
     va_start(ap, fmt);
-    cause = g_strdup_vprintf(fmt, ap);
+    cause = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
 
     /* the first failure is the one worth reporting */
     if (!chr_open_errmsg) {
-        chr_open_errmsg = option ? g_strdup_printf("%s: %s", option, cause)
-                                 : g_strdup(cause);
+        chr_open_errmsg = option ? chr_strdup_printf("%s: %s", option, cause)
+                                 : qemu_strdup(cause);
     }
-    g_free(cause);
+    qemu_free(cause);
 }
 
 static void chr_open_error_clear(void)
 {
-    g_free(chr_open_errmsg);
+    qemu_free(chr_open_errmsg);
     chr_open_errmsg = NULL;
 }
 
 /*
- * v0.15.0's main loop select()s: it cannot watch an fd at or above
+ * Errors that several backends' open functions report, one wording each.
+ * They return the negative errno for the open function to return.
+ */
+
+/* A required option is not given; @hint says what it should be. */
+static int chr_opt_missing(const char *option, const char *hint)
+{
+    qemu_chr_open_error(option, "missing (%s)", hint);
+    return -EINVAL;
+}
+
+/* Opening (@verb: "open", "create") what path= names failed with @err. */
+static int chr_path_failed(const char *verb, const char *path, int err)
+{
+    qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
+                        strerror(err));
+    return -err;
+}
+
+/*
+ * The main loop select()s: it cannot watch an fd at or above
  * FD_SETSIZE (it would write past its fd_set).  Such an fd is closed and
  * the failure recorded; returns fd, or -EMFILE with errno set.  A failed
  * fd (< 0) passes through with errno untouched.
@@ -799,7 +1031,7 @@ int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (!io || io->oq_len == 0) {
+    if (!io || byte_fifo_len(&io->oq) == 0) {
         done = s->chr_write(s, buf, len);
         if (done < 0 || done == len) {
             return done;
@@ -823,10 +1055,10 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len)
     if (len <= 0) {
         return 0;
     }
-    if (io && io->oq_len > 0) {
+    if (io && byte_fifo_len(&io->oq) > 0) {
         /* earlier output goes first */
         chr_outq_flush(io);
-        if (io->oq_len > 0) {
+        if (byte_fifo_len(&io->oq) > 0) {
             trace_qemu_chr_write_blocked(chr_label(s), 0, len);
             io->want_write_ready = true;
             chr_io_update(io);
@@ -856,7 +1088,7 @@ uint64_t qemu_chr_dropped_bytes(const CharDriverState *s)
 
 size_t qemu_chr_queued_bytes(const CharDriverState *s)
 {
-    return s->io ? s->io->oq_len : 0;
+    return s->io ? byte_fifo_len(&s->io->oq) : 0;
 }
 
 int qemu_chr_ioctl(CharDriverState *s, int cmd, void *arg)
@@ -906,10 +1138,10 @@ void qemu_chr_printf(CharDriverState *s, const char *fmt, ...)
     char *buf;
 
     va_start(ap, fmt);
-    buf = g_strdup_vprintf(fmt, ap);
+    buf = chr_vstrdup_printf(fmt, ap);
     va_end(ap);
     qemu_chr_write(s, (uint8_t *)buf, strlen(buf));
-    g_free(buf);
+    qemu_free(buf);
 }
 
 void qemu_chr_send_event(CharDriverState *s, int event)
@@ -1274,9 +1506,12 @@ static const char *chr_opt_path(QemuOpts *opts, const char *hint)
 {
     const char *path = qemu_opt_get(opts, "path");
 
-    if (!path || !*path) {
-        qemu_chr_open_error("path", "%s (%s)", path ? "empty" : "missing",
-                            hint);
+    if (!path) {
+        chr_opt_missing("path", hint);
+        return NULL;
+    }
+    if (!*path) {
+        qemu_chr_open_error("path", "empty (%s)", hint);
         return NULL;
     }
     return path;
@@ -1293,11 +1528,7 @@ static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC |
                                         O_BINARY, 0666)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot create \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("create", path, errno);
     }
     *_chr = qemu_chr_open_fd_ops(&fd_ops, -1, fd);
     return 0;
@@ -1316,16 +1547,16 @@ static int qemu_chr_open_pipe(QemuOpts *opts, CharDriverState **_chr)
     if (!path) {
         return -EINVAL;
     }
-    name_in = g_strdup_printf("%s.in", path);
-    name_out = g_strdup_printf("%s.out", path);
+    name_in = chr_strdup_printf("%s.in", path);
+    name_out = chr_strdup_printf("%s.out", path);
     TFR(fd_in = chr_fd_watchable(qemu_open(name_in, O_RDWR | O_BINARY)));
     err = fd_in < 0 ? errno : 0;
     TFR(fd_out = chr_fd_watchable(qemu_open(name_out, O_RDWR | O_BINARY)));
     if (fd_out < 0 && err != EMFILE) {
         err = errno;
     }
-    g_free(name_in);
-    g_free(name_out);
+    qemu_free(name_in);
+    qemu_free(name_out);
     if (fd_in >= 0 && fd_out >= 0) {
         *_chr = qemu_chr_open_fd_ops(&fd_ops, fd_in, fd_out);
         return 0;
@@ -1372,22 +1603,31 @@ CharDriverState *qemu_chr_open_eventfd(int eventfd)
 /***********************************************************/
 /* Terminal helper: raw mode for stdio, line settings for tty */
 
+/* term_make_raw() flags */
+#define TERM_ECHO       1   /* echo input */
+#define TERM_SIGNALS    2   /* keep ISIG: Ctrl-C stops QEMU as in a shell */
+#define TERM_RAW_OUTPUT 4   /* no output post-processing either */
+
 /*
  * Raw input on a terminal, starting from the settings found: no line
  * editing, no CR/NL translation, 8 data bits, one byte per read.  Output
- * post-processing stays on so "\n" still returns the carriage.  ISIG is
- * kept only if @allow_signal (Ctrl-C then stops QEMU as in a shell).
+ * post-processing stays on so "\n" still returns the carriage for a person
+ * reading; a program at the other end (pty) wants TERM_RAW_OUTPUT.
  */
-static void term_make_raw(struct termios *tty, bool echo, bool allow_signal)
+static void term_make_raw(struct termios *tty, int flags)
 {
     tty->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
                       ICRNL | IXON);
-    tty->c_oflag |= OPOST;
+    if (flags & TERM_RAW_OUTPUT) {
+        tty->c_oflag &= ~OPOST;
+    } else {
+        tty->c_oflag |= OPOST;
+    }
     tty->c_lflag &= ~(ECHO | ECHONL | ICANON | IEXTEN);
-    if (echo) {
+    if (flags & TERM_ECHO) {
         tty->c_lflag |= ECHO;
     }
-    if (!allow_signal) {
+    if (!(flags & TERM_SIGNALS)) {
         tty->c_lflag &= ~ISIG;
     }
     tty->c_cflag &= ~(CSIZE | PARENB);
@@ -1422,7 +1662,8 @@ static void stdio_apply_tty(StdioCharDriver *s)
     if (!s->is_tty) {
         return;
     }
-    term_make_raw(&tty, s->echo, s->allow_signal);
+    term_make_raw(&tty, (s->echo ? TERM_ECHO : 0) |
+                        (s->allow_signal ? TERM_SIGNALS : 0));
     tcsetattr(0, TCSANOW, &tty);
 }
 
@@ -1471,8 +1712,10 @@ static const CharDriverOps stdio_ops = {
 static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
 {
     static bool atexit_done;
+    bool allow_signal = qemu_opt_get_bool(opts, "signal",
+                                          display_type != DT_NOGRAPHIC);
     StdioCharDriver *s;
-    int err;
+    int fl_in, fl_out, err;
 
     if (stdio_chr) {
         qemu_chr_open_error(NULL, "stdio is already used by chardev \"%s\" "
@@ -1480,18 +1723,20 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
                             chr_label(stdio_chr));
         return -EBUSY;
     }
-    s = qemu_mallocz(sizeof(*s));
-    s->saved_fl_in = fcntl(0, F_GETFL);
-    s->saved_fl_out = fcntl(1, F_GETFL);
-    if (s->saved_fl_in < 0 || s->saved_fl_out < 0) {
+    fl_in = fcntl(0, F_GETFL);
+    fl_out = fcntl(1, F_GETFL);
+    if (fl_in < 0 || fl_out < 0) {
         err = errno;
         qemu_chr_open_error(NULL, "stdin or stdout is not open: %s",
                             strerror(err));
-        goto fail;
+        return -err;
     }
+
+    s = qemu_mallocz(sizeof(*s));
+    s->saved_fl_in = fl_in;
+    s->saved_fl_out = fl_out;
     s->is_tty = tcgetattr(0, &s->saved_tty) == 0;
-    s->allow_signal = qemu_opt_get_bool(opts, "signal",
-                                        display_type != DT_NOGRAPHIC);
+    s->allow_signal = allow_signal;
     if (!atexit_done) {
         atexit(stdio_atexit);
         atexit_done = true;
@@ -1500,10 +1745,6 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     stdio_apply_tty(s);
     *_chr = stdio_chr;
     return 0;
-
-fail:
-    qemu_free(s);
-    return -err;
 }
 
 /***********************************************************/
@@ -1511,13 +1752,12 @@ fail:
 
 /*
  * How a client is noticed.  Without a client the master reports POLLHUP
- * and read() fails with EIO at once, so polling it for input then would
- * spin (QEMU once shipped that and reverted it).  v0.15.0 instead polls
- * once a second and throws away output meanwhile.  Here an inotify watch
- * on the slave node wakes us when any process opens or closes it, and
- * POLLHUP on the master (tested without waiting) says whether a client is
- * still there, so several clients and missed events do no harm.  Only if
- * inotify is unavailable does a slow timer do the same check.
+ * and read() fails with EIO at once, so it is not polled for input then
+ * (that would spin).  An inotify watch on the slave node wakes us when
+ * any process opens or closes it, and POLLHUP on the master (tested
+ * without waiting) says whether a client is still there, so several
+ * clients and missed events do no harm.  Only if inotify is unavailable
+ * does a slow timer do the same check.
  */
 #define PTY_POLL_MS 1000
 
@@ -1652,6 +1892,11 @@ static const CharDriverOps pty_ops = {
     .chr_close = pty_chr_close,
 };
 
+static const CharIOHooks pty_io_hooks = {
+    .hangup = pty_chr_hangup,
+    .outq_limit = PTY_OUTQ_LIMIT,
+};
+
 static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
 {
     CharDriverState *chr;
@@ -1677,21 +1922,18 @@ static int qemu_chr_open_pty(QemuOpts *opts, CharDriverState **_chr)
     /* raw from the start: the client sees the guest's bytes unchanged */
     TFR(slave = qemu_open(name, O_RDWR | O_NOCTTY));
     if (slave < 0 || tcgetattr(slave, &tty) < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", name,
-                            strerror(err));
+        err = -chr_path_failed("open", name, errno);
         goto fail;
     }
-    cfmakeraw(&tty);
+    term_make_raw(&tty, TERM_RAW_OUTPUT);
     tcsetattr(slave, TCSAFLUSH, &tty);
     close(slave);
 
     s = qemu_mallocz(sizeof(*s));
     s->fd = master;
     chr = qemu_chr_alloc(&pty_ops, s);
-    chr->io->oq_limit = PTY_OUTQ_LIMIT;
-    chr->io->hangup = pty_chr_hangup;
-    chr->filename = g_strdup_printf("pty:%s", name);
+    chr_io_set_hooks(chr, &pty_io_hooks);
+    chr->filename = chr_strdup_printf("pty:%s", name);
     s->bh = qemu_bh_new(pty_chr_bh, chr);
     socket_set_nonblock(master);
 
@@ -1753,9 +1995,8 @@ static const struct {
 };
 
 /*
- * The lowest standard rate not below 10/11 of the requested one, as
- * v0.15.0 picks it: a guest divisor that lands a little off a standard
- * rate still gets that rate.
+ * The lowest standard rate not below 10/11 of the requested one: a guest
+ * divisor that lands a little off a standard rate still gets that rate.
  */
 static speed_t tty_speed_code(int speed)
 {
@@ -1781,7 +2022,7 @@ static int tty_serial_init(int fd, int speed, int parity, int data_bits,
     }
     cfsetispeed(&tty, spd);
     cfsetospeed(&tty, spd);
-    term_make_raw(&tty, false, false);
+    term_make_raw(&tty, 0);
     tty.c_cflag &= ~(CSIZE | PARODD | CRTSCTS | CSTOPB);
     switch (data_bits) {
     case 5:
@@ -1906,14 +2147,10 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
     TFR(fd = chr_fd_watchable(qemu_open(path, O_RDWR | O_NONBLOCK |
                                         O_NOCTTY)));
     if (fd < 0) {
-        int err = errno;
-
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     s = qemu_mallocz(sizeof(*s));
-    /* v0.15.0 accepts a non-terminal here; its ioctls then just fail */
+    /* a non-terminal is accepted, as existing setups expect; ioctls fail */
     s->have_saved = tcgetattr(fd, &s->saved_tty) == 0;
     tty_serial_init(fd, 115200, 'N', 8, 1);
     *_chr = qemu_chr_open_fd_state(&tty_ops, &s->fd, fd, fd);
@@ -2032,10 +2269,7 @@ static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
     }
     TFR(fd = qemu_open(path, O_RDWR));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "cannot open \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+        return chr_path_failed("open", path, errno);
     }
     if (ioctl(fd, PPCLAIM) < 0) {
         err = errno;
@@ -2060,7 +2294,7 @@ fail:
 /***********************************************************/
 /* mux: several frontends share one backend, Ctrl-a switches focus */
 
-/* Input held per frontend while it cannot take it (power of two). */
+/* Input held per frontend while it cannot take it. */
 #define MUX_BUFFER_SIZE 256
 
 /* One frontend of a mux: its handlers, what it has seen, its input. */
@@ -2073,8 +2307,7 @@ typedef struct MuxFrontend {
     IOEventHandler *event;
     void *opaque;
     /* escapes act at once; data waits here for its frontend */
-    uint8_t buffer[MUX_BUFFER_SIZE];
-    unsigned int prod, cons;
+    ByteFifo in;
 } MuxFrontend;
 
 typedef struct MuxDriver {
@@ -2084,8 +2317,7 @@ typedef struct MuxDriver {
     unsigned int attach_seq;
     bool term_got_escape;
     /* bytes that arrived behind a focus switch, not yet placed */
-    uint8_t carry[MUX_BUFFER_SIZE];
-    int carry_len;
+    ByteFifo carry;
     bool timestamps;
     bool linestart;
     int64_t timestamps_start;
@@ -2255,18 +2487,17 @@ static void mux_drain(CharDriverState *chr, MuxDriver *d)
     for (m = 0; m < MAX_MUX; m++) {
         MuxFrontend *fe = &d->fe[m];
 
-        while (fe->in_use && fe->prod != fe->cons && fe->can_read) {
-            unsigned int idx = fe->cons % MUX_BUFFER_SIZE;
-            int avail = fe->prod - fe->cons;
-            int n = MIN(avail, MUX_BUFFER_SIZE - (int)idx);
+        while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
+            uint8_t chunk[MUX_BUFFER_SIZE];
             int room = fe->can_read(fe->opaque);
+            int n;
 
             if (room <= 0) {
                 break;
             }
-            n = MIN(n, room);
-            fe->cons += n;
-            fe->read(fe->opaque, &fe->buffer[idx], n);
+            /* a copy: the handler may release the slot and its FIFO */
+            n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
+            fe->read(fe->opaque, chunk, n);
         }
     }
 }
@@ -2285,28 +2516,29 @@ static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
          * second escape char would otherwise be taken as a new escape
          * when it is processed again.
          */
-        if (fe && fe->prod - fe->cons >= MUX_BUFFER_SIZE) {
+        if (fe && byte_fifo_room(&fe->in) == 0) {
             return i;
         }
         if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
             continue;
         }
         fe = &d->fe[d->focus];
-        fe->buffer[fe->prod++ % MUX_BUFFER_SIZE] = buf[i];
+        byte_fifo_push(&fe->in, &buf[i], 1);
     }
     return size;
 }
 
 static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
 {
-    while (d->carry_len > 0) {
-        int n = mux_input(chr, d, d->carry, d->carry_len);
+    while (byte_fifo_len(&d->carry) > 0) {
+        size_t len;
+        const uint8_t *p = byte_fifo_peek(&d->carry, &len);
+        int n = mux_input(chr, d, p, len);
 
         if (n == 0) {
             break;
         }
-        memmove(d->carry, d->carry + n, d->carry_len - n);
-        d->carry_len -= n;
+        byte_fifo_consume(&d->carry, n);
         mux_drain(chr, d);
     }
 }
@@ -2328,11 +2560,11 @@ static int mux_chr_can_read(void *opaque)
     MuxDriver *d = chr->opaque;
     MuxFrontend *fe;
 
-    if (d->focus < 0 || d->carry_len > 0) {
+    if (d->focus < 0 || byte_fifo_len(&d->carry) > 0) {
         return 0;
     }
     fe = &d->fe[d->focus];
-    return MUX_BUFFER_SIZE - (fe->prod - fe->cons);
+    return byte_fifo_room(&fe->in);
 }
 
 static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
@@ -2345,10 +2577,7 @@ static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
     n = mux_input(chr, d, buf, size);
     if (n < size) {
         /* only after a focus switch: can_read bounded the chunk */
-        int keep = MIN(size - n, (int)sizeof(d->carry) - d->carry_len);
-
-        memcpy(d->carry + d->carry_len, buf + n, keep);
-        d->carry_len += keep;
+        byte_fifo_push(&d->carry, buf + n, size - n);
     }
     mux_drain(chr, d);
 }
@@ -2394,7 +2623,7 @@ static int mux_fe_can_read(void *opaque)
     MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
 
     /* nothing may overtake input still held for it */
-    if (!fe || !fe->can_read || fe->prod != fe->cons) {
+    if (!fe || !fe->can_read || byte_fifo_len(&fe->in) > 0) {
         return 0;
     }
     return fe->can_read(fe->opaque);
@@ -2437,7 +2666,9 @@ static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
 /* Slot @m is free again; the frontend hears nothing more. */
 static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
 {
+    byte_fifo_destroy(&d->fe[m].in);
     memset(&d->fe[m], 0, sizeof(d->fe[m]));
+    byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
     if (d->focus == m) {
         d->focus = -1;
         mux_set_focus(d, mux_next_frontend(d, m));
@@ -2533,14 +2764,19 @@ static void mux_chr_set_echo(CharDriverState *chr, bool echo)
 
 /*
  * The base was opened by the same -chardev and serves nobody else, so it
- * goes with the mux (v0.15.0 left it open for good).
+ * goes with the mux; left open, its fds and watches would leak.
  */
 static void mux_chr_close(CharDriverState *chr)
 {
     MuxDriver *d = chr->opaque;
+    int m;
 
     qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
     qemu_chr_close(d->drv);
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_destroy(&d->fe[m].in);
+    }
+    byte_fifo_destroy(&d->carry);
     qemu_free(d);
 }
 
@@ -2562,7 +2798,12 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 {
     MuxDriver *d = qemu_mallocz(sizeof(*d));
     CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
+    int m;
 
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
+    }
+    byte_fifo_init(&d->carry, MUX_BUFFER_SIZE);
     d->drv = drv;
     d->focus = -1;
     d->timestamps_start = -1;
@@ -2573,33 +2814,7 @@ static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
 }
 
 /***********************************************************/
-/* socket helper: lookup, listen and connect that say what went wrong */
-
-/* One resolved peer or listen address. */
-typedef struct SockAddr {
-    int family;
-    socklen_t len;
-    struct sockaddr_storage ss;
-} SockAddr;
-
-/* Numeric "host:port", "[v6]:port" or the unix path, for messages. */
-static void sock_addr_str(const struct sockaddr *sa, socklen_t len,
-                          char *out, size_t size)
-{
-    char host[INET6_ADDRSTRLEN + 1], serv[33];
-
-    if (sa->sa_family == AF_UNIX) {
-        snprintf(out, size, "%s", ((const struct sockaddr_un *)sa)->sun_path);
-        return;
-    }
-    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        snprintf(out, size, "?");
-        return;
-    }
-    snprintf(out, size, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
-             host, serv);
-}
+/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
 static int sock_opts_family(QemuOpts *opts)
 {
@@ -2611,214 +2826,6 @@ static int sock_opts_family(QemuOpts *opts)
         return AF_INET;
     }
     return AF_UNSPEC;
-}
-
-/*
- * Resolve host/port into *addrs (g_free it).  AI_ADDRCONFIG is not used:
- * it hides ::1 on hosts whose only IPv6 address is the loopback one.
- */
-static int sock_resolve(const char *host_opt, const char *host,
-                        const char *port, int family, int socktype,
-                        bool passive, SockAddr **addrs, int *nr)
-{
-    struct addrinfo hints, *res, *e;
-    int rc, n = 0;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = family;
-    hints.ai_socktype = socktype;
-    hints.ai_flags = passive ? AI_PASSIVE : 0;
-    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
-    if (rc != 0) {
-        qemu_chr_open_error(host_opt, "cannot resolve \"%s\" port \"%s\": %s",
-                            host ? host : "", port,
-                            rc == EAI_SYSTEM ? strerror(errno)
-                                             : gai_strerror(rc));
-        return -EINVAL;
-    }
-    for (e = res; e; e = e->ai_next) {
-        n++;
-    }
-    *addrs = g_new0(SockAddr, n);
-    for (n = 0, e = res; e; e = e->ai_next) {
-        if (e->ai_addrlen > sizeof((*addrs)[n].ss)) {
-            continue;
-        }
-        (*addrs)[n].family = e->ai_family;
-        (*addrs)[n].len = e->ai_addrlen;
-        memcpy(&(*addrs)[n].ss, e->ai_addr, e->ai_addrlen);
-        n++;
-    }
-    freeaddrinfo(res);
-    *nr = n;
-    return 0;
-}
-
-static void sock_addr_set_port(SockAddr *a, int port)
-{
-    if (a->family == AF_INET6) {
-        ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
-    } else if (a->family == AF_INET) {
-        ((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
-    }
-}
-
-/* A unix socket address; false if the path does not fit. */
-static bool sock_unix_addr(const char *path, SockAddr *a)
-{
-    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
-
-    if (strlen(path) >= sizeof(un->sun_path)) {
-        return false;
-    }
-    memset(a, 0, sizeof(*a));
-    a->family = AF_UNIX;
-    a->len = sizeof(*un);
-    un->sun_family = AF_UNIX;
-    pstrcpy(un->sun_path, sizeof(un->sun_path), path);
-    return true;
-}
-
-/* Connect without blocking: fd (connected or in progress) or -errno. */
-static int sock_connect_nb(const SockAddr *a, bool *in_progress)
-{
-    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
-    int err;
-
-    *in_progress = false;
-    if (fd < 0) {
-        return -errno;
-    }
-    socket_set_nonblock(fd);
-    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
-        return fd;
-    }
-    err = errno;
-    /* an interrupted non-blocking connect goes on in the background */
-    if (err == EINPROGRESS || err == EINTR) {
-        *in_progress = true;
-        return fd;
-    }
-    close(fd);
-    return -err;
-}
-
-/* Wait for a connect in progress; 0 or -errno.  Used at open time only. */
-static int sock_connect_wait(int fd)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-    int err = 0;
-    socklen_t len = sizeof(err);
-
-    while (poll(&pfd, 1, -1) < 0) {
-        if (errno != EINTR) {
-            return -errno;
-        }
-    }
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        return -errno;
-    }
-    return -err;
-}
-
-/*
- * Connect to the first address that answers, as v0.15.0 does at open time
- * (open may block; the main loop never does).  fd or -errno, reported.
- */
-static int sock_connect_any(const char *opt, const SockAddr *addrs, int nr)
-{
-    char where[PATH_MAX + 16] = "?";
-    int i, fd = -ENOENT;
-
-    for (i = 0; i < nr; i++) {
-        bool in_progress;
-        int err;
-
-        fd = sock_connect_nb(&addrs[i], &in_progress);
-        if (fd >= 0 && in_progress) {
-            err = sock_connect_wait(fd);
-            if (err < 0) {
-                close(fd);
-                fd = err;
-            }
-        }
-        fd = chr_fd_watchable(fd);
-        if (fd >= 0) {
-            return fd;
-        }
-        sock_addr_str((const struct sockaddr *)&addrs[i].ss, addrs[i].len,
-                      where, sizeof(where));
-    }
-    qemu_chr_open_error(opt, "cannot connect to %s: %s", where,
-                        strerror(-fd));
-    return fd;
-}
-
-/* One listening socket on exactly a; fd or -errno. */
-static int sock_bind_listen(const SockAddr *a)
-{
-    static const int on = 1, off;
-    int fd = chr_fd_watchable(qemu_socket(a->family, SOCK_STREAM, 0));
-    int err;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (a->family == AF_INET6) {
-        /* one socket for both families, as in v0.15.0 */
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-    }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        return -err;
-    }
-    socket_set_nonblock(fd);
-    return fd;
-}
-
-/*
- * Listen on the first address of addrs that has a free port in
- * [port, to] (to = 0: port only).  Returns the fd with *bound set to the
- * address actually used, or -errno after reporting.  Unlike v0.15.0 the
- * range ends at to (v0.15.0 also tries to + 1) and only a busy port moves
- * on to the next one.
- */
-static int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
-                            SockAddr *bound)
-{
-    char where[INET6_ADDRSTRLEN + 48] = "?";
-    int i, p, fd = -EADDRNOTAVAIL;
-    int last = to ? to : port;
-
-    for (i = 0; i < nr; i++) {
-        SockAddr a = addrs[i];
-
-        for (p = port; p <= last; p++) {
-            sock_addr_set_port(&a, p);
-            fd = sock_bind_listen(&a);
-            if (fd >= 0) {
-                *bound = a;
-                bound->len = sizeof(bound->ss);
-                getsockname(fd, (struct sockaddr *)&bound->ss, &bound->len);
-                return fd;
-            }
-            if (fd != -EADDRINUSE) {
-                break;
-            }
-        }
-        sock_addr_str((struct sockaddr *)&a.ss, a.len, where, sizeof(where));
-    }
-    if (last != port && fd == -EADDRINUSE) {
-        qemu_chr_open_error("to", "no free port in %d..%d (last tried %s): "
-                            "%s", port, last, where, strerror(-fd));
-    } else {
-        qemu_chr_open_error("port", "cannot listen on %s: %s", where,
-                            strerror(-fd));
-    }
-    return fd;
 }
 
 /* Parse a port number for to= ranges; -1 if it is not one. */
@@ -2849,9 +2856,6 @@ static int sock_check_port(const char *opt, const char *port)
     return 0;
 }
 
-/***********************************************************/
-/* socket backend: tcp (IPv4/IPv6) and unix, client or server */
-
 /* Telnet commands (RFC 854) the server side understands. */
 #define TN_IAC   255
 #define TN_DONT  254
@@ -2876,11 +2880,58 @@ enum {
 /* fds one recvmsg() may bring; extra ones are closed at once */
 #define SOCK_MAX_MSGFDS 16
 
+/*
+ * Lifecycle of a socket chardev.  tcp_chr_set_state() is the only place
+ * the state changes: it undoes what the old state set up, sets up the
+ * new one (watches, timers, fds, trace points) and then tells the
+ * frontend (CHR_EVENT_OPENED on entering CONNECTED, CHR_EVENT_CLOSED on
+ * leaving it).
+ *
+ *   server (server=on; with wait, open blocks in LISTENING for a client)
+ *
+ *     open --> LISTENING -----accept() failed-----> ACCEPT_PAUSED
+ *               |     ^  ^                               |
+ *               |     |  +---------- 1 s later ----------+
+ *       accepted|     |peer left
+ *               v     |
+ *              CONNECTED
+ *
+ *   client with reconnect=N (open starts the first attempt, no waiting)
+ *
+ *                   refused, next address
+ *                       +------+
+ *                       v      |
+ *     open --------> CONNECTING ---refused, no address left---+
+ *                     |      ^                                 v
+ *            connected|      +--------- N s later ------ RECONNECT_WAIT
+ *                     v                                        ^
+ *                  CONNECTED -------------peer left------------+
+ *
+ *   client without reconnect= (open connects, blocking)
+ *
+ *     open --> CONNECTED --peer left--> DISCONNECTED
+ *
+ *   An attempt that connects or is refused at once skips CONNECTING;
+ *   between two attempts, and during open, the state is DISCONNECTED.
+ *   qemu_chr_add_client() moves any state but CONNECTING and CONNECTED
+ *   to CONNECTED; qemu_chr_close() moves any state to CLOSED, silently.
+ */
+typedef enum SocketState {
+    SOCK_DISCONNECTED,          /* no peer, no attempt under way */
+    SOCK_LISTENING,             /* server: the listening socket is watched */
+    SOCK_ACCEPT_PAUSED,         /* server: accept() failed, retry timer */
+    SOCK_CONNECTING,            /* client: a connect() is under way */
+    SOCK_RECONNECT_WAIT,        /* client: reconnect timer */
+    SOCK_CONNECTED,             /* a peer; fd is watched by the core */
+    SOCK_CLOSED,                /* qemu_chr_close(): nothing watched */
+} SocketState;
+
 typedef struct SocketCharDriver {
     CharDriverState *chr;
-    int fd;                     /* the connection, -1 if none */
+    SocketState state;
+    int fd;                     /* CONNECTED: the connection, else -1 */
     int listen_fd;              /* server socket, -1 for a client */
-    int connect_fd;             /* reconnect: connect() in progress */
+    int connect_fd;             /* CONNECTING: the connect(), else -1 */
     bool is_unix;
     bool is_telnet;
     bool do_nodelay;
@@ -2889,8 +2940,10 @@ typedef struct SocketCharDriver {
     int msgfd;                  /* last fd received, not yet taken */
     size_t rx_queued;           /* input known to wait in the kernel */
     int64_t reconnect_ms;       /* 0: a lost peer stays lost */
-    QEMUTimer *timer;           /* reconnect, or accept after EMFILE */
-    QEMUBH *connect_bh;         /* reconnect: waits after a failed open */
+    QEMUTimer *accept_timer;    /* ACCEPT_PAUSED: accept again */
+    QEMUTimer *reconnect_timer; /* RECONNECT_WAIT: connect again */
+    QEMUBH *reconnect_bh;       /* RECONNECT_WAIT from open: arm the timer */
+    QEMUTimer *hup_timer;       /* CONNECTED: recheck a paused hangup */
     SockAddr *peers;            /* reconnect: where to connect */
     int nr_peers;
     int next_peer;
@@ -2914,8 +2967,7 @@ static pid_t sock_unlink_pid;
 static QEMUBH *sock_unlink_owner_bh;
 
 static void tcp_chr_accept(void *opaque);
-static void tcp_chr_try_connect(CharDriverState *chr);
-static bool tcp_chr_connect_next(CharDriverState *chr);
+static void tcp_chr_connect_done(void *opaque);
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
@@ -2988,7 +3040,7 @@ static int tcp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
         if (s->reconnect_ms) {
             return 0;
         }
-        chr->io->dropped += len;
+        chr_io_count_dropped(chr, len);
         return len;
     }
     if (s->is_telnet) {
@@ -3145,33 +3197,123 @@ static int tcp_chr_get_msgfd(CharDriverState *chr)
     return fd;
 }
 
-/* Output queued for a peer that is gone for good is lost: count it. */
-static void tcp_chr_drop_output(CharDriverState *chr)
-{
-    CharBackendIO *io = chr->io;
-    bool notify = io->want_write_ready;
-
-    io->dropped += io->oq_len;
-    if (io->oq_len) {
-        trace_qemu_chr_dropped(chr_label(chr), io->oq_len,
-                               io->dropped);
-    }
-    io->oq_head = io->oq_len = 0;
-    io->want_write_ready = false;
-    /* a back-pressured writer must not wait for a peer that left */
-    if (notify && chr->chr_write_ready) {
-        trace_qemu_chr_write_ready(chr_label(chr));
-        chr->chr_write_ready(chr->write_ready_opaque);
-    }
-}
-
 /*
  * Never called during open: vl.c opens chardevs before the alarm timer
  * exists, and v0.15.0 crashes if a timer is armed then.
  */
-static void tcp_chr_schedule(SocketCharDriver *s, int64_t ms)
+static void tcp_chr_schedule(QEMUTimer *timer, int64_t ms)
 {
-    qemu_mod_timer(s->timer, qemu_get_clock_ms(rt_clock) + ms);
+    qemu_mod_timer(timer, qemu_get_clock_ms(rt_clock) + ms);
+}
+
+static void tcp_chr_reconnect_arm(CharDriverState *chr)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
+    tcp_chr_schedule(s->reconnect_timer, s->reconnect_ms);
+}
+
+/*
+ * The one transition function (see SocketState): leave the old state,
+ * enter the new one; @fd is the connection (CONNECTED) or the connect()
+ * under way (CONNECTING).  The frontend hears of it last, so that its
+ * handlers see the new state complete.
+ */
+static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
+                              int fd)
+{
+    SocketCharDriver *s = chr->opaque;
+    SocketState old = s->state;
+    static const int on = 1;
+
+    switch (old) {
+    case SOCK_LISTENING:
+        /* one client at a time; the next waits in the backlog */
+        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        qemu_del_timer(s->accept_timer);
+        break;
+    case SOCK_CONNECTING:
+        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
+        /* the socket becomes the connection, or it is done with */
+        if (s->connect_fd != fd) {
+            close(s->connect_fd);
+        }
+        s->connect_fd = -1;
+        break;
+    case SOCK_RECONNECT_WAIT:
+        qemu_del_timer(s->reconnect_timer);
+        qemu_bh_cancel(s->reconnect_bh);
+        break;
+    case SOCK_CONNECTED:
+        if (state != SOCK_CLOSED) {
+            trace_qemu_chr_socket_disconnect(chr_label(chr));
+        }
+        if (s->hup_timer) {
+            qemu_del_timer(s->hup_timer);
+        }
+        chr_io_set_fds(chr, -1, -1);
+        close(s->fd);
+        s->fd = -1;
+        s->rx_queued = 0;
+        s->telnet_state = TN_STATE_DATA;
+        s->iac_owed = false;
+        if (s->msgfd >= 0) {
+            close(s->msgfd);
+            s->msgfd = -1;
+        }
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    s->state = state;
+    switch (state) {
+    case SOCK_LISTENING:
+        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        break;
+    case SOCK_ACCEPT_PAUSED:
+        tcp_chr_schedule(s->accept_timer, 1000);
+        break;
+    case SOCK_CONNECTING:
+        s->connect_fd = fd;
+        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
+        break;
+    case SOCK_RECONNECT_WAIT:
+        s->next_peer = 0;
+        if (chr_opening) {
+            /* the first attempt failed during open: wait from the loop */
+            qemu_bh_schedule(s->reconnect_bh);
+        } else {
+            tcp_chr_reconnect_arm(chr);
+        }
+        break;
+    case SOCK_CONNECTED:
+        qemu_set_cloexec(fd);
+        socket_set_nonblock(fd);
+        if (s->do_nodelay) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        }
+        s->fd = fd;
+        trace_qemu_chr_socket_connected(chr_label(chr), fd);
+        chr_io_set_fds(chr, fd, fd);
+        break;
+    case SOCK_DISCONNECTED:
+    case SOCK_CLOSED:
+        break;
+    }
+
+    if (state == SOCK_CONNECTED) {
+        qemu_chr_generic_open(chr);
+    } else if (old == SOCK_CONNECTED && state != SOCK_CLOSED) {
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+        if (!s->reconnect_ms) {
+            chr_io_drop_output(chr);
+        }
+    }
 }
 
 /* The peer left (end of file or error, after all input was read). */
@@ -3179,63 +3321,23 @@ static void tcp_chr_hangup(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    trace_qemu_chr_socket_disconnect(chr_label(chr));
-    chr_io_set_fds(chr, -1, -1);
-    close(s->fd);
-    s->fd = -1;
-    s->rx_queued = 0;
-    s->telnet_state = TN_STATE_DATA;
-    s->iac_owed = false;
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
-        s->msgfd = -1;
-    }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
+    } else if (s->reconnect_ms) {
+        tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
+    } else {
+        tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
     }
-    if (s->reconnect_ms) {
-        s->next_peer = 0;
-        trace_qemu_chr_socket_reconnect(chr_label(chr), s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
-    qemu_chr_event(chr, CHR_EVENT_CLOSED);
-    if (!s->reconnect_ms) {
-        tcp_chr_drop_output(chr);
-    }
-}
-
-static void tcp_chr_set_connected(CharDriverState *chr, int fd)
-{
-    SocketCharDriver *s = chr->opaque;
-    static const int on = 1;
-
-    qemu_set_cloexec(fd);
-    socket_set_nonblock(fd);
-    if (s->do_nodelay) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    }
-    s->fd = fd;
-    trace_qemu_chr_socket_connected(chr_label(chr), fd);
-    if (s->listen_fd >= 0) {
-        /* one client at a time; the next waits in the backlog */
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-    }
-    chr_io_set_fds(chr, fd, fd);
-    qemu_chr_generic_open(chr);
 }
 
 static int tcp_chr_add_client(CharDriverState *chr, int fd)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0 || s->connect_fd >= 0) {
+    if (s->state == SOCK_CONNECTED || s->state == SOCK_CONNECTING) {
         return -1;
     }
-    if (s->timer && s->reconnect_ms) {
-        qemu_del_timer(s->timer);
-        qemu_bh_cancel(s->connect_bh);
-    }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 0;
 }
 
@@ -3276,30 +3378,29 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 /*
  * Take one pending connection: 1 if taken, 0 if none is pending, -errno
  * if accept() failed for another reason (then watching the listening
- * socket would spin: it stops, and the caller decides when to retry).
+ * socket would spin: the caller pauses it).
  */
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    int fd, err;
+    int fd;
 
     do {
         fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
                                                    NULL));
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        err = errno;
-        if (err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK ||
+            errno == ECONNABORTED) {
             return 0;
         }
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
-        return -err;
+        return -errno;
     }
     trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
         tcp_chr_telnet_init(fd);
     }
-    tcp_chr_set_connected(chr, fd);
+    tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     return 1;
 }
 
@@ -3310,7 +3411,7 @@ static void tcp_chr_accept(void *opaque)
     int ret = tcp_chr_accept_one(chr);
 
     if (ret < 0) {
-        tcp_chr_schedule(s, 1000);
+        tcp_chr_set_state(chr, SOCK_ACCEPT_PAUSED, -1);
     }
     if (ret < 0 && !(ret == -EMFILE && s->fd_limit_reported)) {
         error_report("chardev \"%s\": accept: %s; retrying in a second",
@@ -3318,80 +3419,60 @@ static void tcp_chr_accept(void *opaque)
     }
 }
 
-static void tcp_chr_connect_done(void *opaque)
+static void tcp_chr_accept_timer(void *opaque)
 {
-    CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
-    int fd = s->connect_fd;
-    int err = 0;
-    socklen_t len = sizeof(err);
-
-    qemu_set_fd_handler(fd, NULL, NULL, NULL);
-    s->connect_fd = -1;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        err = errno;
-    }
-    if (err == 0) {
-        tcp_chr_set_connected(chr, fd);
-        return;
-    }
-    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
-    close(fd);
-    tcp_chr_try_connect(chr);
+    tcp_chr_set_state(opaque, SOCK_LISTENING, -1);
 }
 
-/* Reconnect: try the next address without blocking, else wait a while. */
+/*
+ * Client with reconnect=: start a connection to the next address that
+ * takes one, else wait for the next round (from the first address).
+ */
 static void tcp_chr_try_connect(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (!tcp_chr_connect_next(chr)) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
-    }
-}
-
-/*
- * Start a connection to the next address that takes one: false (and back
- * at the first address) if none did.
- */
-static bool tcp_chr_connect_next(CharDriverState *chr)
-{
-    SocketCharDriver *s = chr->opaque;
-
     while (s->next_peer < s->nr_peers) {
+        SockError err;
         bool in_progress;
         int fd = tcp_chr_fd_watchable(chr,
-                                      sock_connect_nb(&s->peers[s->next_peer++],
-                                                      &in_progress));
+                                      sock_connect_next(s->peers, s->nr_peers,
+                                                        &s->next_peer, false,
+                                                        &in_progress, &err));
 
-        if (fd < 0) {
-            continue;
+        if (fd >= 0) {
+            tcp_chr_set_state(chr, in_progress ? SOCK_CONNECTING
+                                               : SOCK_CONNECTED, fd);
+            return;
         }
-        if (!in_progress) {
-            tcp_chr_set_connected(chr, fd);
-            return true;
-        }
-        s->connect_fd = fd;
-        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
-        return true;
     }
-    s->next_peer = 0;
-    return false;
+    tcp_chr_set_state(chr, SOCK_RECONNECT_WAIT, -1);
 }
 
-/* The first attempt failed during open: the wait starts from the loop. */
-static void tcp_chr_connect_bh(void *opaque)
+static void tcp_chr_connect_done(void *opaque)
 {
     CharDriverState *chr = opaque;
     SocketCharDriver *s = chr->opaque;
+    int err = -sock_connect_result(s->connect_fd);
 
-    if (s->fd < 0 && s->connect_fd < 0) {
-        trace_qemu_chr_socket_reconnect(chr_label(chr),
-                                        s->reconnect_ms);
-        tcp_chr_schedule(s, s->reconnect_ms);
+    if (err == 0) {
+        tcp_chr_set_state(chr, SOCK_CONNECTED, s->connect_fd);
+        return;
     }
+    trace_qemu_chr_socket_connect_failed(chr_label(chr), err);
+    /* close the failed socket before the next one is made */
+    tcp_chr_set_state(chr, SOCK_DISCONNECTED, -1);
+    tcp_chr_try_connect(chr);
+}
+
+static void tcp_chr_reconnect_timer(void *opaque)
+{
+    tcp_chr_try_connect(opaque);
+}
+
+static void tcp_chr_reconnect_bh(void *opaque)
+{
+    tcp_chr_reconnect_arm(opaque);
 }
 
 /* No frontend, unread input: look for the peer's hangup again later. */
@@ -3399,31 +3480,16 @@ static void tcp_chr_hup_recheck(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
 
-    if (s->timer && !qemu_timer_pending(s->timer)) {
-        /* not the reconnect interval: that may be up to a year */
-        tcp_chr_schedule(s, 1000);
+    if (s->hup_timer && !qemu_timer_pending(s->hup_timer)) {
+        tcp_chr_schedule(s->hup_timer, 1000);
     }
 }
 
-static void tcp_chr_timer(void *opaque)
+static void tcp_chr_hup_timer(void *opaque)
 {
     CharDriverState *chr = opaque;
-    SocketCharDriver *s = chr->opaque;
 
-    if (s->fd >= 0) {
-        chr->io->hup_paused = false;
-        chr_io_update(chr->io);
-        return;
-    }
-    if (s->listen_fd >= 0) {
-        if (s->fd < 0) {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
-        }
-        return;
-    }
-    if (s->fd < 0 && s->connect_fd < 0) {
-        tcp_chr_try_connect(chr);
-    }
+    chr_io_resume_hup(chr);
 }
 
 /*
@@ -3455,34 +3521,29 @@ static void tcp_chr_unlink_atexit(void)
 static void tcp_chr_close(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
+    QEMUTimer *timers[] = { s->accept_timer, s->reconnect_timer,
+                            s->hup_timer };
+    int i;
 
-    if (s->timer) {
-        qemu_del_timer(s->timer);
-        qemu_free_timer(s->timer);
+    tcp_chr_set_state(chr, SOCK_CLOSED, -1);
+    for (i = 0; i < ARRAY_SIZE(timers); i++) {
+        if (timers[i]) {
+            qemu_del_timer(timers[i]);
+            qemu_free_timer(timers[i]);
+        }
     }
-    if (s->connect_bh) {
-        qemu_bh_delete(s->connect_bh);
-    }
-    if (s->connect_fd >= 0) {
-        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
-        close(s->connect_fd);
-    }
-    if (s->fd >= 0) {
-        close(s->fd);
+    if (s->reconnect_bh) {
+        qemu_bh_delete(s->reconnect_bh);
     }
     if (s->listen_fd >= 0) {
-        qemu_set_fd_handler(s->listen_fd, NULL, NULL, NULL);
         close(s->listen_fd);
     }
     if (s->unlink_path) {
         tcp_chr_unlink_socket(s);
         QLIST_REMOVE(s, unlink_next);
     }
-    if (s->msgfd >= 0) {
-        close(s->msgfd);
-    }
     g_free(s->unlink_path);
-    g_free(s->peers);
+    qemu_free(s->peers);
     qemu_free(s);
 }
 
@@ -3493,6 +3554,15 @@ static const CharDriverOps socket_ops = {
     .chr_close = tcp_chr_close,
 };
 
+static const CharIOHooks socket_io_hooks = {
+    .recv = tcp_chr_recv,
+    .hangup = tcp_chr_hangup,
+    .hup_watch = true,
+    .hup_recheck = tcp_chr_hup_recheck,
+    /* a socket delivers as much per wakeup as the frontend takes */
+    .read_max = SOCK_READ_MAX,
+};
+
 /* The main loop runs here: exit() in this process removes the sockets. */
 static void sock_unlink_take_owner(void *opaque)
 {
@@ -3500,48 +3570,22 @@ static void sock_unlink_take_owner(void *opaque)
 }
 
 /* Bind and listen on a unix path; fd or -errno, reported. */
-static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
-                            const char *path)
+static int tcp_chr_listen_unix(SocketCharDriver *s, const SockAddr *a,
+                               const char *path)
 {
+    SockError err;
     struct stat st;
-    int fd, err;
+    int fd = sock_listen_unix(a, &err);
 
-    /*
-     * Replace a stale socket, never a file that is something else, nor
-     * (unlike v0.15.0) the socket of a server that still listens there.
-     */
-    if (lstat(path, &st) == 0) {
-        bool in_progress;
-
-        if (!S_ISSOCK(st.st_mode)) {
-            qemu_chr_open_error("path", "\"%s\" exists and is not a socket",
-                                path);
-            return -EEXIST;
-        }
-        fd = sock_connect_nb(a, &in_progress);
-        if (fd >= 0 || fd == -EAGAIN) {
-            if (fd >= 0) {
-                close(fd);
-            }
-            qemu_chr_open_error("path", "\"%s\" is in use by a listening "
-                                "server", path);
-            return -EADDRINUSE;
-        }
-        unlink(path);
-    }
-    fd = chr_fd_watchable(qemu_socket(AF_UNIX, SOCK_STREAM, 0));
     if (fd < 0) {
-        err = errno;
-        qemu_chr_open_error("path", "socket: %s", strerror(err));
-        return -err;
+        qemu_chr_open_error("path", "%s", err.msg);
+        return fd;
     }
-    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-        listen(fd, 1) < 0) {
-        err = errno;
-        close(fd);
-        qemu_chr_open_error("path", "cannot listen on \"%s\": %s", path,
-                            strerror(err));
-        return -err;
+    fd = chr_fd_watchable(fd);
+    if (fd < 0) {
+        /* refused before anyone could connect: leave no file behind */
+        unlink(path);
+        return fd;
     }
     if (stat(path, &st) == 0) {
         s->unlink_path = g_strdup(path);
@@ -3554,8 +3598,31 @@ static int sock_listen_unix(SocketCharDriver *s, const SockAddr *a,
         }
         qemu_bh_schedule(sock_unlink_owner_bh);
     }
-    socket_set_nonblock(fd);
     return fd;
+}
+
+/*
+ * Connect to the first address that answers, as v0.15.0 does at open time
+ * (open may block; the main loop never does).  fd or -errno, reported.
+ */
+static int tcp_chr_connect_open(const char *opt, const SockAddr *addrs,
+                                int nr)
+{
+    SockError err;
+    int next = 0, fd;
+
+    for (;;) {
+        fd = sock_connect_next(addrs, nr, &next, true, NULL, &err);
+        if (fd < 0) {
+            qemu_chr_open_error(opt, "%s", err.msg);
+            return fd;
+        }
+        /* an fd the main loop cannot watch was reported: try the rest */
+        fd = chr_fd_watchable(fd);
+        if (fd >= 0 || next >= nr) {
+            return fd;
+        }
+    }
 }
 
 /* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
@@ -3609,7 +3676,7 @@ static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
         return -EINVAL;
     }
     *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
-    *addrs = g_new0(SockAddr, 1);
+    *addrs = qemu_mallocz(sizeof(**addrs));
     if (!sock_unix_addr(*path, *addrs)) {
         qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
                             "\"%s\"", strlen(*path),
@@ -3637,8 +3704,9 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     /* unsigned: "to=-1" must not wrap into a small port number */
     uint64_t to = qemu_opt_get_number(opts, "to", 0);
     char nhost[INET6_ADDRSTRLEN + 1], nport[33];
+    SockError err;
     SockAddr bound;
-    int pnum, fd, ret;
+    int pnum, fd;
 
     if (!port || !*port) {
         if (host) {
@@ -3670,10 +3738,11 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
             return -EINVAL;
         }
     }
-    ret = sock_resolve("host", host, port, sock_opts_family(opts),
-                       SOCK_STREAM, is_listen, addrs, nr);
-    if (ret < 0) {
-        return ret;
+    *nr = sock_resolve(host, port, sock_opts_family(opts), SOCK_STREAM,
+                       is_listen, addrs, &err);
+    if (*nr < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
+        return *nr;
     }
     if (!is_listen) {
         chr->filename = g_strdup_printf("%s:%s:%s", prefix, host, port);
@@ -3681,21 +3750,24 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
     }
     if (pnum < 0) {
         /* a service name: its number came from the lookup */
-        SockAddr *a = &(*addrs)[0];
-
-        pnum = ntohs(a->family == AF_INET6 ?
-                     ((struct sockaddr_in6 *)&a->ss)->sin6_port :
-                     ((struct sockaddr_in *)&a->ss)->sin_port);
+        pnum = sock_addr_port(&(*addrs)[0]);
     }
-    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound);
+    fd = sock_listen_inet(*addrs, *nr, pnum, to, &bound, &err);
+    if (fd < 0) {
+        /* the whole range busy is the fault of to= */
+        qemu_chr_open_error(err.code == EADDRINUSE && to > pnum ? "to"
+                                                                : "port",
+                            "%s", err.msg);
+        return fd;
+    }
+    fd = chr_fd_watchable(fd);
     if (fd < 0) {
         return fd;
     }
     s->listen_fd = fd;
     /* the address really used, bare as v0.15.0 shows it */
-    if (getnameinfo((struct sockaddr *)&bound.ss, bound.len, nhost,
-                    sizeof(nhost), nport, sizeof(nport),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    if (sock_addr_name(&bound, nhost, sizeof(nhost), nport,
+                       sizeof(nport)) < 0) {
         pstrcpy(nhost, sizeof(nhost), host ? host : "");
         pstrcpy(nport, sizeof(nport), port);
     }
@@ -3747,18 +3819,14 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     int nr = 1, fd, ret;
 
     s->chr = chr;
+    s->state = SOCK_DISCONNECTED;
     s->fd = s->listen_fd = s->connect_fd = s->msgfd = -1;
     s->is_unix = qemu_opt_get(opts, "path") != NULL;
     /* v0.15.0 strips telnet commands only on the server side */
     s->is_telnet = qemu_opt_get_bool(opts, "telnet", 0) && is_listen;
     /* v0.15.0 forces nodelay on clients; delay= now counts for both */
     s->do_nodelay = nodelay && !s->is_unix;
-    chr->io->recv = tcp_chr_recv;
-    chr->io->hangup = tcp_chr_hangup;
-    chr->io->hup_watch = true;
-    chr->io->hup_recheck = tcp_chr_hup_recheck;
-    /* a socket delivers as much per wakeup as the frontend takes */
-    chr->io->read_max = SOCK_READ_MAX;
+    chr_io_set_hooks(chr, &socket_io_hooks);
 
     ret = tcp_chr_check_opts(opts, is_listen, s->is_unix);
     if (ret < 0) {
@@ -3777,8 +3845,18 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         goto fail;
     }
     s->reconnect_ms = reconnect * 1000;
-    if (s->reconnect_ms || is_listen) {
-        s->timer = qemu_new_timer_ms(rt_clock, tcp_chr_timer, chr);
+    if (is_listen) {
+        s->accept_timer = qemu_new_timer_ms(rt_clock, tcp_chr_accept_timer,
+                                            chr);
+    }
+    if (s->reconnect_ms) {
+        s->reconnect_timer = qemu_new_timer_ms(rt_clock,
+                                               tcp_chr_reconnect_timer, chr);
+        s->reconnect_bh = qemu_bh_new(tcp_chr_reconnect_bh, chr);
+    }
+    /* a hangup nobody reads matters to a server or a reconnecting client */
+    if (is_listen || s->reconnect_ms) {
+        s->hup_timer = qemu_new_timer_ms(rt_clock, tcp_chr_hup_timer, chr);
     }
 
     if (s->is_unix) {
@@ -3792,45 +3870,41 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
 
     if (is_listen) {
         if (s->is_unix) {
-            fd = sock_listen_unix(s, addrs, path);
+            fd = tcp_chr_listen_unix(s, addrs, path);
             if (fd < 0) {
                 ret = fd;
                 goto fail;
             }
             s->listen_fd = fd;
         }
+        tcp_chr_set_state(chr, SOCK_LISTENING, -1);
         if (is_wait) {
             ret = tcp_chr_wait_client(chr);
             if (ret < 0) {
                 goto fail;
             }
-        } else {
-            qemu_set_fd_handler(s->listen_fd, tcp_chr_accept, NULL, chr);
         }
     } else if (s->reconnect_ms) {
         /* even the first attempt runs in the background */
         s->peers = addrs;
         s->nr_peers = nr;
         addrs = NULL;
-        s->connect_bh = qemu_bh_new(tcp_chr_connect_bh, chr);
-        if (!tcp_chr_connect_next(chr)) {
-            qemu_bh_schedule(s->connect_bh);
-        }
+        tcp_chr_try_connect(chr);
     } else {
-        fd = sock_connect_any(s->is_unix ? "path" : "host", addrs, nr);
+        fd = tcp_chr_connect_open(s->is_unix ? "path" : "host", addrs, nr);
         if (fd < 0) {
             ret = fd;
             goto fail;
         }
-        tcp_chr_set_connected(chr, fd);
+        tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     }
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
-    g_free(addrs);
+    qemu_free(addrs);
     g_free(path);
     /* the chardev never opened: no events, just free it */
     qemu_chr_close(chr);
@@ -3935,81 +4009,74 @@ static const CharDriverOps udp_ops = {
     .chr_close = udp_chr_close,
 };
 
+static const CharIOHooks udp_io_hooks = {
+    .recv = udp_chr_recv,
+};
+
 static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
 {
-    static const int on = 1;
     const char *host = qemu_opt_get(opts, "host");
     const char *port = qemu_opt_get(opts, "port");
     const char *laddr = qemu_opt_get(opts, "localaddr");
     const char *lport = qemu_opt_get(opts, "localport");
-    UdpCharDriver *s = qemu_mallocz(sizeof(*s));
-    CharDriverState *chr = qemu_chr_alloc(&udp_ops, s);
+    UdpCharDriver *s;
+    CharDriverState *chr;
     SockAddr *peer = NULL, *local = NULL;
-    char where[INET6_ADDRSTRLEN + 48];
-    int nr, ret;
+    SockError err;
+    int ret, fd;
 
-    s->fd = -1;
-    chr->io->recv = udp_chr_recv;
     if (!port || !*port) {
-        qemu_chr_open_error("port", "missing (udp needs port=<remote port>)");
-        ret = -EINVAL;
-        goto fail;
+        return chr_opt_missing("port", "udp needs port=<remote port>");
     }
     ret = sock_check_port("port", port);
     if (ret == 0 && lport && *lport) {
         ret = sock_check_port("localport", lport);
     }
     if (ret < 0) {
-        goto fail;
+        return ret;
     }
     /* as v0.15.0: no host means this machine */
-    ret = sock_resolve("host", host && *host ? host : "localhost", port,
-                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &nr);
+    ret = sock_resolve(host && *host ? host : "localhost", port,
+                       sock_opts_family(opts), SOCK_DGRAM, false, &peer, &err);
     if (ret < 0) {
+        qemu_chr_open_error("host", "%s", err.msg);
         goto fail;
     }
-    ret = sock_resolve("localaddr", laddr, lport && *lport ? lport : "0",
-                       peer[0].family, SOCK_DGRAM, true, &local, &nr);
+    ret = sock_resolve(laddr, lport && *lport ? lport : "0", peer[0].family,
+                       SOCK_DGRAM, true, &local, &err);
     if (ret < 0) {
+        qemu_chr_open_error("localaddr", "%s", err.msg);
         goto fail;
     }
-    s->fd = chr_fd_watchable(qemu_socket(peer[0].family, SOCK_DGRAM, 0));
-    if (s->fd < 0) {
-        ret = -errno;
-        qemu_chr_open_error("host", "socket: %s", strerror(-ret));
+    ret = sock_dgram(&peer[0], &local[0], &err);
+    if (ret < 0) {
+        qemu_chr_open_error(!err.local ? "host" : lport ? "localport"
+                                                        : "localaddr",
+                            "%s", err.msg);
         goto fail;
     }
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(s->fd, (struct sockaddr *)&local[0].ss, local[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&local[0].ss, local[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error(lport ? "localport" : "localaddr",
-                            "cannot bind to %s: %s", where, strerror(-ret));
+    fd = chr_fd_watchable(ret);
+    if (fd < 0) {
+        ret = fd;
         goto fail;
     }
-    if (connect(s->fd, (struct sockaddr *)&peer[0].ss, peer[0].len) < 0) {
-        ret = -errno;
-        sock_addr_str((struct sockaddr *)&peer[0].ss, peer[0].len, where,
-                      sizeof(where));
-        qemu_chr_open_error("host", "cannot send to %s: %s", where,
-                            strerror(-ret));
-        goto fail;
-    }
-    socket_set_nonblock(s->fd);
+    qemu_free(peer);
+    qemu_free(local);
+
+    s = qemu_mallocz(sizeof(*s));
+    s->fd = fd;
     s->buf = qemu_malloc(UDP_MAX_PAYLOAD);
-    chr_io_set_fds(chr, s->fd, s->fd);
-    /* v0.15.0 never reports OPENED for udp; frontends may wait for it */
+    chr = qemu_chr_alloc(&udp_ops, s);
+    chr_io_set_hooks(chr, &udp_io_hooks);
+    chr_io_set_fds(chr, fd, fd);
+    /* datagrams need no peer to be "open"; frontends may wait for OPENED */
     qemu_chr_generic_open(chr);
-    g_free(peer);
-    g_free(local);
     *_chr = chr;
     return 0;
 
 fail:
-    g_free(peer);
-    g_free(local);
-    qemu_chr_close(chr);
+    qemu_free(peer);
+    qemu_free(local);
     return ret;
 }
 
@@ -4019,16 +4086,17 @@ fail:
 /* Bound on collected output; monitor replies are far smaller. */
 #define MEM_CHR_LIMIT (4 * 1024 * 1024)
 
+/* Nothing is ever taken out: the FIFO's bytes stay contiguous. */
 typedef struct MemoryDriver {
-    GString *out;
+    ByteFifo out;
 } MemoryDriver;
 
 static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
 {
     MemoryDriver *d = chr->opaque;
-    size_t n = MIN((size_t)len, MEM_CHR_LIMIT - d->out->len);
 
-    g_string_append_len(d->out, (const char *)buf, n);
+    /* cut beyond MEM_CHR_LIMIT, which monitor replies never reach */
+    byte_fifo_push(&d->out, buf, len);
     return len;
 }
 
@@ -4036,7 +4104,7 @@ void qemu_chr_init_mem(CharDriverState *chr)
 {
     MemoryDriver *d = qemu_mallocz(sizeof(*d));
 
-    d->out = g_string_sized_new(4096);
+    byte_fifo_init(&d->out, MEM_CHR_LIMIT);
     memset(chr, 0, sizeof(*chr));
     chr->opaque = d;
     chr->chr_write = mem_chr_write;
@@ -4045,12 +4113,14 @@ void qemu_chr_init_mem(CharDriverState *chr)
 QString *qemu_chr_mem_to_qs(CharDriverState *chr)
 {
     MemoryDriver *d = chr->opaque;
+    size_t len;
+    const uint8_t *out = byte_fifo_peek(&d->out, &len);
 
-    if (d->out->len == 0) {
+    if (len == 0) {
         return qstring_new();
     }
     /* qstring_from_substr() takes an inclusive end */
-    return qstring_from_substr(d->out->str, 0, d->out->len - 1);
+    return qstring_from_substr((const char *)out, 0, len - 1);
 }
 
 /* Not for qemu_chr_close(): the caller owns the CharDriverState. */
@@ -4062,7 +4132,7 @@ void qemu_chr_close_mem(CharDriverState *chr)
         qemu_bh_delete(chr->bh);
         chr->bh = NULL;
     }
-    g_string_free(d->out, TRUE);
+    byte_fifo_destroy(&d->out);
     qemu_free(d);
     chr->opaque = NULL;
     chr->chr_write = NULL;
@@ -4072,7 +4142,7 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 {
     const MemoryDriver *d = chr->opaque;
 
-    return d->out->len;
+    return byte_fifo_len(&d->out);
 }
 
 /***********************************************************/
@@ -4414,19 +4484,19 @@ static bool chr_split_host_port(const char *str, char **host, char **port)
         if (!end || end[1] != ':') {
             return false;
         }
-        *host = g_strndup(str + 1, end - str - 1);
+        *host = qemu_strndup(str + 1, end - str - 1);
         colon = end + 1;
     } else {
         colon = strrchr(str, ':');
         if (!colon) {
             return false;
         }
-        *host = g_strndup(str, colon - str);
+        *host = qemu_strndup(str, colon - str);
     }
-    *port = g_strdup(colon + 1);
+    *port = qemu_strdup(colon + 1);
     if (**port == '\0') {
-        g_free(*host);
-        g_free(*port);
+        qemu_free(*host);
+        qemu_free(*port);
         return false;
     }
     return true;
@@ -4443,8 +4513,8 @@ static bool compat_set_host_port(QemuOpts *opts, const char *str,
     }
     ok = qemu_opt_set(opts, host_opt, host) == 0 &&
          qemu_opt_set(opts, port_opt, port) == 0;
-    g_free(host);
-    g_free(port);
+    qemu_free(host);
+    qemu_free(port);
     return ok;
 }
 
@@ -4481,12 +4551,12 @@ static bool compat_parse_vc(QemuOpts *opts, const char *p)
 static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 {
     const char *comma = strchr(p, ',');
-    char *addr = comma ? g_strndup(p, comma - p) : g_strdup(p);
+    char *addr = comma ? qemu_strndup(p, comma - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "socket");
     ok = compat_set_host_port(opts, addr, "host", "port");
-    g_free(addr);
+    qemu_free(addr);
     if (ok && comma) {
         ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
     }
@@ -4500,12 +4570,12 @@ static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
 static bool compat_parse_udp(QemuOpts *opts, const char *p)
 {
     const char *at = strchr(p, '@');
-    char *remote = at ? g_strndup(p, at - p) : g_strdup(p);
+    char *remote = at ? qemu_strndup(p, at - p) : qemu_strdup(p);
     bool ok;
 
     qemu_opt_set(opts, "backend", "udp");
     ok = compat_set_host_port(opts, remote, "host", "port");
-    g_free(remote);
+    qemu_free(remote);
     if (ok && at) {
         ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
     }
@@ -4673,14 +4743,13 @@ static const CharBackendEntry *chr_find_backend(const char *name)
 
 static char *chr_backend_names(void)
 {
-    GString *s = g_string_new("");
+    char *names = qemu_strdup("");
     unsigned i;
 
     for (i = 0; i < ARRAY_SIZE(backend_table); i++) {
-        g_string_append_printf(s, "%s%s", i ? ", " : "",
-                               backend_table[i].name);
+        chr_list_append(&names, backend_table[i].name);
     }
-    return g_string_free(s, FALSE);
+    return names;
 }
 
 /* Options every backend takes. */
@@ -4699,8 +4768,8 @@ static const char *const chr_opts_number[] = {
 };
 
 /*
- * v0.15.0's option parser keeps at most this many characters of a value
- * and drops the rest silently: a value this long may have been cut.
+ * The option parser keeps at most this many characters of a value and
+ * drops the rest silently: a value this long may have been cut.
  */
 #define CHR_OPT_VALUE_MAX 1023
 
@@ -4722,15 +4791,15 @@ static int chr_check_opt(const char *name, const char *value, void *opaque)
 
     if (!chr_name_in(chr_opts_common, name) &&
         !chr_name_in(be->opts, name)) {
-        GString *valid = g_string_new("");
+        char *valid = qemu_strdup("");
 
         for (p = be->opts; *p; p++) {
-            g_string_append_printf(valid, "%s, ", *p);
+            chr_list_append(&valid, *p);
         }
-        g_string_append(valid, "mux");
+        chr_list_append(&valid, "mux");
         qemu_chr_open_error(name, "not an option of this backend (valid: "
-                            "%s)", valid->str);
-        g_string_free(valid, TRUE);
+                            "%s)", valid);
+        qemu_free(valid);
         return -1;
     }
     if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
@@ -4819,7 +4888,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
 
         error_report("chardev \"%s\": backend \"%s\" not found "
                      "(available: %s)", id, name, known);
-        g_free(known);
+        qemu_free(known);
         return chr_open_fail(EINVAL);
     }
     if (unique_id && qemu_chr_find(id)) {
@@ -4859,7 +4928,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     if (mux) {
         CharDriverState *base = chr;
 
-        base->label = g_strdup_printf("%s-base", id);
+        base->label = chr_strdup_printf("%s-base", id);
         chr = qemu_chr_open_mux(base);
         chr->filename = qemu_strdup(base->filename);
         chr->avail_connections = chr->max_connections = MAX_MUX;
@@ -4903,10 +4972,177 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
 
     chr = chr_open_opts(opts, init, false);
     err = errno;
+    if (chr) {
+        chr->legacy = 1;
+    }
     if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
         monitor_init(chr, MONITOR_USE_READLINE);
     }
     qemu_opts_del(opts);
     errno = err;
     return chr;
+}
+
+/***********************************************************/
+/* Hotplug: chardev-add and chardev-remove from the monitor */
+
+/*
+ * A QMP client gets an error class (v0.15.0's QMP has no free-text
+ * error), and the one-line reason goes to stderr, where -chardev's
+ * would.  A human monitor shows the line itself.
+ */
+static Monitor *chr_hotplug_qmp_begin(void)
+{
+    Monitor *qmp = monitor_cur_is_qmp() ? cur_mon : NULL;
+
+    if (qmp) {
+        cur_mon = NULL;
+    }
+    return qmp;
+}
+
+static void chr_hotplug_qmp_end(Monitor *qmp)
+{
+    if (qmp) {
+        cur_mon = qmp;
+    }
+}
+
+/* Opens @opts as -chardev would, or deletes them: 0 or -errno. */
+static int chr_hotplug_open(QemuOpts *opts)
+{
+    const char *id = qemu_opts_id(opts);
+    const char *backend = qemu_opt_get(opts, "backend");
+    int ret = 0;
+
+    /*
+     * At startup a server may block until its first client; a running
+     * guest and its monitor must not, so the user has to say wait=off.
+     */
+    if (id && backend && strcmp(backend, "socket") == 0 &&
+        qemu_opt_get_bool(opts, "server", 0) &&
+        qemu_opt_get_bool(opts, "wait", 1)) {
+        error_report("chardev \"%s\": backend \"socket\": wait: a server "
+                     "added at run time cannot wait for its first client "
+                     "(add wait=off)", id);
+        ret = -EINVAL;
+    } else if (!qemu_chr_open_opts(opts, NULL)) {
+        ret = errno ? -errno : -EINVAL;
+    }
+    if (ret < 0) {
+        qemu_opts_del(opts);
+    }
+    return ret;
+}
+
+int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_try_str(qdict, "id");
+    const QDictEntry *ent;
+    QemuOpts *opts;
+    Monitor *qmp;
+    int ret;
+
+    opts = qemu_opts_from_qdict(qemu_find_opts("chardev"), qdict);
+    if (!opts) {
+        return -1;
+    }
+    /*
+     * The option parser reports a bad name or value but leaves the
+     * option out and goes on: such a chardev is not opened.
+     */
+    for (ent = qdict_first(qdict); ent; ent = qdict_next(qdict, ent)) {
+        const char *key = qdict_entry_key(ent);
+
+        if (strcmp(key, "id") != 0 && !qemu_opt_get(opts, key)) {
+            qerror_report(QERR_INVALID_PARAMETER, key);
+            qemu_opts_del(opts);
+            return -1;
+        }
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    ret = chr_hotplug_open(opts);
+    chr_hotplug_qmp_end(qmp);
+    if (ret == 0) {
+        return 0;
+    }
+    if (!qmp) {
+        return -1;
+    }
+    if (!id) {
+        qerror_report(QERR_MISSING_PARAMETER, "id");
+    } else if (!qdict_haskey(qdict, "backend")) {
+        qerror_report(QERR_MISSING_PARAMETER, "backend");
+    } else if (ret == -EEXIST) {
+        qerror_report(QERR_DUPLICATE_ID, id, "chardev");
+    } else {
+        qerror_report(QERR_DEVICE_INIT_FAILED, id);
+    }
+    return -1;
+}
+
+/* The human monitor takes the -chardev argument as one string. */
+void do_chardev_add_hmp(Monitor *mon, const QDict *qdict)
+{
+    QemuOpts *opts;
+
+    opts = qemu_opts_parse(qemu_find_opts("chardev"),
+                           qdict_get_str(qdict, "args"), 1);
+    if (opts) {
+        chr_hotplug_open(opts);
+    }
+}
+
+/* A frontend holds @chr: it claimed the chardev or set handlers. */
+static bool chr_hotplug_in_use(CharDriverState *chr)
+{
+    if (chr->avail_connections < chr->max_connections) {
+        return true;
+    }
+    /* a mux always has its own handlers set; its frontends count above */
+    return !chr_is_mux(chr) &&
+           (chr->chr_can_read || chr->chr_read || chr->chr_event ||
+            chr->handler_opaque);
+}
+
+int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_str(qdict, "id");
+    CharDriverState *chr = qemu_chr_find(id);
+    QemuOpts *opts;
+    Monitor *qmp;
+
+    if (chr && !chr->legacy && !chr_hotplug_in_use(chr)) {
+        opts = qemu_opts_find(qemu_find_opts("chardev"), id);
+        if (opts) {
+            qemu_opts_del(opts);
+        }
+        qemu_chr_close(chr);
+        return 0;
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    if (!chr) {
+        error_report("chardev \"%s\": not found", id);
+    } else if (chr->legacy) {
+        error_report("chardev \"%s\": cannot be removed: made by a legacy "
+                     "option (-serial, -parallel, -monitor, ...), not by "
+                     "-chardev or chardev-add", id);
+    } else {
+        error_report("chardev \"%s\": cannot be removed: in use by a "
+                     "frontend (remove that device first)", id);
+    }
+    chr_hotplug_qmp_end(qmp);
+    if (!qmp) {
+        return -1;
+    }
+    if (!chr) {
+        qerror_report(QERR_DEVICE_NOT_FOUND, id);
+    } else if (chr->legacy) {
+        qerror_report(QERR_DEVICE_NOT_REMOVABLE, id);
+    } else {
+        qerror_report(QERR_DEVICE_IN_USE, id);
+    }
+    return -1;
 }

@@ -8,8 +8,8 @@
 #include "qemu-option.h"
 #include "qemu-config.h"
 #include "qobject.h"
-#include "qstring.h"
 #include "qdict.h"
+#include "qstring.h"
 
 /* Events a backend reports to its frontend (IOEventHandler). */
 #define CHR_EVENT_BREAK   0 /* break received (serial break, telnet BRK) */
@@ -107,6 +107,8 @@ struct CharDriverState {
     CharBackendIO *io;          /* owned by the core, NULL if unused */
     uint64_t dropped_noq;       /* without io: what chr_write did not take */
     CharLog *log;               /* logfile=, owned by the core, or NULL */
+    int legacy;                 /* opened by qemu_chr_open(): the label is
+                                   not the user's, chardev-remove refuses */
 };
 
 /*
@@ -220,6 +222,44 @@ uint64_t qemu_chr_log_dropped(const CharDriverState *s);
 size_t qemu_chr_queued_bytes(const CharDriverState *s);
 
 /*
+ * Addition: a bounded FIFO of bytes, for every byte ring of the chardev
+ * code (the core's output queue, mux input, spice and msmouse queues).
+ * Storage is allocated on the first push and grows as needed, never past
+ * @limit bytes; byte_fifo_destroy() frees it.  A push takes what fits and
+ * says how much that was; nothing blocks and nothing is dropped silently.
+ * A zeroed ByteFifo is an empty one with limit 0 (it takes nothing).
+ *
+ * byte_fifo_peek() gives the contiguous bytes at the head without taking
+ * them (fewer than byte_fifo_len() once the data wraps around), for a
+ * consumer that may take only part: it then calls byte_fifo_consume().
+ */
+typedef struct ByteFifo {
+    uint8_t *buf;
+    size_t size;                /* allocated */
+    size_t limit;               /* most bytes it holds */
+    size_t head, len;
+} ByteFifo;
+
+/* set @limit on an empty FIFO without storage (new or destroyed) */
+void byte_fifo_init(ByteFifo *f, size_t limit);
+void byte_fifo_destroy(ByteFifo *f);
+size_t byte_fifo_push(ByteFifo *f, const uint8_t *data, size_t n);
+size_t byte_fifo_pop(ByteFifo *f, uint8_t *data, size_t n);
+const uint8_t *byte_fifo_peek(const ByteFifo *f, size_t *n);
+void byte_fifo_consume(ByteFifo *f, size_t n);
+void byte_fifo_clear(ByteFifo *f);
+
+static inline size_t byte_fifo_len(const ByteFifo *f)
+{
+    return f->len;
+}
+
+static inline size_t byte_fifo_room(const ByteFifo *f)
+{
+    return f->limit - f->len;
+}
+
+/*
  * Addition for backends that have no fd to poll for writability (spice):
  * after a short chr_write, the backend calls this once it can take more.
  * Queued output is then flushed and a qemu_chr_write_nb() waiter is woken,
@@ -267,6 +307,19 @@ void qemu_chr_open_error(const char *option, const char *fmt, ...)
  *   attaching by other means is not connected, with an error line.
  */
 void qemu_chr_remove_handlers(CharDriverState *s, void *opaque);
+
+/*
+ * Additions: monitor commands that add and remove chardevs at run time.
+ * do_chardev_add() (QMP chardev-add) takes the -chardev options as
+ * arguments, do_chardev_add_hmp() (chardev_add) the -chardev string as
+ * "args"; do_chardev_remove() (chardev-remove, chardev_remove) takes
+ * "id".  Removal is refused while a frontend holds the chardev and for
+ * chardevs opened by qemu_chr_open() (-serial, -monitor, ...), whose
+ * label the user never chose.
+ */
+int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data);
+void do_chardev_add_hmp(Monitor *mon, const QDict *qdict);
+int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data);
 
 /* fd handlers of the main loop (implemented by the main loop, not here) */
 int qemu_set_fd_handler2(int fd,

@@ -28,38 +28,33 @@
 typedef struct MouseState {
     CharDriverState *chr;
     QEMUPutMouseEntry *entry;
-    uint8_t queue[MSMOUSE_QUEUE_LEN];
-    int head, len;              /* ring buffer of whole packets */
+    ByteFifo queue;             /* whole packets, MSMOUSE_QUEUE_LEN */
     int tiocm;                  /* modem lines last set by the guest */
 } MouseState;
 
 static void msmouse_push(MouseState *m, const uint8_t *bytes, int n)
 {
-    int i;
-
-    if (m->len + n > MSMOUSE_QUEUE_LEN) {
+    if (byte_fifo_room(&m->queue) < (size_t)n) {
         /* partly sent packets stay whole: the new one is dropped */
         return;
     }
-    for (i = 0; i < n; i++) {
-        m->queue[(m->head + m->len + i) % MSMOUSE_QUEUE_LEN] = bytes[i];
-    }
-    m->len += n;
+    byte_fifo_push(&m->queue, bytes, n);
 }
 
 /* Hand queued bytes to the frontend, as many as it can take now. */
 static void msmouse_flush(MouseState *m)
 {
-    while (m->len > 0) {
+    while (byte_fifo_len(&m->queue) > 0) {
         int room = qemu_chr_can_read(m->chr);
-        int n = MIN(MIN(room, m->len), MSMOUSE_QUEUE_LEN - m->head);
+        uint8_t chunk[MSMOUSE_QUEUE_LEN];
+        int n;
 
-        if (n <= 0) {
+        if (room <= 0) {
             break;
         }
-        qemu_chr_read(m->chr, &m->queue[m->head], n);
-        m->head = (m->head + n) % MSMOUSE_QUEUE_LEN;
-        m->len -= n;
+        /* a copy: the frontend may probe (and so clear the queue) */
+        n = byte_fifo_pop(&m->queue, chunk, MIN(room, (int)sizeof(chunk)));
+        qemu_chr_read(m->chr, chunk, n);
     }
 }
 
@@ -125,7 +120,7 @@ static int msmouse_chr_ioctl(CharDriverState *chr, int cmd, void *arg)
     lines = *(int *)arg;
     if ((lines & CHR_TIOCM_RTS) && (lines & CHR_TIOCM_DTR) &&
         !((m->tiocm & CHR_TIOCM_RTS) && (m->tiocm & CHR_TIOCM_DTR))) {
-        m->head = m->len = 0;
+        byte_fifo_clear(&m->queue);
         msmouse_push(m, ident, sizeof(ident));
         msmouse_flush(m);
     }
@@ -137,8 +132,9 @@ static void msmouse_chr_close(CharDriverState *chr)
 {
     MouseState *m = chr->opaque;
 
-    /* v0.15.0 left the handler behind, pointing at freed memory */
+    /* a handler left behind would be called with freed state */
     qemu_remove_mouse_event_handler(m->entry);
+    byte_fifo_destroy(&m->queue);
     qemu_free(m);
 }
 
@@ -153,6 +149,7 @@ int qemu_chr_open_msmouse(QemuOpts *opts, CharDriverState **_chr)
 {
     MouseState *m = qemu_mallocz(sizeof(*m));
 
+    byte_fifo_init(&m->queue, MSMOUSE_QUEUE_LEN);
     m->chr = qemu_chr_alloc(&msmouse_ops, m);
     m->entry = qemu_add_mouse_event_handler(msmouse_event, m, 0,
                                             "QEMU Microsoft Mouse");

@@ -40,7 +40,7 @@ typedef struct VirtIOSerialCtrlMsg {
 struct VirtIOSerial {
     VirtIODevice vdev;
 
-    VirtQueue *c_ivq, *c_ovq;
+    VirtQueue *c_ivq;
     /* per-port queues, indexed by port number */
     VirtQueue **ivqs, **ovqs;
 
@@ -1044,7 +1044,7 @@ VirtIODevice *virtio_serial_init(DeviceState *dev, virtio_serial_conf *conf)
     vser->ovqs[0] = virtio_add_queue(vdev, VSER_DATA_QUEUE_SIZE,
                                      handle_output);
     vser->c_ivq = virtio_add_queue(vdev, VSER_CTRL_QUEUE_SIZE, control_in);
-    vser->c_ovq = virtio_add_queue(vdev, VSER_CTRL_QUEUE_SIZE, control_out);
+    virtio_add_queue(vdev, VSER_CTRL_QUEUE_SIZE, control_out);
     for (i = 1; i < vser->bus.max_nr_ports; i++) {
         vser->ivqs[i] = virtio_add_queue(vdev, VSER_DATA_QUEUE_SIZE,
                                          handle_input);

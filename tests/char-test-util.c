@@ -10,8 +10,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+
+static char *tmpdir;
 
 static int test_fe_can_read(void *opaque)
 {
@@ -111,6 +116,14 @@ bool test_fe_wait_events(TestFrontend *fe, int event, int count,
 bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms)
 {
     return test_fe_wait_events(fe, event, 1, timeout_ms);
+}
+
+void test_fe_close_chr(TestFrontend *fe)
+{
+    CharDriverState *chr = fe->chr;
+
+    test_fe_detach(fe);
+    qemu_chr_close(chr);
 }
 
 CharDriverState *test_chr_new(const char *optstr)
@@ -247,20 +260,6 @@ void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed)
     }
 }
 
-GHashTable *test_fd_snapshot(void)
-{
-    GHashTable *fds = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
-    const char *name;
-
-    g_assert(dir);
-    while ((name = g_dir_read_name(dir))) {
-        g_hash_table_add(fds, GINT_TO_POINTER(atoi(name)));
-    }
-    g_dir_close(dir);
-    return fds;
-}
-
 static char *fd_target(int fd)
 {
     char *link = g_strdup_printf("/proc/self/fd/%d", fd);
@@ -268,6 +267,70 @@ static char *fd_target(int fd)
 
     g_free(link);
     return target ? target : g_strdup("?");
+}
+
+void test_fd_foreach(void (*fn)(int fd, const char *target, void *opaque),
+                     void *opaque)
+{
+    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+    GArray *fds = g_array_new(FALSE, FALSE, sizeof(int));
+    const char *name;
+    guint i;
+
+    g_assert(dir);
+    while ((name = g_dir_read_name(dir))) {
+        int fd = atoi(name);
+
+        g_array_append_val(fds, fd);
+    }
+    g_dir_close(dir);
+    /* the directory's own fd is closed by now and skipped */
+    for (i = 0; i < fds->len; i++) {
+        int fd = g_array_index(fds, int, i);
+
+        if (fcntl(fd, F_GETFD) >= 0) {
+            char *target = fd_target(fd);
+
+            fn(fd, target, opaque);
+            g_free(target);
+        }
+    }
+    g_array_free(fds, TRUE);
+}
+
+static void snapshot_add(int fd, const char *target, void *opaque)
+{
+    g_hash_table_add(opaque, GINT_TO_POINTER(fd));
+}
+
+GHashTable *test_fd_snapshot(void)
+{
+    GHashTable *fds = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    test_fd_foreach(snapshot_add, fds);
+    return fds;
+}
+
+typedef struct FdFind {
+    const char *target;
+    int fd;
+} FdFind;
+
+static void fd_find(int fd, const char *target, void *opaque)
+{
+    FdFind *f = opaque;
+
+    if (strcmp(target, f->target) == 0) {
+        f->fd = fd;
+    }
+}
+
+int test_fd_of(const char *target)
+{
+    FdFind f = { .target = target, .fd = -1 };
+
+    test_fd_foreach(fd_find, &f);
+    return f.fd;
 }
 
 void test_assert_new_fds_cloexec(GHashTable *before)
@@ -294,12 +357,34 @@ void test_assert_new_fds_cloexec(GHashTable *before)
     g_hash_table_unref(now);
 }
 
-int test_run_fd_checked(void)
+int test_report_new_fds(GHashTable *before)
 {
-    GHashTable *before, *after;
+    GHashTable *now = test_fd_snapshot();
     GHashTableIter it;
     gpointer key;
-    int ret, leaked = 0;
+    int leaked = 0;
+
+    g_hash_table_iter_init(&it, now);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        int fd = GPOINTER_TO_INT(key);
+
+        if (!g_hash_table_contains(before, key) && fcntl(fd, F_GETFD) >= 0) {
+            char *target = fd_target(fd);
+
+            fprintf(stderr, "fd leak: fd %d (%s) is still open\n", fd,
+                    target);
+            g_free(target);
+            leaked++;
+        }
+    }
+    g_hash_table_unref(now);
+    return leaked;
+}
+
+int test_run_fd_checked(void)
+{
+    GHashTable *before;
+    int ret, leaked;
 
     /* the main loop opens its own fds on first use */
     support_run_for(1);
@@ -311,23 +396,10 @@ int test_run_fd_checked(void)
     g_source_unref(g_child_watch_source_new(getpid()));
     before = test_fd_snapshot();
     ret = g_test_run();
+    test_tmpdir_remove();
     support_run_for(1);
-    after = test_fd_snapshot();
-    g_hash_table_iter_init(&it, after);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        int fd = GPOINTER_TO_INT(key);
-
-        if (!g_hash_table_contains(before, key) && fcntl(fd, F_GETFD) >= 0) {
-            char *target = fd_target(fd);
-
-            fprintf(stderr, "fd leak: fd %d (%s) is still open after the "
-                    "tests\n", fd, target);
-            g_free(target);
-            leaked++;
-        }
-    }
+    leaked = test_report_new_fds(before);
     g_hash_table_unref(before);
-    g_hash_table_unref(after);
     return leaked ? 1 : ret;
 }
 
@@ -419,4 +491,118 @@ bool test_pump_read(int fd, void *buf, size_t len, int timeout_ms)
         }
     }
     return true;
+}
+
+int test_tcp_listen(const char *host, int port)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+    char serv[16];
+    int fd, on = 1;
+
+    snprintf(serv, sizeof(serv), "%d", port);
+    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
+    g_assert_cmpint(listen(fd, 4), ==, 0);
+    freeaddrinfo(res);
+    return fd;
+}
+
+int test_unix_listen(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_strlcpy(un.sun_path, path, sizeof(un.sun_path));
+    unlink(path);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
+    g_assert_cmpint(listen(fd, 4), ==, 0);
+    return fd;
+}
+
+bool test_fd_readable(int fd, int timeout_ms)
+{
+    return wait_fd(fd, POLLIN, timeout_ms);
+}
+
+int test_accept(int lfd, int timeout_ms)
+{
+    if (!test_fd_readable(lfd, timeout_ms)) {
+        return -1;
+    }
+    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+void test_socketpair(int sv[2])
+{
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+                    ==, 0);
+}
+
+void test_pty_open(TestPty *p)
+{
+    g_assert_cmpint(openpty(&p->master, &p->slave, p->name, NULL, NULL),
+                    ==, 0);
+    qemu_set_cloexec(p->master);
+    qemu_set_cloexec(p->slave);
+}
+
+void test_pty_close(TestPty *p)
+{
+    close(p->master);
+    close(p->slave);
+}
+
+void test_child_spawn(TestChild *c, const char *const *argv)
+{
+    GError *err = NULL;
+    gboolean ok;
+
+    ok = g_spawn_async_with_pipes(NULL, (gchar **)argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD |
+                                  G_SPAWN_SEARCH_PATH |
+                                  G_SPAWN_STDERR_TO_DEV_NULL,
+                                  NULL, NULL, &c->pid, &c->in, &c->out,
+                                  NULL, &err);
+    g_assert_no_error(err);
+    g_assert(ok);
+}
+
+void test_child_finish(TestChild *c)
+{
+    int status;
+
+    if (c->in >= 0) {
+        close(c->in);
+    }
+    if (c->out >= 0) {
+        close(c->out);
+    }
+    kill(c->pid, SIGTERM);
+    waitpid(c->pid, &status, 0);
+    g_spawn_close_pid(c->pid);
+}
+
+const char *test_tmpdir(void)
+{
+    if (!tmpdir) {
+        tmpdir = support_make_tmpdir();
+        g_assert(tmpdir);
+    }
+    return tmpdir;
+}
+
+char *test_tmp_path(const char *name)
+{
+    return g_strdup_printf("%s/%s", test_tmpdir(), name);
+}
+
+void test_tmpdir_remove(void)
+{
+    if (tmpdir) {
+        support_rm_tmpdir(tmpdir);
+        g_free(tmpdir);
+        tmpdir = NULL;
+    }
 }

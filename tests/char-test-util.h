@@ -32,6 +32,9 @@ bool test_fe_wait_event(TestFrontend *fe, int event, int timeout_ms);
 bool test_fe_wait_events(TestFrontend *fe, int event, int count,
                          int timeout_ms);
 
+/* detach @fe, then close the chardev it was attached to */
+void test_fe_close_chr(TestFrontend *fe);
+
 /* -chardev option string -> chardev (NULL on failure, error recorded) */
 CharDriverState *test_chr_new(const char *optstr);
 /* "socket,id=<id>,path=<dir>/<id>.sock,server,nowait"; sets *path */
@@ -51,6 +54,8 @@ bool test_write_full(int fd, const void *buf, size_t len, int timeout_ms);
  * open before.  Use it instead of g_test_run() in every test program.
  */
 int test_run_fd_checked(void);
+/* print the fds opened since @before (a snapshot) and not closed; count */
+int test_report_new_fds(GHashTable *before);
 /* every fd opened since @before (a snapshot) is close-on-exec */
 GHashTable *test_fd_snapshot(void);
 void test_assert_new_fds_cloexec(GHashTable *before);
@@ -69,6 +74,55 @@ int test_free_tcp_port(void);
 /* connected stream sockets (CLOEXEC), or -1 if nobody listens */
 int test_tcp_connect(const char *host, int port);
 int test_unix_connect(const char *path);
+
+/* listening stream sockets (CLOEXEC) for a chardev client to reach */
+int test_tcp_listen(const char *host, int port);
+int test_unix_listen(const char *path);
+/* accept a connection that comes within @timeout_ms (-1 if none does) */
+int test_accept(int lfd, int timeout_ms);
+/* a connected pair of unix stream sockets (CLOEXEC) */
+void test_socketpair(int sv[2]);
+/* @fd becomes readable within @timeout_ms (end of file counts) */
+bool test_fd_readable(int fd, int timeout_ms);
+
+/* A pseudo-terminal; both ends CLOEXEC, @name the slave's path. */
+typedef struct TestPty {
+    int master;
+    int slave;
+    char name[64];
+} TestPty;
+
+void test_pty_open(TestPty *p);
+void test_pty_close(TestPty *p);
+
+/*
+ * A program run with its stdin and stdout on pipes (socat as a peer);
+ * stderr goes to /dev/null.  test_child_finish() closes the pipes still
+ * open (-1: already closed), then terminates and reaps the child.
+ */
+typedef struct TestChild {
+    GPid pid;
+    int in, out;            /* its stdin (we write), its stdout (we read) */
+} TestChild;
+
+void test_child_spawn(TestChild *c, const char *const *argv);
+void test_child_finish(TestChild *c);
+
+/*
+ * A private temporary directory for the whole program, made on first use
+ * and removed with its contents by test_run_fd_checked() (or by
+ * test_tmpdir_remove(), for a process that ends otherwise).
+ */
+const char *test_tmpdir(void);
+/* "<test_tmpdir()>/<name>", to be freed */
+char *test_tmp_path(const char *name);
+void test_tmpdir_remove(void);
+
+/* Call @fn for every fd open in this process, with its /proc link target. */
+void test_fd_foreach(void (*fn)(int fd, const char *target, void *opaque),
+                     void *opaque);
+/* the fd this process has open on @target (a path, "socket:[...]"), or -1 */
+int test_fd_of(const char *target);
 
 /* deterministic test pattern */
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed);

@@ -14,13 +14,6 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_strdup_printf("%s/%s", tmpdir, name);
-}
-
 /* ---- registry and ids ---- */
 
 static void test_registry(void)
@@ -200,7 +193,7 @@ static void test_compat_forms(void)
 
 static void test_compat_open(void)
 {
-    char *path = tmp_path("compat.log");
+    char *path = test_tmp_path("compat.log");
     char *name = g_strdup_printf("file:%s", path);
     CharDriverState *chr;
     gchar *contents;
@@ -272,7 +265,7 @@ static void test_avail_connections(void)
 
 static void test_open_event_after_attach(void)
 {
-    char *path = tmp_path("ev.log");
+    char *path = test_tmp_path("ev.log");
     char *opts = g_strdup_printf("file,id=ev,path=%s", path);
     CharDriverState *chr = test_chr_new(opts);
     TestFrontend fe, fe2;
@@ -378,7 +371,7 @@ static void test_guest_open_ignored_by_mux(void)
 
 static void test_file_write(void)
 {
-    char *path = tmp_path("file.out");
+    char *path = test_tmp_path("file.out");
     char *opts = g_strdup_printf("file,id=f,path=%s", path);
     CharDriverState *chr;
     gchar *contents;
@@ -404,7 +397,7 @@ static void test_file_write(void)
 
 static void test_pipe_pair(void)
 {
-    char *base = tmp_path("pp");
+    char *base = test_tmp_path("pp");
     char *in = g_strdup_printf("%s.in", base);
     char *out = g_strdup_printf("%s.out", base);
     char *opts = g_strdup_printf("pipe,id=pp,path=%s", base);
@@ -447,7 +440,7 @@ static void test_pipe_pair(void)
 
 static void test_pipe_single(void)
 {
-    char *path = tmp_path("single");
+    char *path = test_tmp_path("single");
     char *opts = g_strdup_printf("pipe,id=ps,path=%s", path);
     CharDriverState *chr;
     TestFrontend fe;
@@ -481,7 +474,7 @@ static void test_pipe_single(void)
  */
 static void test_pipe_peer_timing(void)
 {
-    char *base = tmp_path("pt");
+    char *base = test_tmp_path("pt");
     char *in = g_strdup_printf("%s.in", base);
     char *out = g_strdup_printf("%s.out", base);
     char *opts = g_strdup_printf("pipe,id=pt,path=%s", base);
@@ -552,7 +545,7 @@ static void test_null_write(void)
 /* A chardev writing into a fifo that nobody drains (yet). */
 static CharDriverState *open_stalled_pipe(const char *name, int *peer_r)
 {
-    char *base = tmp_path(name);
+    char *base = test_tmp_path(name);
     char *in = g_strdup_printf("%s.in", base);
     char *out = g_strdup_printf("%s.out", base);
     char *opts = g_strdup_printf("pipe,id=%s,path=%s", name, base);
@@ -824,10 +817,7 @@ static void test_info_frontend_open_monitor(void)
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
-    tmpdir = support_make_tmpdir();
 
     g_test_add_func("/char/core/registry", test_registry);
     g_test_add_func("/char/core/write-without-queue",
@@ -857,8 +847,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/eventfd/read", test_eventfd);
 
     /* test_run_fd_checked() fails the run if an fd is left open */
-    ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_run_fd_checked();
 }

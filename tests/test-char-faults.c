@@ -27,13 +27,7 @@
 #define OUTQ_LIMIT (64 * 1024)
 #define PTY_OUTQ_LIMIT (1024 * 1024)
 
-static char *tmpdir;
 static uint8_t *pattern;
-
-static char *tmp_path(const char *name)
-{
-    return g_strdup_printf("%s/%s", tmpdir, name);
-}
 
 /* ---- peers: forked children that talk to a chardev ---- */
 
@@ -184,13 +178,6 @@ static void G_GNUC_NORETURN peer_main(const PeerArgs *a, int ready)
     _exit(0);
 }
 
-static bool wait_readable(int fd, int timeout_ms)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-    return poll(&pfd, 1, timeout_ms) == 1;
-}
-
 /*
  * Fork a peer.  It keeps none of our fds (a copy of a chardev's socket
  * would keep the connection alive after we close it).  Returns once the
@@ -217,7 +204,7 @@ static pid_t peer_spawn(const PeerArgs *a)
         peer_main(a, 3);
     }
     close(p[1]);
-    g_assert(wait_readable(p[0], TIMEOUT_MS));
+    g_assert(test_fd_readable(p[0], TIMEOUT_MS));
     g_assert_cmpint(read(p[0], &c, 1), ==, 1);
     close(p[0]);
     return pid;
@@ -298,14 +285,6 @@ static double thread_cpu_seconds(void)
 static bool queue_empty(void *opaque)
 {
     return qemu_chr_queued_bytes(opaque) == 0;
-}
-
-static void close_fe(TestFrontend *fe)
-{
-    CharDriverState *chr = fe->chr;
-
-    test_fe_detach(fe);
-    qemu_chr_close(chr);
 }
 
 /* ---- 1. the peer is killed mid-transfer ---- */
@@ -422,7 +401,7 @@ static void kill_mid_transfer(KillCase *k)
             support_run_for(5);
         }
     }
-    close_fe(&fe);
+    test_fe_close_chr(&fe);
     if (k->peer.kind == PEER_UNIX_LISTEN) {
         unlink(k->peer.path);
     }
@@ -443,7 +422,7 @@ static void test_kill_tcp_server(void)
 
 static void test_kill_unix_server(void)
 {
-    char *path = tmp_path("kill-server.sock");
+    char *path = test_tmp_path("kill-server.sock");
     char *opts = g_strdup_printf("socket,id=kus,path=%s,server,nowait",
                                  path);
     KillCase k = { .opts = opts, .server = true };
@@ -458,7 +437,7 @@ static void test_kill_unix_server(void)
 
 static void test_kill_unix_client(void)
 {
-    char *path = tmp_path("kill-client.sock");
+    char *path = test_tmp_path("kill-client.sock");
     char *opts = g_strdup_printf("socket,id=kuc,path=%s", path);
     KillCase k = { .opts = opts };
 
@@ -523,8 +502,8 @@ static char *file_sha256(const char *path, size_t *len)
 
 static void test_stall_backpressure(void)
 {
-    char *path = tmp_path("stall-bp.sock");
-    char *sink = tmp_path("stall-bp.out");
+    char *path = test_tmp_path("stall-bp.sock");
+    char *sink = test_tmp_path("stall-bp.out");
     char *opts = g_strdup_printf("socket,id=sbp,path=%s,server,nowait",
                                  path);
     CharDriverState *chr = test_chr_new(opts);
@@ -618,8 +597,8 @@ static void drop_writer_run(DropWriter *d, int ms)
 
 static void test_stall_no_backpressure(void)
 {
-    char *path = tmp_path("stall-drop.sock");
-    char *sink = tmp_path("stall-drop.out");
+    char *path = test_tmp_path("stall-drop.sock");
+    char *sink = test_tmp_path("stall-drop.out");
     char *opts = g_strdup_printf("socket,id=sdr,path=%s,server,nowait",
                                  path);
     CharDriverState *chr = test_chr_new(opts);
@@ -788,12 +767,12 @@ static void emfile_case(const char *opts, const char *unix_path, int port)
     g_assert(memcmp(buf, "ok", 2) == 0);
     close(cfd);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, TIMEOUT_MS));
-    close_fe(&fe);
+    test_fe_close_chr(&fe);
 }
 
 static void test_emfile_unix(void)
 {
-    char *path = tmp_path("emfile.sock");
+    char *path = test_tmp_path("emfile.sock");
     char *opts = g_strdup_printf("socket,id=emu,path=%s,server,nowait",
                                  path);
 
@@ -816,7 +795,7 @@ static void test_emfile_tcp(void)
 
 static void test_unix_path_removed(void)
 {
-    char *path = tmp_path("removed.sock");
+    char *path = test_tmp_path("removed.sock");
     char *opts = g_strdup_printf("socket,id=rm,path=%s,server,nowait",
                                  path);
     CharDriverState *chr = test_chr_new(opts);
@@ -861,7 +840,7 @@ static void test_unix_path_removed(void)
 
     /* closing does not fail and leaves the other server's file alone */
     support_error_clear();
-    close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_assert_cmpint(support_error_count(), ==, 0);
     g_assert_cmpint(stat(path, &after), ==, 0);
     g_assert_cmpuint(after.st_ino, ==, before.st_ino);
@@ -908,7 +887,7 @@ static bool sink_has(void *opaque)
 static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
                        size_t limit)
 {
-    char *sink = tmp_path("storm.out");
+    char *sink = test_tmp_path("storm.out");
     CharDriverState *chr = test_chr_new(opts);
     uint64_t off = 0, offered = 0, dropped0, iters, cbs;
     GByteArray *accepted = g_byte_array_new();
@@ -978,7 +957,7 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
      */
     g_assert(support_run_until(sink_has, &(SinkWait){ sink, accepted->len },
                                30000));
-    close_fe(&fe);
+    test_fe_close_chr(&fe);
     if (a->kind == PEER_PTY) {
         int status;
 
@@ -998,7 +977,7 @@ static void storm_case(const char *opts, PeerArgs *a, size_t chunk,
 
 static void test_storm_unix(void)
 {
-    char *path = tmp_path("storm.sock");
+    char *path = test_tmp_path("storm.sock");
     char *opts = g_strdup_printf("socket,id=stu,path=%s,server,nowait",
                                  path);
     PeerArgs a = { .kind = PEER_UNIX };
@@ -1124,7 +1103,7 @@ static bool peer_sees_eof(int fd)
     while (g_get_monotonic_time() < end) {
         ssize_t n;
 
-        if (!wait_readable(fd, 100)) {
+        if (!test_fd_readable(fd, 100)) {
             continue;
         }
         n = read(fd, buf, sizeof(buf));
@@ -1138,7 +1117,7 @@ static bool peer_sees_eof(int fd)
 static void test_close_in_write_ready(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "cwr", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "cwr", &path);
     uint64_t off = 0;
     gint64 end;
     Closer c;
@@ -1198,7 +1177,7 @@ static void close_in_read_case(CharDriverState *chr, int peer_fd,
 static void test_close_in_read_socket(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "crd", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "crd", &path);
     uint8_t big[32768];
     int peer;
 
@@ -1236,7 +1215,7 @@ static void test_close_in_read_telnet(void)
 
 static void test_close_in_read_pipe(void)
 {
-    char *base = tmp_path("close-rd-fifo");
+    char *base = test_tmp_path("close-rd-fifo");
     char *in = g_strdup_printf("%s.in", base);
     char *out = g_strdup_printf("%s.out", base);
     char *opts = g_strdup_printf("pipe,id=crp,path=%s", base);
@@ -1275,7 +1254,7 @@ static void test_close_in_read_pty(void)
 static void test_close_on_hangup(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "chup", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "chup", &path);
     uint64_t off = 0;
     Closer c;
     int peer;
@@ -1350,7 +1329,7 @@ static void unplug_peer_step(int peer, uint64_t *got, uint64_t *sent,
 static void test_virtio_unplug(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "uplug", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "uplug", &path);
     uint64_t got = 0, sent = 0, iters;
     DeviceState *vser, *port;
     VirtIOSerialPort *vport;
@@ -1437,8 +1416,6 @@ int main(int argc, char **argv)
     module_call_init(MODULE_INIT_DEVICE);
     qdev_machine_creation_done();
     support_guest_ram_init(64 * 1024 * 1024);
-    tmpdir = support_make_tmpdir();
-    g_assert(tmpdir);
     pattern = g_malloc(PAT_LEN);
     test_fill_pattern(pattern, PAT_LEN, 8);
 
@@ -1471,8 +1448,6 @@ int main(int argc, char **argv)
     g_test_add_func("/char/faults/virtio-unplug", test_virtio_unplug);
 
     ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
     g_free(pattern);
     support_guest_ram_free();
     return ret;

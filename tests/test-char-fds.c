@@ -7,7 +7,6 @@
 #include "qemu-error.h"
 #include "support-test.h"
 
-#include <pty.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
@@ -17,38 +16,34 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-static char *tmpdir;
-
 /* Open one chardev of every kind that owns fds, with its peers connected. */
 static void test_all_backends_cloexec(void)
 {
     GHashTable *before;
     GPtrArray *chrs = g_ptr_array_new();
     char *opt, *fifo;
-    int master, slave, peers[4], npeers = 0, i;
+    int peers[4], npeers = 0, i;
     TestFrontend fe;
-    char slave_name[64];
+    TestPty pty;
     guint j;
 
-    g_assert_cmpint(openpty(&master, &slave, slave_name, NULL, NULL), ==, 0);
-    qemu_set_cloexec(master);
-    qemu_set_cloexec(slave);
-    fifo = g_strdup_printf("%s/fifo", tmpdir);
+    test_pty_open(&pty);
+    fifo = g_strdup_printf("%s/fifo", test_tmpdir());
     g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
     before = test_fd_snapshot();
 
     support_error_quiet(true);
-    opt = g_strdup_printf("file,id=f,path=%s/file", tmpdir);
+    opt = g_strdup_printf("file,id=f,path=%s/file", test_tmpdir());
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
     opt = g_strdup_printf("pipe,id=p,path=%s", fifo);
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
     g_ptr_array_add(chrs, test_chr_new("pty,id=pt"));
-    opt = g_strdup_printf("tty,id=t,path=%s", slave_name);
+    opt = g_strdup_printf("tty,id=t,path=%s", pty.name);
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
-    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait", tmpdir);
+    opt = g_strdup_printf("socket,id=us,path=%s/s,server,nowait", test_tmpdir());
     g_ptr_array_add(chrs, test_chr_new(opt));
     g_free(opt);
     g_ptr_array_add(chrs, test_chr_new("socket,id=ts,host=127.0.0.1,port=0,"
@@ -62,7 +57,7 @@ static void test_all_backends_cloexec(void)
     }
 
     /* clients for the servers, so that accepted sockets exist too */
-    opt = g_strdup_printf("%s/s", tmpdir);
+    opt = g_strdup_printf("%s/s", test_tmpdir());
     peers[npeers++] = test_unix_connect(opt);
     g_free(opt);
     g_assert_cmpint(peers[0], >=, 0);
@@ -85,7 +80,7 @@ static void test_all_backends_cloexec(void)
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
         c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &slave, sizeof(int));
+        memcpy(CMSG_DATA(c), &pty.slave, sizeof(int));
         g_assert_cmpint(sendmsg(peers[0], &msg, 0), ==, 1);
     }
     g_assert(test_fe_wait_input(&fe, 1, 2000));
@@ -113,24 +108,11 @@ static void test_all_backends_cloexec(void)
         close(peers[i]);
     }
     support_run_for(20);
-    {
-        /* everything the chardevs opened is gone again */
-        GHashTable *after = test_fd_snapshot();
-        GHashTableIter it;
-        gpointer key;
-
-        g_hash_table_iter_init(&it, after);
-        while (g_hash_table_iter_next(&it, &key, NULL)) {
-            if (fcntl(GPOINTER_TO_INT(key), F_GETFD) >= 0) {
-                g_assert(g_hash_table_contains(before, key));
-            }
-        }
-        g_hash_table_unref(after);
-    }
+    /* everything the chardevs opened is gone again */
+    g_assert_cmpint(test_report_new_fds(before), ==, 0);
     g_hash_table_unref(before);
     g_ptr_array_free(chrs, TRUE);
-    close(master);
-    close(slave);
+    test_pty_close(&pty);
     unlink(fifo);
     g_free(fifo);
 }
@@ -191,43 +173,27 @@ static void low_fds_give_back(LowFds *l)
  */
 static void test_above_fd_setsize_open(void)
 {
-    char *unix_srv = g_strdup_printf("%s/fdset-srv", tmpdir);
-    char *fifo = g_strdup_printf("%s/fdset-fifo", tmpdir);
-    int listen_fd, tcp_listen_fd, master, slave, tcp_port, i;
-    struct sockaddr_in sin = { .sin_family = AF_INET };
-    socklen_t sin_len = sizeof(sin);
-    char slave_name[64];
+    char *unix_srv = g_strdup_printf("%s/fdset-srv", test_tmpdir());
+    char *fifo = g_strdup_printf("%s/fdset-fifo", test_tmpdir());
+    int listen_fd, tcp_listen_fd, tcp_port, i;
+    TestPty pty;
     GPtrArray *opts = g_ptr_array_new_with_free_func(g_free);
     LowFds low;
 
     /* peers for the client sockets, and a terminal for tty */
-    g_assert_cmpint(openpty(&master, &slave, slave_name, NULL, NULL), ==, 0);
-    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    {
-        struct sockaddr_un un = { .sun_family = AF_UNIX };
-
-        pstrcpy(un.sun_path, sizeof(un.sun_path), unix_srv);
-        g_assert_cmpint(bind(listen_fd, (struct sockaddr *)&un,
-                             sizeof(un)), ==, 0);
-        g_assert_cmpint(listen(listen_fd, 4), ==, 0);
-    }
-    tcp_listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    g_assert_cmpint(bind(tcp_listen_fd, (struct sockaddr *)&sin,
-                         sizeof(sin)), ==, 0);
-    g_assert_cmpint(listen(tcp_listen_fd, 4), ==, 0);
-    g_assert_cmpint(getsockname(tcp_listen_fd, (struct sockaddr *)&sin,
-                                &sin_len), ==, 0);
-    tcp_port = ntohs(sin.sin_port);
+    test_pty_open(&pty);
+    listen_fd = test_unix_listen(unix_srv);
+    tcp_port = test_free_tcp_port();
+    tcp_listen_fd = test_tcp_listen("127.0.0.1", tcp_port);
     g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
 
     g_ptr_array_add(opts, g_strdup_printf("file,id=f,path=%s/fdset-file",
-                                          tmpdir));
+                                          test_tmpdir()));
     g_ptr_array_add(opts, g_strdup_printf("pipe,id=p,path=%s", fifo));
     g_ptr_array_add(opts, g_strdup("pty,id=pt"));
-    g_ptr_array_add(opts, g_strdup_printf("tty,id=t,path=%s", slave_name));
+    g_ptr_array_add(opts, g_strdup_printf("tty,id=t,path=%s", pty.name));
     g_ptr_array_add(opts, g_strdup_printf("socket,id=us,path=%s/fdset-us,"
-                                          "server,nowait", tmpdir));
+                                          "server,nowait", test_tmpdir()));
     g_ptr_array_add(opts, g_strdup("socket,id=ts,host=127.0.0.1,port=0,"
                                    "server,nowait"));
     g_ptr_array_add(opts, g_strdup_printf("socket,id=uc,path=%s", unix_srv));
@@ -265,8 +231,7 @@ out:
     g_ptr_array_free(opts, TRUE);
     close(listen_fd);
     close(tcp_listen_fd);
-    close(master);
-    close(slave);
+    test_pty_close(&pty);
     unlink(unix_srv);
     unlink(fifo);
     g_free(unix_srv);
@@ -285,7 +250,7 @@ static bool error_reported(void *opaque)
 static void test_above_fd_setsize_accept(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "fdset-acc", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "fdset-acc", &path);
     TestFrontend fe;
     LowFds low;
     char byte;
@@ -334,7 +299,7 @@ out:
  */
 static void test_above_fd_setsize_pipe_pair(void)
 {
-    char *base = g_strdup_printf("%s/fdset-pair", tmpdir);
+    char *base = g_strdup_printf("%s/fdset-pair", test_tmpdir());
     char *in = g_strdup_printf("%s.in", base);
     char *out = g_strdup_printf("%s.out", base);
     char *opt = g_strdup_printf("pipe,id=pair,path=%s", base);
@@ -391,10 +356,7 @@ static void test_above_fd_setsize_eventfd(void)
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
-    tmpdir = support_make_tmpdir();
     g_test_add_func("/char/fds/all-backends-cloexec",
                     test_all_backends_cloexec);
     g_test_add_func("/char/fds/above-fd-setsize/pipe-pair",
@@ -405,8 +367,5 @@ int main(int argc, char **argv)
                     test_above_fd_setsize_open);
     g_test_add_func("/char/fds/above-fd-setsize/accept",
                     test_above_fd_setsize_accept);
-    ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_run_fd_checked();
 }

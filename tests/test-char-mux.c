@@ -10,13 +10,10 @@
 #include "char-test-util.h"
 
 #include <poll.h>
-#include <pty.h>
 #include <termios.h>
 #include <sys/wait.h>
 
 #define ESC "\x01"
-
-static char *tmpdir;
 
 /* ---- helpers ---- */
 
@@ -54,7 +51,7 @@ static void mux_open(MuxFixture *f, int nr_fe)
     int i;
 
     memset(f, 0, sizeof(*f));
-    f->path = g_strdup_printf("%s/mux%d", tmpdir, seq++);
+    f->path = g_strdup_printf("%s/mux%d", test_tmpdir(), seq++);
     in = g_strdup_printf("%s.in", f->path);
     out = g_strdup_printf("%s.out", f->path);
     g_assert_cmpint(mkfifo(in, 0600), ==, 0);
@@ -412,7 +409,7 @@ static void test_open_close_pipe(void)
 /* A socket server opens when a client connects, each time. */
 static void test_open_close_socket(void)
 {
-    char *path = g_strdup_printf("%s/mxsock", tmpdir);
+    char *path = g_strdup_printf("%s/mxsock", test_tmpdir());
     char *opts = g_strdup_printf("socket,id=smx,path=%s,server,nowait,"
                                  "mux=on", path);
     CharDriverState *mux = test_chr_new(opts);
@@ -897,7 +894,7 @@ static void test_backend_events(void)
 /* "mon:" (as in -serial mon:...): the monitor shares the backend. */
 static void test_mon_prefix(void)
 {
-    char *path = g_strdup_printf("%s/monfifo", tmpdir);
+    char *path = g_strdup_printf("%s/monfifo", test_tmpdir());
     char *spec = g_strdup_printf("mon:pipe:%s", path);
     CharDriverState *mux, *base;
     TestFrontend serial;
@@ -995,35 +992,31 @@ static void echo_child(int master)
 
 static void test_echo(void)
 {
-    int master, slave, status;
+    TestPty pty;
+    int status;
     pid_t pid;
 
-    g_assert_cmpint(openpty(&master, &slave, NULL, NULL, NULL), ==, 0);
+    test_pty_open(&pty);
     fflush(stdout);
     fflush(stderr);
     pid = fork();
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {
-        if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0) {
+        if (dup2(pty.slave, 0) < 0 || dup2(pty.slave, 1) < 0) {
             _exit(2);
         }
-        echo_child(master);
+        echo_child(pty.master);
         _exit(0);
     }
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
     g_assert(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
-    close(master);
-    close(slave);
+    test_pty_close(&pty);
 }
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
-    tmpdir = support_make_tmpdir();
-    g_assert(tmpdir);
 
     g_test_add_func("/char/mux/focus/two", test_focus_two);
     g_test_add_func("/char/mux/focus/four", test_focus_four);
@@ -1057,8 +1050,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/mux/echo", test_echo);
     g_test_add_func("/char/mux/mon-prefix", test_mon_prefix);
 
-    ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_run_fd_checked();
 }

@@ -8,8 +8,6 @@
 #include "support-test.h"
 #include "char-test-util.h"
 
-static char *tmpdir;
-
 typedef enum {
     SYN_OPTS,       /* -chardev: qemu_opts_parse() + qemu_chr_open_opts() */
     SYN_LEGACY,     /* -serial and friends: qemu_chr_open(label, ...) */
@@ -244,7 +242,7 @@ static char *expand(const char *s)
     static const char *const tokens[] = {
         "@T@", "@A31@", "@A32@", "@B31@", "@B1023@", "@B1100@",
     };
-    const char *values[] = { tmpdir, a31, a32, b31, b1023, b1100 };
+    const char *values[] = { test_tmpdir(), a31, a32, b31, b1023, b1100 };
     char *out = g_strdup(s);
     unsigned i;
 
@@ -327,10 +325,7 @@ static void test_legacy_id_in_use(void)
 int main(int argc, char **argv)
 {
     unsigned i;
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
-    tmpdir = support_make_tmpdir();
 
     for (i = 0; i < ARRAY_SIZE(cases); i++) {
         char *path = g_strdup_printf("/char/opts/%u", i);
@@ -340,8 +335,5 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/char/opts/legacy-id-in-use", test_legacy_id_in_use);
 
-    ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_run_fd_checked();
 }

@@ -18,61 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_strdup_printf("%s/%s", tmpdir, name);
-}
-
 /* ---- peers ---- */
-
-static int peer_tcp_listen(const char *host, int port)
-{
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    char serv[16];
-    int fd, on = 1;
-
-    snprintf(serv, sizeof(serv), "%d", port);
-    g_assert_cmpint(getaddrinfo(host, serv, &hints, &res), ==, 0);
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    g_assert_cmpint(bind(fd, res->ai_addr, res->ai_addrlen), ==, 0);
-    g_assert_cmpint(listen(fd, 4), ==, 0);
-    freeaddrinfo(res);
-    return fd;
-}
-
-static int peer_unix_listen(const char *path)
-{
-    struct sockaddr_un un = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    pstrcpy(un.sun_path, sizeof(un.sun_path), path);
-    unlink(path);
-    g_assert_cmpint(bind(fd, (struct sockaddr *)&un, sizeof(un)), ==, 0);
-    g_assert_cmpint(listen(fd, 4), ==, 0);
-    return fd;
-}
-
-static int peer_accept(int lfd)
-{
-    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-
-    /* the chardev connects from the main loop or from its open */
-    if (poll(&pfd, 1, 5000) != 1) {
-        return -1;
-    }
-    return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-}
-
-/* Nothing arrives on fd within ms. */
-static bool peer_quiet(int fd, int ms)
-{
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-    return poll(&pfd, 1, ms) == 0;
-}
 
 /*
  * Frontend -> peer and peer -> frontend with a fresh pattern each way,
@@ -104,14 +50,6 @@ static void ping_pong(TestFrontend *fe, int peer, size_t len)
     g_free(in);
 }
 
-static void chr_close_fe(TestFrontend *fe)
-{
-    CharDriverState *chr = fe->chr;
-
-    test_fe_detach(fe);
-    qemu_chr_close(chr);
-}
-
 /* ---- tcp and unix, both roles ---- */
 
 static void server_pingpong(const char *opts_fmt, const char *host,
@@ -140,7 +78,7 @@ static void server_pingpong(const char *opts_fmt, const char *host,
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
     g_assert_cmpint(fe.events[0], ==, CHR_EVENT_OPENED);
     g_assert_cmpint(fe.events[1], ==, CHR_EVENT_CLOSED);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(opts);
 }
 
@@ -158,7 +96,7 @@ static void test_tcp6_server(void)
 
 static void test_unix_server(void)
 {
-    char *path = tmp_path("us.sock");
+    char *path = test_tmp_path("us.sock");
     char *opts = g_strdup_printf("socket,id=us,path=%s,server,nowait",
                                  path);
 
@@ -176,7 +114,7 @@ static void client_pingpong(int lfd, const char *opts)
     int peer;
 
     g_assert(chr);
-    peer = peer_accept(lfd);
+    peer = test_accept(lfd, 5000);
     g_assert_cmpint(peer, >=, 0);
     test_fe_attach(&fe, chr);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
@@ -187,13 +125,13 @@ static void client_pingpong(int lfd, const char *opts)
     close(peer);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"x", 1), ==, 1);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
 }
 
 static void test_tcp_client(void)
 {
     int port = test_free_tcp_port();
-    int lfd = peer_tcp_listen("127.0.0.1", port);
+    int lfd = test_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=tc,host=127.0.0.1,port=%d",
                                  port);
 
@@ -205,7 +143,7 @@ static void test_tcp_client(void)
 static void test_tcp6_client(void)
 {
     int port = test_free_tcp_port();
-    int lfd = peer_tcp_listen("::1", port);
+    int lfd = test_tcp_listen("::1", port);
     char *opts = g_strdup_printf("socket,id=tc6,host=::1,port=%d", port);
 
     client_pingpong(lfd, opts);
@@ -215,8 +153,8 @@ static void test_tcp6_client(void)
 
 static void test_unix_client(void)
 {
-    char *path = tmp_path("uc.sock");
-    int lfd = peer_unix_listen(path);
+    char *path = test_tmp_path("uc.sock");
+    int lfd = test_unix_listen(path);
     char *opts = g_strdup_printf("socket,id=uc,path=%s", path);
 
     client_pingpong(lfd, opts);
@@ -228,41 +166,8 @@ static void test_unix_client(void)
 
 /* ---- socat as the peer ---- */
 
-typedef struct {
-    GPid pid;
-    int in, out;            /* its stdin (we write), its stdout (we read) */
-} Child;
-
-static void child_spawn(Child *c, const char *const *argv)
-{
-    GError *err = NULL;
-    gboolean ok;
-
-    ok = g_spawn_async_with_pipes(NULL, (gchar **)argv, NULL,
-                                  G_SPAWN_DO_NOT_REAP_CHILD |
-                                  G_SPAWN_SEARCH_PATH |
-                                  G_SPAWN_STDERR_TO_DEV_NULL,
-                                  NULL, NULL, &c->pid, &c->in, &c->out,
-                                  NULL, &err);
-    g_assert_no_error(err);
-    g_assert(ok);
-}
-
-static void child_finish(Child *c)
-{
-    int status;
-
-    if (c->in >= 0) {
-        close(c->in);
-    }
-    close(c->out);
-    kill(c->pid, SIGTERM);
-    waitpid(c->pid, &status, 0);
-    g_spawn_close_pid(c->pid);
-}
-
 /* The child's stdout and stdin as the two ends of one conversation. */
-static void socat_exchange(TestFrontend *fe, Child *c)
+static void socat_exchange(TestFrontend *fe, TestChild *c)
 {
     uint8_t buf[16];
 
@@ -285,35 +190,35 @@ static void test_socat_tcp_server(void)
     const char *argv[] = { "socat", "-", addr, NULL };
     CharDriverState *chr = test_chr_new(opts);
     TestFrontend fe;
-    Child c;
+    TestChild c;
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    child_spawn(&c, argv);
+    test_child_spawn(&c, argv);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     socat_exchange(&fe, &c);
     /* socat ends the connection when its stdin ends */
     close(c.in);
     c.in = -1;
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
-    child_finish(&c);
-    chr_close_fe(&fe);
+    test_child_finish(&c);
+    test_fe_close_chr(&fe);
     g_free(addr);
     g_free(opts);
 }
 
 static void test_socat_unix_client(void)
 {
-    char *path = tmp_path("socat.sock");
+    char *path = test_tmp_path("socat.sock");
     char *opts = g_strdup_printf("socket,id=suc,path=%s", path);
     char *addr = g_strdup_printf("UNIX-LISTEN:%s", path);
     const char *argv[] = { "socat", addr, "-", NULL };
     CharDriverState *chr = NULL;
     TestFrontend fe;
-    Child c;
+    TestChild c;
     int i;
 
-    child_spawn(&c, argv);
+    test_child_spawn(&c, argv);
     /* socat needs a moment to listen */
     for (i = 0; i < 500 && access(path, F_OK) != 0; i++) {
         g_usleep(10000);
@@ -323,9 +228,9 @@ static void test_socat_unix_client(void)
     test_fe_attach(&fe, chr);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     socat_exchange(&fe, &c);
-    child_finish(&c);
+    test_child_finish(&c);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_CLOSED, 5000));
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     unlink(path);
     g_free(addr);
     g_free(opts);
@@ -337,7 +242,7 @@ static void test_socat_unix_client(void)
 /* Capture what open prints on stdout. */
 static CharDriverState *open_capturing_stdout(const char *opts, char **out)
 {
-    char *file = tmp_path("stdout.txt");
+    char *file = test_tmp_path("stdout.txt");
     int fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     int saved;
     CharDriverState *chr;
@@ -358,7 +263,7 @@ static CharDriverState *open_capturing_stdout(const char *opts, char **out)
 
 static void test_server_wait_socat(void)
 {
-    char *path = tmp_path("wait.sock");
+    char *path = test_tmp_path("wait.sock");
     char *opts = g_strdup_printf("socket,id=sw,path=%s,server", path);
     char *addr = g_strdup_printf("UNIX-CONNECT:%s,retry=100,interval=0.05",
                                  path);
@@ -368,10 +273,10 @@ static void test_server_wait_socat(void)
     CharDriverState *chr;
     TestFrontend fe;
     char *out;
-    Child c;
+    TestChild c;
 
     /* the client starts first and retries until the server listens */
-    child_spawn(&c, argv);
+    test_child_spawn(&c, argv);
     chr = open_capturing_stdout(opts, &out);
     g_assert(chr);
     g_assert_cmpstr(out, ==, expect);
@@ -379,8 +284,8 @@ static void test_server_wait_socat(void)
     test_fe_attach(&fe, chr);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
     socat_exchange(&fe, &c);
-    child_finish(&c);
-    chr_close_fe(&fe);
+    test_child_finish(&c);
+    test_fe_close_chr(&fe);
     g_free(out);
     g_free(expect);
     g_free(addr);
@@ -432,7 +337,7 @@ static void test_server_wait_tcp(void)
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
     ping_pong(&fe, w.fd, 100);
     close(w.fd);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(out);
     g_free(expect);
     g_free(opts);
@@ -440,7 +345,7 @@ static void test_server_wait_tcp(void)
 
 static void test_server_nowait_silent(void)
 {
-    char *path = tmp_path("nowait.sock");
+    char *path = test_tmp_path("nowait.sock");
     char *opts = g_strdup_printf("socket,id=snw,path=%s,server,nowait",
                                  path);
     CharDriverState *chr;
@@ -459,7 +364,7 @@ static void test_server_nowait_silent(void)
 static void test_no_peer_counts_drops(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "np", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "np", &path);
     TestFrontend fe;
     uint8_t buf[8];
     int peer;
@@ -478,7 +383,7 @@ static void test_no_peer_counts_drops(void)
     g_assert_cmpmem(buf, 4, "kept", 4);
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 8);
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(path);
 }
 
@@ -493,7 +398,7 @@ static void test_no_peer_counts_drops(void)
 static void test_byte_reader_yields(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "byte", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "byte", &path);
     TestFrontend fe;
     uint8_t burst[4 * SMALL_READ_BUDGET];
     int peer, turns = 0;
@@ -519,7 +424,7 @@ static void test_byte_reader_yields(void)
     g_assert_cmpint(turns, >=, 4);
     g_assert_cmpmem(fe.input->data, sizeof(burst), burst, sizeof(burst));
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(path);
 }
 
@@ -530,7 +435,7 @@ static void test_byte_reader_yields(void)
 static void test_close_flushes_queue(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "cq", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "cq", &path);
     size_t total = 1024 * 1024, got = 0;
     uint8_t *out = g_malloc(total), *in = g_malloc(total);
     TestFrontend fe;
@@ -556,7 +461,7 @@ static void test_close_flushes_queue(void)
         got += n;
     }
     g_assert_cmpuint(got, <, taken);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_assert(test_read_full(peer, in + got, taken - got, 5000));
     /* what was taken is a prefix of what was written, nothing after it */
     g_assert_cmpmem(in, taken, out, taken);
@@ -572,7 +477,7 @@ static void test_close_flushes_queue(void)
 static void test_second_client_waits(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "two", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "two", &path);
     TestFrontend fe;
     int a, b;
     uint8_t buf[8];
@@ -591,7 +496,7 @@ static void test_second_client_waits(void)
     support_run_for(1);
     g_assert(test_read_full(a, buf, 1, 1000));
     g_assert(buf[0] == '1');
-    g_assert(peer_quiet(b, 50));
+    g_assert(!test_fd_readable(b, 50));
 
     /* a leaves: CLOSED, then b is taken and its byte arrives */
     close(a);
@@ -615,7 +520,7 @@ static void test_second_client_waits(void)
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 3);
     ping_pong(&fe, a, 10);
     close(a);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(path);
 }
 
@@ -645,7 +550,7 @@ static void test_send_then_close(void)
     /* CLOSED came after every byte */
     g_assert_cmpint(fe.input->len, ==, len);
     g_assert(memcmp(fe.input->data, data, len) == 0);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(data);
     g_free(opts);
 }
@@ -655,7 +560,7 @@ static void test_send_then_close(void)
 static void test_reconnect(void)
 {
     int port = test_free_tcp_port();
-    int lfd = peer_tcp_listen("127.0.0.1", port);
+    int lfd = test_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rc,host=127.0.0.1,port=%d,"
                                  "reconnect=1", port);
     CharDriverState *chr = test_chr_new(opts);
@@ -666,7 +571,7 @@ static void test_reconnect(void)
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    peer = peer_accept(lfd);
+    peer = test_accept(lfd, 5000);
     g_assert_cmpint(peer, >=, 0);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     ping_pong(&fe, peer, 10);
@@ -690,10 +595,10 @@ static void test_reconnect(void)
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_OPENED), ==, 1);
 
     /* the server restarts: the client comes back and flushes its queue */
-    lfd = peer_tcp_listen("127.0.0.1", port);
+    lfd = test_tcp_listen("127.0.0.1", port);
     fe.nr_events = 0;
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
-    peer = peer_accept(lfd);
+    peer = test_accept(lfd, 5000);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
     g_assert(test_read_full(peer, got, lim, 5000));
@@ -703,7 +608,7 @@ static void test_reconnect(void)
 
     close(peer);
     close(lfd);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(data);
     g_free(got);
     g_free(opts);
@@ -711,7 +616,7 @@ static void test_reconnect(void)
 
 static void test_reconnect_unix_first_attempt(void)
 {
-    char *path = tmp_path("rc.sock");
+    char *path = test_tmp_path("rc.sock");
     char *opts = g_strdup_printf("socket,id=rcu,path=%s,reconnect=1", path);
     CharDriverState *chr = test_chr_new(opts);
     TestFrontend fe;
@@ -722,13 +627,13 @@ static void test_reconnect_unix_first_attempt(void)
     test_fe_attach(&fe, chr);
     support_run_for(50);
     g_assert_cmpint(fe.nr_events, ==, 0);
-    lfd = peer_unix_listen(path);
+    lfd = test_unix_listen(path);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
-    peer = peer_accept(lfd);
+    peer = test_accept(lfd, 5000);
     ping_pong(&fe, peer, 64);
     close(peer);
     close(lfd);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     unlink(path);
     g_free(opts);
     g_free(path);
@@ -759,7 +664,7 @@ static int peer_accept_looping(int lfd)
  */
 static void test_reconnect_at_startup(void)
 {
-    char *path = tmp_path("startup-mon.sock");
+    char *path = test_tmp_path("startup-mon.sock");
     char *legacy = g_strdup_printf("unix:%s,reconnect=1", path);
     int port = test_free_tcp_port();
     char *opts = g_strdup_printf("socket,id=rst,host=127.0.0.1,port=%d,"
@@ -786,10 +691,10 @@ static void test_reconnect_at_startup(void)
     g_assert_cmpint(fe.nr_events, ==, 0);
     g_assert_cmpint(support_monitor_event_count(mon), ==, 0);
 
-    ulfd = peer_unix_listen(path);
-    tlfd = peer_tcp_listen("127.0.0.1", port);
+    ulfd = test_unix_listen(path);
+    tlfd = test_tcp_listen("127.0.0.1", port);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
-    tpeer = peer_accept(tlfd);
+    tpeer = test_accept(tlfd, 5000);
     g_assert_cmpint(tpeer, >=, 0);
     ping_pong(&fe, tpeer, 64);
     upeer = peer_accept_looping(ulfd);
@@ -799,7 +704,7 @@ static void test_reconnect_at_startup(void)
 
     support_monitor_free(mon);
     qemu_chr_close(mon_chr);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     close(upeer);
     close(tpeer);
     close(ulfd);
@@ -818,12 +723,12 @@ static void test_reconnect_at_startup(void)
  */
 static void test_reconnect_no_frontend(void)
 {
-    char *path = tmp_path("rc-nofe.sock");
+    char *path = test_tmp_path("rc-nofe.sock");
     char *opts = g_strdup_printf("socket,id=rcnf,path=%s,reconnect=1", path);
     CharDriverState *chr;
     int lfd, peer;
 
-    lfd = peer_unix_listen(path);
+    lfd = test_unix_listen(path);
     chr = test_chr_new(opts);
     g_assert(chr);
     peer = peer_accept_looping(lfd);
@@ -833,7 +738,7 @@ static void test_reconnect_no_frontend(void)
     /* the server goes away; a new one comes */
     close(peer);
     close(lfd);
-    lfd = peer_unix_listen(path);
+    lfd = test_unix_listen(path);
     peer = peer_accept_looping(lfd);
     g_assert_cmpint(peer, >=, 0);
     support_run_for(20);
@@ -845,7 +750,7 @@ static void test_reconnect_no_frontend(void)
     support_run_for(20);
     close(peer);
     close(lfd);
-    lfd = peer_unix_listen(path);
+    lfd = test_unix_listen(path);
     peer = peer_accept_looping(lfd);
     support_error_quiet(false);
     g_assert_cmpint(peer, >=, 0);
@@ -861,7 +766,7 @@ static void test_reconnect_no_frontend(void)
     support_run_for(20);
     close(peer);
     close(lfd);
-    lfd = peer_unix_listen(path);
+    lfd = test_unix_listen(path);
     peer = peer_accept_looping(lfd);
     support_error_quiet(false);
     g_assert_cmpint(peer, >=, 0);
@@ -883,7 +788,7 @@ static void test_reconnect_no_frontend(void)
 static void test_reconnect_in_progress(void)
 {
     int port = test_free_tcp_port();
-    int lfd = peer_tcp_listen("127.0.0.1", port);
+    int lfd = test_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rcp,host=127.0.0.1,port=%d,"
                                  "reconnect=1", port);
     struct sockaddr_in a = { .sin_family = AF_INET };
@@ -952,7 +857,7 @@ static void test_reconnect_in_progress(void)
         close(fill[i]);
     }
     close(lfd);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(opts);
 }
 
@@ -1007,7 +912,7 @@ static void send_with_fds(int sock, const char *data, const int *fds, int n)
 
 static void test_fd_passing(void)
 {
-    char *path = tmp_path("fd.sock");
+    char *path = test_tmp_path("fd.sock");
     char *opts = g_strdup_printf("socket,id=fdp,path=%s,server,nowait",
                                  path);
     int before = support_count_open_fds();
@@ -1074,15 +979,13 @@ static void test_add_client(void)
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
-                    ==, 0);
+    test_socketpair(sv);
     g_assert_cmpint(qemu_chr_add_client(chr, sv[0]), ==, 0);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     ping_pong(&fe, sv[1], 77);
 
     /* a second one is refused and left to the caller */
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-                               other), ==, 0);
+    test_socketpair(other);
     g_assert_cmpint(qemu_chr_add_client(chr, other[0]), ==, -1);
     g_assert_cmpint(fcntl(other[0], F_GETFD), >=, 0);
     close(other[0]);
@@ -1099,7 +1002,7 @@ static void test_add_client(void)
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     ping_pong(&fe, late, 5);
     close(late);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(opts);
 }
 
@@ -1138,7 +1041,7 @@ static void test_telnet_raw(void)
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     g_assert(test_read_full(peer, neg, sizeof(neg), 5000));
     g_assert(memcmp(neg, telnet_neg, sizeof(neg)) == 0);
-    g_assert(peer_quiet(peer, 20));
+    g_assert(!test_fd_readable(peer, 20));
 
     /* split at every position: the parser keeps its state across reads */
     g_assert(test_write_full(peer, in, 5, 1000));
@@ -1156,9 +1059,9 @@ static void test_telnet_raw(void)
     support_run_for(1);
     g_assert(test_read_full(peer, out, 6, 5000));
     g_assert(memcmp(out, "a\xff\xff" "b\xff\xff", 6) == 0);
-    g_assert(peer_quiet(peer, 20));
+    g_assert(!test_fd_readable(peer, 20));
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(opts);
 }
 
@@ -1212,7 +1115,7 @@ static void test_telnet_output_escaping(void)
             support_run_for(1);
         }
         if (sent == len && qemu_chr_queued_bytes(chr) == 0 &&
-            peer_quiet(peer, 100)) {
+            !test_fd_readable(peer, 100)) {
             break;
         }
     }
@@ -1229,7 +1132,7 @@ static void test_telnet_output_escaping(void)
     }
     g_assert_cmpint(j, ==, len);
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_byte_array_free(wire, TRUE);
     g_free(data);
     g_free(opts);
@@ -1248,7 +1151,7 @@ static void test_telnet_busybox(void)
     uint8_t buf[16] = "";
     unsigned got = 0;
     char *bb = g_find_program_in_path("busybox");
-    Child c;
+    TestChild c;
 
     g_free(bb);
     if (!bb) {
@@ -1260,7 +1163,7 @@ static void test_telnet_busybox(void)
     chr = test_chr_new(opts);
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    child_spawn(&c, argv);
+    test_child_spawn(&c, argv);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 5000));
     /* its answers to our options are stripped; 0xff typed stays 0xff */
     g_assert(test_write_full(c.in, "hi\xffthere", 8, 1000));
@@ -1278,42 +1181,47 @@ static void test_telnet_busybox(void)
                                                     "hello"));
     g_test_message("busybox printed %u bytes", got);
     g_assert(g_str_has_suffix((char *)buf, "hello"));
-    child_finish(&c);
-    chr_close_fe(&fe);
+    test_child_finish(&c);
+    test_fe_close_chr(&fe);
     g_free(opts);
     g_free(sport);
 }
 
 /* ---- options ---- */
 
+typedef struct LocalEnd {
+    int peer, found;
+    struct sockaddr_storage want;
+    socklen_t wlen;
+} LocalEnd;
+
+static void local_end_match(int fd, const char *target, void *opaque)
+{
+    LocalEnd *l = opaque;
+    struct sockaddr_storage got;
+    socklen_t glen = sizeof(got);
+
+    if (fd != l->peer &&
+        getpeername(fd, (struct sockaddr *)&got, &glen) == 0 &&
+        glen == l->wlen && memcmp(&got, &l->want, l->wlen) == 0) {
+        l->found = fd;
+    }
+}
+
 /* The chardev's end of the connection whose other end is peer. */
 static int find_local_end(int peer)
 {
-    struct sockaddr_storage want, got;
-    socklen_t wlen = sizeof(want), glen;
-    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
-    const char *name;
-    int found = -1;
+    LocalEnd l = { .peer = peer, .found = -1, .wlen = sizeof(l.want) };
 
-    g_assert(getsockname(peer, (struct sockaddr *)&want, &wlen) == 0);
-    while ((name = g_dir_read_name(dir))) {
-        int fd = atoi(name);
-
-        glen = sizeof(got);
-        if (fd != peer &&
-            getpeername(fd, (struct sockaddr *)&got, &glen) == 0 &&
-            glen == wlen && memcmp(&got, &want, wlen) == 0) {
-            found = fd;
-        }
-    }
-    g_dir_close(dir);
-    return found;
+    g_assert(getsockname(peer, (struct sockaddr *)&l.want, &l.wlen) == 0);
+    test_fd_foreach(local_end_match, &l);
+    return l.found;
 }
 
 static int nodelay_of(const char *extra, bool server)
 {
     int port = test_free_tcp_port();
-    int lfd = server ? -1 : peer_tcp_listen("127.0.0.1", port);
+    int lfd = server ? -1 : test_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=nd,host=127.0.0.1,port=%d%s%s",
                                  port, server ? ",server,nowait" : "",
                                  extra);
@@ -1326,7 +1234,7 @@ static int nodelay_of(const char *extra, bool server)
         peer = test_tcp_connect("127.0.0.1", port);
         support_run_for(20);
     } else {
-        peer = peer_accept(lfd);
+        peer = test_accept(lfd, 5000);
         close(lfd);
     }
     fd = find_local_end(peer);
@@ -1351,7 +1259,7 @@ static void test_nodelay(void)
 static void test_to_range(void)
 {
     int port = test_free_tcp_port();
-    int busy = peer_tcp_listen("127.0.0.1", port);
+    int busy = test_tcp_listen("127.0.0.1", port);
     char *opts = g_strdup_printf("socket,id=rng,host=127.0.0.1,port=%d,"
                                  "to=%d,server,nowait", port, port + 3);
     char *want = NULL;
@@ -1379,8 +1287,8 @@ static void test_to_range(void)
 static void test_filenames(void)
 {
     int port = test_free_tcp_port();
-    int lfd = peer_tcp_listen("127.0.0.1", port);
-    char *path = tmp_path("name.sock");
+    int lfd = test_tcp_listen("127.0.0.1", port);
+    char *path = test_tmp_path("name.sock");
     char *o1 = g_strdup_printf("socket,id=n1,path=%s,server,nowait", path);
     char *o2 = g_strdup_printf("socket,id=n2,path=%s", path);
     char *o3 = g_strdup_printf("socket,id=n3,host=localhost,port=%d", port);
@@ -1418,38 +1326,30 @@ static void test_filenames(void)
     g_free(path);
 }
 
+/* every socket here: the chardevs' and the test's own */
+static void socket_cloexec(int fd, const char *target, void *opaque)
+{
+    if (g_str_has_prefix(target, "socket:")) {
+        if (!support_fd_is_cloexec(fd)) {
+            g_test_message("fd %d (%s) is not close-on-exec", fd, target);
+        }
+        g_assert(support_fd_is_cloexec(fd));
+        (*(int *)opaque)++;
+    }
+}
+
 static void test_cloexec_all(void)
 {
-    char *path = tmp_path("cx.sock");
+    char *path = test_tmp_path("cx.sock");
     char *opts = g_strdup_printf("socket,id=cx,path=%s,server,nowait", path);
     CharDriverState *chr = test_chr_new(opts);
     CharDriverState *u = test_chr_new("udp,id=cxu,host=127.0.0.1,port=9");
-    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
-    const char *name;
     int peer, checked = 0;
 
     g_assert(chr && u);
     peer = test_unix_connect(path);
     support_run_for(20);
-    while ((name = g_dir_read_name(dir))) {
-        int fd = atoi(name);
-
-        char *link = g_strdup_printf("/proc/self/fd/%s", name);
-        char *target = g_file_read_link(link, NULL);
-
-        /* every socket here: the chardevs' and the test's own */
-        if (target && g_str_has_prefix(target, "socket:")) {
-            if (!support_fd_is_cloexec(fd)) {
-                g_test_message("fd %d (%s) is not close-on-exec", fd,
-                               target);
-            }
-            g_assert(support_fd_is_cloexec(fd));
-            checked++;
-        }
-        g_free(target);
-        g_free(link);
-    }
-    g_dir_close(dir);
+    test_fd_foreach(socket_cloexec, &checked);
     g_assert_cmpint(checked, >=, 4);
     close(peer);
     qemu_chr_close(chr);
@@ -1463,9 +1363,9 @@ static void test_cloexec_all(void)
 static void test_errors(void)
 {
     int port = test_free_tcp_port();
-    int busy = peer_tcp_listen("127.0.0.1", port);
+    int busy = test_tcp_listen("127.0.0.1", port);
     int refused = test_free_tcp_port();
-    char *file = tmp_path("plain-file");
+    char *file = test_tmp_path("plain-file");
     char *longp = g_strnfill(120, 'x');
     struct {
         char *opts;
@@ -1560,8 +1460,8 @@ static void test_errors(void)
     }
     /* a unix path where a server listens is not taken over */
     {
-        char *live = tmp_path("live.sock");
-        int lfd = peer_unix_listen(live);
+        char *live = test_tmp_path("live.sock");
+        int lfd = test_unix_listen(live);
         char *o = g_strdup_printf("socket,id=e20,path=%s,server,nowait",
                                   live);
         char *w = g_strdup_printf("chardev \"e20\": backend \"socket\": "
@@ -1591,7 +1491,7 @@ static void test_errors(void)
     g_assert_cmpint(support_count_open_fds(), ==, fds);
     /* the range case: every port in it busy */
     {
-        int busy2 = peer_tcp_listen("127.0.0.1", port + 1);
+        int busy2 = test_tcp_listen("127.0.0.1", port + 1);
         char *o = g_strdup_printf("socket,id=e17,host=127.0.0.1,port=%d,"
                                   "to=%d,server,nowait", port, port + 1);
         char *w = g_strdup_printf("chardev \"e17\": backend \"socket\": to: "
@@ -1691,7 +1591,7 @@ static bool slow_done(void *opaque)
 static void test_slow_reader_64m(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "slow", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "slow", &path);
     NbSource w = { .chr = chr, .chunk_len = 1 << 20, .len = 64 << 20 };
     SlowReader r = { .len = 64 << 20 };
     double cpu0, cpu;
@@ -1748,13 +1648,13 @@ static bool peer_drained(void *opaque)
 {
     int *fd = opaque;
 
-    return peer_quiet(*fd, 0);
+    return !test_fd_readable(*fd, 0);
 }
 
 static void test_stalled_peer(void)
 {
     char *path;
-    CharDriverState *chr = test_unix_server_new(tmpdir, "stall", &path);
+    CharDriverState *chr = test_unix_server_new(test_tmpdir(), "stall", &path);
     size_t chunk = 65536, accepted = 0, got = 0;
     uint8_t *data = g_malloc(chunk), *buf = g_malloc(chunk);
     int i, peer;
@@ -1837,7 +1737,7 @@ static void test_udp_round_trip(void)
     test_fe_attach(&fe, chr);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"ping", 4), ==, 4);
-    g_assert(!peer_quiet(peer, 1000));
+    g_assert(!!test_fd_readable(peer, 1000));
     g_assert_cmpint(recvfrom(peer, buf, sizeof(buf), 0,
                              (struct sockaddr *)&from, &flen), ==, 4);
     g_assert(memcmp(buf, "ping", 4) == 0);
@@ -1869,7 +1769,7 @@ static void test_udp_round_trip(void)
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"lost", 4), ==, 4);
     support_run_for(20);
     g_assert_cmpint(test_fe_count_events(&fe, CHR_EVENT_CLOSED), ==, 0);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(data);
     g_free(opts);
 }
@@ -1884,12 +1784,12 @@ static void test_udp_socat(void)
     const char *argv[] = { "socat", "-", addr, NULL };
     CharDriverState *chr = test_chr_new(opts);
     TestFrontend fe;
-    Child c;
+    TestChild c;
     uint8_t buf[8];
 
     g_assert(chr);
     test_fe_attach(&fe, chr);
-    child_spawn(&c, argv);
+    test_child_spawn(&c, argv);
     g_assert(test_write_full(c.in, "from-socat", 10, 5000));
     g_assert(test_fe_wait_input(&fe, 10, 5000));
     g_assert(memcmp(fe.input->data, "from-socat", 10) == 0);
@@ -1897,8 +1797,8 @@ static void test_udp_socat(void)
                     8);
     g_assert(test_read_full(c.out, buf, 8, 5000));
     g_assert(memcmp(buf, "to-socat", 8) == 0);
-    child_finish(&c);
-    chr_close_fe(&fe);
+    test_child_finish(&c);
+    test_fe_close_chr(&fe);
     g_free(addr);
     g_free(opts);
 }
@@ -1919,7 +1819,7 @@ static void test_udp_legacy(void)
     g_assert_cmpstr(chr->filename, ==, "udp");
     test_fe_attach(&fe, chr);
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"abc", 3), ==, 3);
-    g_assert(!peer_quiet(peer, 1000));
+    g_assert(!!test_fd_readable(peer, 1000));
     g_assert_cmpint(recv(peer, buf, sizeof(buf), 0), ==, 3);
     g_assert(memcmp(buf, "abc", 3) == 0);
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -1929,7 +1829,7 @@ static void test_udp_legacy(void)
     g_assert(test_fe_wait_input(&fe, 3, 5000));
     g_assert(memcmp(fe.input->data, "xyz", 3) == 0);
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(name);
 }
 
@@ -1953,7 +1853,7 @@ static void test_udp_no_local_address(void)
     test_fe_attach(&fe, chr);
     g_assert(test_fe_wait_event(&fe, CHR_EVENT_OPENED, 1000));
     g_assert_cmpint(qemu_chr_write(chr, (const uint8_t *)"ask", 3), ==, 3);
-    g_assert(!peer_quiet(peer, 1000));
+    g_assert(!!test_fd_readable(peer, 1000));
     g_assert_cmpint(recvfrom(peer, buf, sizeof(buf), 0,
                              (struct sockaddr *)&from, &flen), ==, 3);
     g_assert_cmpmem(buf, 3, "ask", 3);
@@ -1963,7 +1863,7 @@ static void test_udp_no_local_address(void)
     g_assert(test_fe_wait_input(&fe, 6, 5000));
     g_assert_cmpmem(fe.input->data, 6, "answer", 6);
     close(peer);
-    chr_close_fe(&fe);
+    test_fe_close_chr(&fe);
     g_free(name);
 }
 
@@ -1991,7 +1891,7 @@ static void unix_atexit_child(void)
     /* "quit" and a shutdown come from the main loop */
     main_loop_wait(1);
     /* this process's own directory; the socket is in the parent's */
-    support_rm_tmpdir(tmpdir);
+    test_tmpdir_remove();
     exit(0);
 }
 
@@ -2004,7 +1904,7 @@ static void unix_atexit_case(bool replace)
         /* before anything is allocated: the child ends with exit() */
         unix_atexit_child();
     }
-    path = tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
+    path = test_tmp_path(replace ? "atexit-replaced.sock" : "atexit.sock");
     g_setenv(ATEXIT_PATH_ENV, path, TRUE);
     if (replace) {
         g_setenv(ATEXIT_REPLACE_ENV, "1", TRUE);
@@ -2056,7 +1956,7 @@ static void unix_daemonize_child(void)
     pid = fork();
     g_assert_cmpint(pid, >=, 0);
     if (pid > 0) {
-        support_rm_tmpdir(tmpdir);
+        test_tmpdir_remove();
         exit(0);
     }
     /* the test waits for the subprocess' output to end */
@@ -2082,7 +1982,7 @@ static void test_unix_daemonize_keeps_socket(void)
     if (g_test_subprocess()) {
         unix_daemonize_child();
     }
-    path = tmp_path("daemon.sock");
+    path = test_tmp_path("daemon.sock");
     g_setenv(DAEMON_PATH_ENV, path, TRUE);
     g_test_trap_subprocess(NULL, 0, 0);
     g_unsetenv(DAEMON_PATH_ENV);
@@ -2104,11 +2004,8 @@ static void test_unix_daemonize_keeps_socket(void)
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
     signal(SIGPIPE, SIG_IGN);
-    tmpdir = support_make_tmpdir();
 
     g_test_add_func("/char/socket/tcp/server", test_tcp_server);
     g_test_add_func("/char/socket/tcp/client", test_tcp_client);
@@ -2162,8 +2059,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/udp/no-local-address", test_udp_no_local_address);
 
     /* test_run_fd_checked() fails the run if an fd is left open */
-    ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_run_fd_checked();
 }

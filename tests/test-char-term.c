@@ -9,31 +9,10 @@
 #include "char-test-util.h"
 
 #include <poll.h>
-#include <pty.h>
 #include <termios.h>
 #include <sys/wait.h>
 
 /* ---- helpers ---- */
-
-typedef struct Pty {
-    int master;
-    int slave;
-    char name[64];
-} Pty;
-
-static void pty_new(Pty *p)
-{
-    g_assert_cmpint(openpty(&p->master, &p->slave, p->name, NULL, NULL),
-                    ==, 0);
-    qemu_set_cloexec(p->master);
-    qemu_set_cloexec(p->slave);
-}
-
-static void pty_free(Pty *p)
-{
-    close(p->master);
-    close(p->slave);
-}
 
 static tcflag_t lflag_of(int fd)
 {
@@ -60,7 +39,7 @@ static bool pump_nothing(int fd, int ms)
  * Run @fn in a child whose stdin and stdout are the slave of @p; the child
  * fails the test by aborting (g_assert) or exiting non-zero.
  */
-static void run_on_terminal(Pty *p, void (*fn)(Pty *p))
+static void run_on_terminal(TestPty *p, void (*fn)(TestPty *p))
 {
     pid_t pid;
     int status;
@@ -84,7 +63,7 @@ static void run_on_terminal(Pty *p, void (*fn)(Pty *p))
 
 /* ---- stdio ---- */
 
-static void stdio_basic_child(Pty *p)
+static void stdio_basic_child(TestPty *p)
 {
     CharDriverState *chr;
     TestFrontend fe;
@@ -139,17 +118,17 @@ static void stdio_basic_child(Pty *p)
 
 static void test_stdio_basic(void)
 {
-    Pty p;
+    TestPty p;
 
-    pty_new(&p);
+    test_pty_open(&p);
     run_on_terminal(&p, stdio_basic_child);
     /* the parent sees the same terminal restored */
     g_assert((lflag_of(p.slave) & (ECHO | ICANON | ISIG)) ==
              (ECHO | ICANON | ISIG));
-    pty_free(&p);
+    test_pty_close(&p);
 }
 
-static void stdio_signal_off_child(Pty *p)
+static void stdio_signal_off_child(TestPty *p)
 {
     CharDriverState *chr = test_chr_new("stdio,id=term,signal=off");
 
@@ -178,14 +157,14 @@ static void stdio_signal_off_child(Pty *p)
 
 static void test_stdio_signal(void)
 {
-    Pty p;
+    TestPty p;
 
-    pty_new(&p);
+    test_pty_open(&p);
     run_on_terminal(&p, stdio_signal_off_child);
-    pty_free(&p);
+    test_pty_close(&p);
 }
 
-static void stdio_only_one_child(Pty *p)
+static void stdio_only_one_child(TestPty *p)
 {
     CharDriverState *chr = test_chr_new("stdio,id=one");
     char *err;
@@ -208,15 +187,15 @@ static void stdio_only_one_child(Pty *p)
 
 static void test_stdio_only_one(void)
 {
-    Pty p;
+    TestPty p;
 
-    pty_new(&p);
+    test_pty_open(&p);
     run_on_terminal(&p, stdio_only_one_child);
-    pty_free(&p);
+    test_pty_close(&p);
 }
 
 /* exit() without closing the chardev: the exit handler restores */
-static void stdio_exit_child(Pty *p)
+static void stdio_exit_child(TestPty *p)
 {
     CharDriverState *chr = test_chr_new("stdio,id=term,signal=off");
 
@@ -228,19 +207,19 @@ static void stdio_exit_child(Pty *p)
 
 static void test_stdio_restore_at_exit(void)
 {
-    Pty p;
+    TestPty p;
 
-    pty_new(&p);
+    test_pty_open(&p);
     run_on_terminal(&p, stdio_exit_child);
     g_assert((lflag_of(p.slave) & (ECHO | ICANON | ISIG)) ==
              (ECHO | ICANON | ISIG));
     /* the child's fds 0/1 shared this open file description */
     g_assert(!fd_nonblocking(p.slave));
-    pty_free(&p);
+    test_pty_close(&p);
 }
 
 /* O_NONBLOCK found set stays set */
-static void stdio_keep_flags_child(Pty *p)
+static void stdio_keep_flags_child(TestPty *p)
 {
     CharDriverState *chr;
 
@@ -253,11 +232,11 @@ static void stdio_keep_flags_child(Pty *p)
 
 static void test_stdio_keeps_flags(void)
 {
-    Pty p;
+    TestPty p;
 
-    pty_new(&p);
+    test_pty_open(&p);
     run_on_terminal(&p, stdio_keep_flags_child);
-    pty_free(&p);
+    test_pty_close(&p);
 }
 
 /* Not a terminal (stdin /dev/null, stdout a pipe): no termios, EOF. */
@@ -494,28 +473,6 @@ static void test_pty_two_clients(void)
 
 /* ---- tty ---- */
 
-/* The fd this process has open on @path, or -1. */
-static int find_fd_for(const char *path)
-{
-    GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
-    const char *name;
-    int found = -1;
-
-    g_assert(dir);
-    while ((name = g_dir_read_name(dir)) != NULL) {
-        char *link = g_strdup_printf("/proc/self/fd/%s", name);
-        char *target = g_file_read_link(link, NULL);
-
-        if (target && strcmp(target, path) == 0) {
-            found = atoi(name);
-        }
-        g_free(target);
-        g_free(link);
-    }
-    g_dir_close(dir);
-    return found;
-}
-
 static void test_tty_params(void)
 {
     static const struct {
@@ -532,21 +489,21 @@ static void test_tty_params(void)
         { { 1200, 'N', 8, 1 }, B1200, CS8 },
     };
     const tcflag_t mask = PARENB | PARODD | CSIZE | CSTOPB;
-    Pty p;
+    TestPty p;
     char *opts;
     CharDriverState *chr;
     struct termios tty;
     unsigned i;
     int fd, val;
 
-    pty_new(&p);
+    test_pty_open(&p);
     opts = g_strdup_printf("tty,id=ser,path=%s", p.name);
     chr = test_chr_new(opts);
     g_assert(chr);
 
     /* non-blocking and close-on-exec */
     close(p.slave);
-    fd = find_fd_for(p.name);
+    fd = test_fd_of(p.name);
     g_assert_cmpint(fd, >=, 0);
     g_assert(support_fd_is_cloexec(fd));
     g_assert(fd_nonblocking(fd));
@@ -593,21 +550,21 @@ static void test_tty_params(void)
                     -ENOTSUP);
 
     qemu_chr_close(chr);
-    g_assert_cmpint(find_fd_for(p.name), ==, -1);
+    g_assert_cmpint(test_fd_of(p.name), ==, -1);
     close(p.master);
     g_free(opts);
 }
 
 static void test_tty_data(void)
 {
-    Pty p;
+    TestPty p;
     char *opts;
     CharDriverState *chr;
     TestFrontend fe;
     char buf[8];
     struct termios before, after;
 
-    pty_new(&p);
+    test_pty_open(&p);
     g_assert_cmpint(tcgetattr(p.slave, &before), ==, 0);
     opts = g_strdup_printf("tty,id=ser,path=%s", p.name);
     chr = test_chr_new(opts);
@@ -629,7 +586,7 @@ static void test_tty_data(void)
     g_assert_cmpint(after.c_lflag, ==, before.c_lflag);
     g_assert_cmpint(after.c_cflag, ==, before.c_cflag);
     g_assert_cmpint(after.c_iflag, ==, before.c_iflag);
-    pty_free(&p);
+    test_pty_close(&p);
     g_free(opts);
 }
 
@@ -726,8 +683,6 @@ static void test_parport_errors(void)
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
 
     g_test_add_func("/char/stdio/raw-echo-restore", test_stdio_basic);
@@ -750,6 +705,5 @@ int main(int argc, char **argv)
     g_test_add_func("/char/parport/errors", test_parport_errors);
 
     /* test_run_fd_checked() fails the run if an fd is left open */
-    ret = test_run_fd_checked();
-    return ret;
+    return test_run_fd_checked();
 }

@@ -13,6 +13,8 @@
 #include "support-monitor.h"
 #include "support-test.h"
 
+#include <poll.h>
+
 /* ---- helpers ---- */
 
 static QemuOpts *parse_chardev(const char *params)
@@ -1036,6 +1038,249 @@ static void test_sockets_helpers(void)
     closesocket(fd);
 }
 
+/* The one loopback address of port, as sock_resolve() gives it. */
+static void loopback_addr(int port, SockAddr *a)
+{
+    SockAddr *addrs;
+    SockError err;
+    char serv[16];
+
+    snprintf(serv, sizeof(serv), "%d", port);
+    g_assert_cmpint(sock_resolve("127.0.0.1", serv, AF_INET, SOCK_STREAM,
+                                 false, &addrs, &err), ==, 1);
+    *a = addrs[0];
+    qemu_free(addrs);
+}
+
+static void assert_fd_flags(int fd)
+{
+    g_assert(support_fd_is_cloexec(fd));
+    g_assert(fcntl(fd, F_GETFL) & O_NONBLOCK);
+}
+
+static void test_sockets_resolve(void)
+{
+    SockAddr *addrs = NULL;
+    SockError err;
+    char host[INET6_ADDRSTRLEN + 1], serv[33];
+    int n;
+
+    n = sock_resolve("127.0.0.1", "4444", AF_UNSPEC, SOCK_STREAM, false,
+                     &addrs, &err);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpint(addrs[0].family, ==, AF_INET);
+    g_assert_cmpint(sock_addr_port(&addrs[0]), ==, 4444);
+    g_assert_cmpint(sock_addr_name(&addrs[0], host, sizeof(host), serv,
+                                   sizeof(serv)), ==, 0);
+    g_assert_cmpstr(host, ==, "127.0.0.1");
+    g_assert_cmpstr(serv, ==, "4444");
+    qemu_free(addrs);
+
+    /* a failed lookup says what was looked up */
+    addrs = NULL;
+    n = sock_resolve("nosuch.invalid", "1", AF_UNSPEC, SOCK_STREAM, false,
+                     &addrs, &err);
+    g_assert_cmpint(n, ==, -EINVAL);
+    g_assert_null(addrs);
+    g_assert_cmpint(err.code, ==, EINVAL);
+    g_assert(!err.local);
+    g_assert(g_str_has_prefix(err.msg, "cannot resolve \"nosuch.invalid\" "
+                              "port \"1\": "));
+
+    /* a unix path must fit sun_path, terminator included */
+    {
+        SockAddr a;
+        char *longp = g_strnfill(sizeof(((struct sockaddr_un *)0)->sun_path),
+                                 'x');
+
+        g_assert(!sock_unix_addr(longp, &a));
+        longp[sizeof(((struct sockaddr_un *)0)->sun_path) - 1] = '\0';
+        g_assert(sock_unix_addr(longp, &a));
+        g_assert_cmpint(a.family, ==, AF_UNIX);
+        g_free(longp);
+    }
+}
+
+/* Several addresses: a refused one is skipped for the next. */
+static void test_sockets_connect_next(void)
+{
+    SockAddr addrs[2];
+    SockError err;
+    bool in_progress;
+    char *want;
+    int lfd, refused, port, next, fd, afd;
+
+    lfd = listen_tcp(0);
+    port = local_port(lfd);
+    refused = listen_tcp(0);
+    loopback_addr(local_port(refused), &addrs[0]);
+    close(refused);
+    loopback_addr(port, &addrs[1]);
+
+    /* waiting: connected on return, *next past the address used */
+    next = 0;
+    fd = sock_connect_next(addrs, 2, &next, true, NULL, &err);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(next, ==, 2);
+    assert_fd_flags(fd);
+    afd = accept(lfd, NULL, NULL);
+    g_assert_cmpint(afd, >=, 0);
+    echo_check(fd, afd);
+    close(afd);
+    close(fd);
+
+    /* not waiting: maybe under way, and sock_connect_result() tells */
+    next = 1;
+    fd = sock_connect_next(addrs, 2, &next, false, &in_progress, &err);
+    g_assert_cmpint(fd, >=, 0);
+    assert_fd_flags(fd);
+    if (in_progress) {
+        struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+        g_assert_cmpint(poll(&pfd, 1, 10000), ==, 1);
+    }
+    g_assert_cmpint(sock_connect_result(fd), ==, 0);
+    close(fd);
+    close(lfd);
+
+    /* nothing left: the last address and the cause */
+    next = 0;
+    g_assert_cmpint(sock_connect_next(addrs, 2, &next, true, NULL, &err), ==,
+                    -ECONNREFUSED);
+    g_assert_cmpint(next, ==, 2);
+    g_assert_cmpint(err.code, ==, ECONNREFUSED);
+    g_assert(!err.local);
+    want = g_strdup_printf("cannot connect to 127.0.0.1:%d: %s", port,
+                           strerror(ECONNREFUSED));
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+}
+
+static void test_sockets_listen_inet(void)
+{
+    SockAddr a, bound;
+    SockError err;
+    char *want;
+    int blockers[2];
+    int base, fd;
+
+    base = block_two_ports(blockers);
+    loopback_addr(base, &a);
+
+    /* the range goes on past busy ports, and says which one it took */
+    fd = sock_listen_inet(&a, 1, base, base + 4, &bound, &err);
+    g_assert_cmpint(fd, >=, 0);
+    assert_fd_flags(fd);
+    g_assert_cmpint(sock_addr_port(&bound), ==, local_port(fd));
+    g_assert_cmpint(local_port(fd), >=, base + 2);
+    g_assert_cmpint(local_port(fd), <=, base + 4);
+    close(fd);
+
+    /* unlike inet_listen_opts(), it ends at to */
+    fd = sock_listen_inet(&a, 1, base, base + 1, &bound, &err);
+    g_assert_cmpint(fd, ==, -EADDRINUSE);
+    g_assert_cmpint(err.code, ==, EADDRINUSE);
+    g_assert(err.local);
+    want = g_strdup_printf("no free port in %d..%d (last tried "
+                           "127.0.0.1:%d): %s", base, base + 1, base + 1,
+                           strerror(EADDRINUSE));
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+
+    fd = sock_listen_inet(&a, 1, base, 0, &bound, &err);
+    g_assert_cmpint(fd, ==, -EADDRINUSE);
+    want = g_strdup_printf("cannot listen on 127.0.0.1:%d: %s", base,
+                           strerror(EADDRINUSE));
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+    close(blockers[0]);
+    close(blockers[1]);
+}
+
+static void test_sockets_listen_unix(void)
+{
+    char *dir = support_make_tmpdir();
+    char *path = g_strdup_printf("%s/s", dir);
+    char *want;
+    SockAddr a;
+    SockError err;
+    int fd, fd2, cfd;
+
+    g_assert(sock_unix_addr(path, &a));
+
+    /* not a socket: left alone */
+    g_assert(g_file_set_contents(path, "x", 1, NULL));
+    g_assert_cmpint(sock_listen_unix(&a, &err), ==, -EEXIST);
+    g_assert(err.local);
+    want = g_strdup_printf("\"%s\" exists and is not a socket", path);
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+    unlink(path);
+
+    fd = sock_listen_unix(&a, &err);
+    g_assert_cmpint(fd, >=, 0);
+    assert_fd_flags(fd);
+
+    /* a server listening there keeps its socket and its clients */
+    g_assert_cmpint(sock_listen_unix(&a, &err), ==, -EADDRINUSE);
+    want = g_strdup_printf("\"%s\" is in use by a listening server", path);
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+    cfd = unix_connect(path);
+    g_assert_cmpint(cfd, >=, 0);
+    close(cfd);
+
+    /* once it is gone, its stale socket file is replaced */
+    close(fd);
+    g_assert(access(path, F_OK) == 0);
+    fd2 = sock_listen_unix(&a, &err);
+    g_assert_cmpint(fd2, >=, 0);
+    cfd = unix_connect(path);
+    g_assert_cmpint(cfd, >=, 0);
+    close(cfd);
+    close(fd2);
+    unlink(path);
+    g_assert_cmpint(support_rm_tmpdir(dir), ==, 0);
+    g_free(path);
+    g_free(dir);
+}
+
+static void test_sockets_dgram_addrs(void)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t len = sizeof(sin);
+    SockAddr peer, local, busy;
+    SockError err;
+    char buf[8], *want;
+    int rfd, fd;
+
+    rfd = socket(AF_INET, SOCK_DGRAM, 0);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert(bind(rfd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+    g_assert(getsockname(rfd, (struct sockaddr *)&sin, &len) == 0);
+    loopback_addr(ntohs(sin.sin_port), &peer);
+    loopback_addr(0, &local);
+
+    fd = sock_dgram(&peer, &local, &err);
+    g_assert_cmpint(fd, >=, 0);
+    assert_fd_flags(fd);
+    g_assert_cmpint(send(fd, "ping", 4, 0), ==, 4);
+    g_assert_cmpint(recv(rfd, buf, sizeof(buf), 0), ==, 4);
+    g_assert(memcmp(buf, "ping", 4) == 0);
+    close(fd);
+
+    /* a local address that cannot be bound is the local side's fault */
+    busy = peer;
+    fd = sock_dgram(&peer, &busy, &err);
+    g_assert_cmpint(fd, ==, -EADDRINUSE);
+    g_assert(err.local);
+    want = g_strdup_printf("cannot bind to 127.0.0.1:%d: %s",
+                           ntohs(sin.sin_port), strerror(EADDRINUSE));
+    g_assert_cmpstr(err.msg, ==, want);
+    g_free(want);
+    close(rfd);
+}
+
 /* ---- /support/monitor ---- */
 
 static char *mem_output(CharDriverState *chr)
@@ -1286,6 +1531,12 @@ int main(int argc, char **argv)
     g_test_add_func("/support/sockets/unix", test_sockets_unix);
     g_test_add_func("/support/sockets/dgram", test_sockets_dgram);
     g_test_add_func("/support/sockets/helpers", test_sockets_helpers);
+    g_test_add_func("/support/sockets/resolve", test_sockets_resolve);
+    g_test_add_func("/support/sockets/connect-next",
+                    test_sockets_connect_next);
+    g_test_add_func("/support/sockets/listen-inet", test_sockets_listen_inet);
+    g_test_add_func("/support/sockets/listen-unix", test_sockets_listen_unix);
+    g_test_add_func("/support/sockets/dgram-addrs", test_sockets_dgram_addrs);
     g_test_add_func("/support/monitor/buffer", test_monitor_buffer);
     g_test_add_func("/support/monitor/chardev", test_monitor_chardev);
     g_test_add_func("/support/monitor/control", test_monitor_control);

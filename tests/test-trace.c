@@ -21,8 +21,6 @@
 /* child runs: generous, they only guard against a hang */
 #define CHILD_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
-static char *tmpdir;
-
 /* ---- scenarios, run in a child process ---- */
 
 /* Read what the peer has without blocking; true once nothing is left. */
@@ -62,7 +60,7 @@ static void scenario_socket(void)
     char *path;
     int i;
 
-    c.chr = test_unix_server_new(tmpdir, "tsock", &path);
+    c.chr = test_unix_server_new(test_tmpdir(), "tsock", &path);
     test_fe_attach(&fe, c.chr);
     c.peer = test_unix_connect(path);
     g_assert_cmpint(c.peer, >=, 0);
@@ -151,7 +149,7 @@ static void scenario_virtio(void)
     VGuest *g;
     int i;
 
-    c.chr = test_unix_server_new(tmpdir, "tport", &path);
+    c.chr = test_unix_server_new(test_tmpdir(), "tport", &path);
     vser = support_device_add("virtio-serial,id=vser0,max_ports=2");
     g_assert(vser);
     dev = support_device_add("virtserialport,id=tp,chardev=tport,nr=1");
@@ -394,8 +392,6 @@ int main(int argc, char **argv)
     module_call_init(MODULE_INIT_DEVICE);
     qdev_machine_creation_done();
     support_guest_ram_init(GUEST_RAM_SIZE);
-    tmpdir = support_make_tmpdir();
-    g_assert(tmpdir);
 
     g_test_add_func("/char/trace/socket", test_socket);
     g_test_add_func("/char/trace/virtio-serial", test_virtio_serial);
@@ -406,8 +402,6 @@ int main(int argc, char **argv)
     g_test_add_func("/char/trace/unknown-name", test_unknown_name);
 
     ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
     support_guest_ram_free();
     return ret;
 }

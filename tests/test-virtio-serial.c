@@ -26,13 +26,6 @@
 #define TIMEOUT_MS 10000
 #define BIG_TRANSFER (64 * 1024 * 1024)
 
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_strdup_printf("%s/%s", tmpdir, name);
-}
-
 /* ---- a backend that records what reaches it ---- */
 
 typedef struct RecChr {
@@ -809,7 +802,7 @@ static void test_data_fifo(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *base = tmp_path("fifo"), *in, *out, *opts;
+    char *base = test_tmp_path("fifo"), *in, *out, *opts;
     int fd_in, fd_out;
     char buf[64];
     VGuest *g;
@@ -863,7 +856,7 @@ static void test_data_socket(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *path = tmp_path("vs.sock"), *opts;
+    char *path = test_tmp_path("vs.sock"), *opts;
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char buf[64];
     int round, peer;
@@ -915,7 +908,7 @@ static void test_data_file(void)
 {
     Machine m;
     CharDriverState *chr;
-    char *path = tmp_path("out.txt"), *opts, *contents;
+    char *path = test_tmp_path("out.txt"), *opts, *contents;
     gsize len;
     VGuest *g;
 
@@ -1102,7 +1095,7 @@ static CharDriverState *fifo_chardev(const char *id, char **base)
     char *in, *out, *opts;
     CharDriverState *chr;
 
-    *base = tmp_path(id);
+    *base = test_tmp_path(id);
     in = g_strdup_printf("%s.in", *base);
     out = g_strdup_printf("%s.out", *base);
     g_assert_cmpint(mkfifo(in, 0600), ==, 0);
@@ -1707,7 +1700,7 @@ static void test_set_echo(void)
     TestFrontend mon;
     CharDriverState *mux, *pty;
     RecChr *r = rec_new();
-    char *base = tmp_path("mux"), *opts, *path;
+    char *base = test_tmp_path("mux"), *opts, *path;
     char buf[16];
     int fd_in, fd_out;
     Machine m;
@@ -1868,7 +1861,7 @@ static void test_mux_unplug(void)
 {
     TestFrontend mon;
     CharDriverState *mux;
-    char *base = tmp_path("muxunplug"), *path, *opts;
+    char *base = test_tmp_path("muxunplug"), *path, *opts;
     int fd_in, fd_out, round, avail, breaks;
     Machine m;
     VGuest *g;
@@ -2429,8 +2422,6 @@ int main(int argc, char **argv)
     module_call_init(MODULE_INIT_DEVICE);
     qdev_machine_creation_done();
     support_guest_ram_init(GUEST_RAM_SIZE);
-    tmpdir = support_make_tmpdir();
-    g_assert(tmpdir);
 
     g_test_add_func("/virtio-serial/probe", test_probe);
     g_test_add_func("/virtio-serial/no-multiport", test_no_multiport);
@@ -2472,8 +2463,6 @@ int main(int argc, char **argv)
                     test_migration_mismatch);
 
     ret = test_run_fd_checked();
-    support_rm_tmpdir(tmpdir);
-    g_free(tmpdir);
     support_guest_ram_free();
     return ret;
 }

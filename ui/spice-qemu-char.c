@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Spice chardevs: spicevmc (agent, smartcard, usbredir) and spiceport. */
 
-#include <glib.h>
 #include "qemu-common.h"
 #include "qemu-char.h"
 #include "qemu-error.h"
@@ -40,8 +39,7 @@ typedef struct SpiceCharDriver {
     QEMUBH *state_bh;           /* apply a deferred interface change */
     QEMUBH *writable_bh;        /* qemu_chr_be_writable() */
 
-    uint8_t *buf;               /* ring of SPICE_CHR_BUF_SIZE bytes */
-    size_t head, len;
+    ByteFifo out;               /* guest->client, SPICE_CHR_BUF_SIZE */
     bool write_blocked;         /* a chr_write was short */
 } SpiceCharDriver;
 
@@ -70,51 +68,16 @@ static void scd_debug(SpiceCharDriver *scd, uint32_t level, const char *fmt,
     fputc('\n', stderr);
 }
 
-/* ---- ring of guest->client bytes ---------------------------------------- */
-
-static size_t ring_push(SpiceCharDriver *scd, const uint8_t *data, size_t n)
-{
-    size_t done = 0;
-
-    n = MIN(n, SPICE_CHR_BUF_SIZE - scd->len);
-    while (done < n) {
-        size_t tail = (scd->head + scd->len) % SPICE_CHR_BUF_SIZE;
-        size_t chunk = MIN(n - done, SPICE_CHR_BUF_SIZE - tail);
-
-        memcpy(scd->buf + tail, data + done, chunk);
-        scd->len += chunk;
-        done += chunk;
-    }
-    return done;
-}
-
-static size_t ring_pop(SpiceCharDriver *scd, uint8_t *data, size_t n)
-{
-    size_t done = 0;
-
-    n = MIN(n, scd->len);
-    while (done < n) {
-        size_t chunk = MIN(n - done, SPICE_CHR_BUF_SIZE - scd->head);
-
-        memcpy(data + done, scd->buf + scd->head, chunk);
-        scd->head = (scd->head + chunk) % SPICE_CHR_BUF_SIZE;
-        scd->len -= chunk;
-        done += chunk;
-    }
-    if (scd->len == 0) {
-        scd->head = 0;
-    }
-    return done;
-}
-
 /* Output cannot go anywhere any more: drop it, and let the core go on. */
 static void scd_discard_output(SpiceCharDriver *scd)
 {
-    if (scd->len > 0) {
-        scd_debug(scd, 1, "dropping %zu unread bytes", scd->len);
-        trace_spice_vmc_dropped(scd, scd->len);
+    size_t len = byte_fifo_len(&scd->out);
+
+    if (len > 0) {
+        scd_debug(scd, 1, "dropping %zu unread bytes", len);
+        trace_spice_vmc_dropped(scd, len);
     }
-    scd->head = scd->len = 0;
+    byte_fifo_clear(&scd->out);
     if (scd->write_blocked) {
         scd->write_blocked = false;
         qemu_bh_schedule(scd->writable_bh);
@@ -159,7 +122,7 @@ static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
     size_t n;
 
     spice_cb_depth++;
-    n = len > 0 ? ring_pop(scd, buf, len) : 0;
+    n = len > 0 ? byte_fifo_pop(&scd->out, buf, len) : 0;
     if (n > 0 && scd->write_blocked) {
         /* not from here: the core would call chr_write and the frontend */
         scd->write_blocked = false;
@@ -234,7 +197,7 @@ static int scd_apply_state(SpiceCharDriver *scd)
                                    SPICE_PORT_EVENT_OPENED :
                                    SPICE_PORT_EVENT_CLOSED);
     }
-    if (scd->registered && scd->len > 0) {
+    if (scd->registered && byte_fifo_len(&scd->out) > 0) {
         qemu_bh_schedule(scd->wakeup_bh);
     }
     return 0;
@@ -298,7 +261,7 @@ static int spice_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
         trace_spice_vmc_dropped(scd, len);
         return len;
     }
-    n = ring_push(scd, buf, len);
+    n = byte_fifo_push(&scd->out, buf, len);
     if (n > 0) {
         /* spice-server may be on the stack (an echoing frontend) */
         qemu_bh_schedule(scd->wakeup_bh);
@@ -384,7 +347,7 @@ static void spice_chr_close(CharDriverState *chr)
     qemu_bh_delete(scd->wakeup_bh);
     qemu_bh_delete(scd->state_bh);
     qemu_bh_delete(scd->writable_bh);
-    qemu_free(scd->buf);
+    byte_fifo_destroy(&scd->out);
     qemu_free(scd->portname);
     qemu_free(scd);
     chr->opaque = NULL;
@@ -428,17 +391,28 @@ static const char *spice_vmc_subtype(const char *name)
     return NULL;
 }
 
+/* "a, b, c" in qemu_malloc() memory */
 static char *spice_vmc_names(void)
 {
-    GString *s = g_string_new("");
     const char **p;
+    size_t len = 0;
+    char *names;
 
     for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
         if (spice_vmc_name_ok(*p)) {
-            g_string_append_printf(s, "%s%s", s->len ? ", " : "", *p);
+            len += strlen(*p) + 2;
         }
     }
-    return g_string_free(s, FALSE);
+    names = qemu_mallocz(len + 1);
+    for (p = spice_server_char_device_recognized_subtypes(); *p; p++) {
+        if (spice_vmc_name_ok(*p)) {
+            if (*names) {
+                strcat(names, ", ");
+            }
+            strcat(names, *p);
+        }
+    }
+    return names;
 }
 
 /*
@@ -474,7 +448,7 @@ static SpiceCharDriver *spice_chr_new(QemuOpts *opts, const CharDriverOps *ops,
     scd->chr = qemu_chr_alloc(ops, scd);
     scd->debug = qemu_opt_get_number(opts, "debug", 0);
     scd->sin.subtype = subtype;
-    scd->buf = qemu_malloc(SPICE_CHR_BUF_SIZE);
+    byte_fifo_init(&scd->out, SPICE_CHR_BUF_SIZE);
     scd->wakeup_bh = qemu_bh_new(scd_wakeup_bh, scd);
     scd->state_bh = qemu_bh_new(scd_state_bh, scd);
     scd->writable_bh = qemu_bh_new(scd_writable_bh, scd);
@@ -500,7 +474,7 @@ int qemu_chr_open_spice(QemuOpts *opts, CharDriverState **_chr)
         } else {
             qemu_chr_open_error("name", "missing (valid names: %s)", names);
         }
-        g_free(names);
+        qemu_free(names);
         return -EINVAL;
     }
 

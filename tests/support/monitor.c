@@ -9,6 +9,7 @@
 #include "qerror.h"
 #include "monitor.h"
 #include "support-monitor.h"
+#include "support-int.h"
 
 #ifndef QEMU_VERSION
 #define QEMU_VERSION "0.15.0"
@@ -61,11 +62,10 @@ struct Monitor {
     GByteArray *input;
     int ncommands;
     char *last_command;
+    QDict *error;               /* QMP: first qerror_report() of a command */
 
     QLIST_HEAD(, MonFd) fds;
     QLIST_ENTRY(Monitor) entry;
-
-    QDict *error;               /* qerror_report() of a QMP command */
 };
 
 Monitor *cur_mon;
@@ -237,20 +237,22 @@ int monitor_get_fd(Monitor *mon, const char *fdname)
 
 /* ---- commands ---- */
 
+/*
+ * A command has one of three handlers: the support monitor's own
+ * (handler: at most one word of argument), or v0.15.0's cmd or cmd_new,
+ * whose arguments are parsed by args_type as v0.15.0's monitor does
+ * ("name:s" a string, "name:i" an integer, '?' after the type: optional).
+ * user_print shows a cmd_new result on the human monitor.
+ */
 typedef struct MonCmd {
     const char *name;       /* '|' separates aliases */
+    const char *args_type;
     const char *params;
     const char *help;
     void (*handler)(Monitor *mon, const char *arg);
-    /*
-     * Commands in v0.15.0's cmd_new style, declared as in QEMU's
-     * hmp-commands.hx / qmp-commands.hx: args_type is parsed into a QDict
-     * ("name:s" a string, "name:i" an integer, '?' after the type: optional)
-     * and user_print shows the result on the human monitor.
-     */
-    const char *args_type;
-    void (*user_print)(Monitor *mon, const QObject *data);
+    void (*cmd)(Monitor *mon, const QDict *qdict);
     int (*cmd_new)(Monitor *mon, const QDict *params, QObject **ret_data);
+    void (*user_print)(Monitor *mon, const QObject *data);
 } MonCmd;
 
 static void monitor_user_noop(Monitor *mon, const QObject *data)
@@ -264,25 +266,44 @@ static void cmd_closefd(Monitor *mon, const char *arg);
 static void info_version(Monitor *mon, const char *arg);
 static void info_chardev(Monitor *mon, const char *arg);
 
+/* args_type, params and help of chardev_add/chardev_remove as in the .hx */
 static const MonCmd mon_cmds[] = {
-    { "help|?", "[cmd]", "show the help", cmd_help },
-    { "info", "[subcommand]",
-      "show various information about the system state", cmd_info },
-    { "getfd", "getfd name",
-      "receive a file descriptor via SCM rights and assign it a name",
-      cmd_getfd },
-    { "closefd", "closefd name",
-      "close a file descriptor previously passed via SCM rights",
-      cmd_closefd },
     {
+        .name = "help|?", .params = "[cmd]", .help = "show the help",
+        .handler = cmd_help,
+    }, {
+        .name = "info", .params = "[subcommand]",
+        .help = "show various information about the system state",
+        .handler = cmd_info,
+    }, {
+        .name = "getfd", .params = "getfd name",
+        .help = "receive a file descriptor via SCM rights and assign it a "
+                "name",
+        .handler = cmd_getfd,
+    }, {
+        .name = "closefd", .params = "closefd name",
+        .help = "close a file descriptor previously passed via SCM rights",
+        .handler = cmd_closefd,
+    }, {
+        .name       = "chardev_add",
+        .args_type  = "args:s",
+        .params     = "backend,id=str[,prop=value][,...]",
+        .help       = "add a character device (takes the -chardev options)",
+        .cmd        = do_chardev_add_hmp,
+    }, {
+        .name       = "chardev_remove",
+        .args_type  = "id:s",
+        .params     = "id",
+        .help       = "remove a character device that no device uses",
+        .cmd_new    = do_chardev_remove,
+    }, {
         .name       = "ringbuf_write",
         .args_type  = "device:s,data:s",
         .params     = "device data",
-        .help       = "write data to the frontend of a ringbuf chardev",
+        .help       = "write data to a ring buffer chardev",
         .user_print = monitor_user_noop,
         .cmd_new    = do_ringbuf_write,
-    },
-    {
+    }, {
         .name       = "ringbuf_read",
         .args_type  = "device:s,size:i",
         .params     = "device size",
@@ -290,34 +311,40 @@ static const MonCmd mon_cmds[] = {
         .user_print = do_ringbuf_read_print,
         .cmd_new    = do_ringbuf_read,
     },
-    { NULL, NULL, NULL, NULL },
-};
-
-/* The QMP commands (qmp-commands.hx) the support monitor can run. */
-static const MonCmd qmp_cmds[] = {
-    {
-        .name       = "ringbuf-write",
-        .args_type  = "device:s,data:s,format:s?",
-        .params     = "device data [format]",
-        .help       = "write data to the frontend of a ringbuf chardev",
-        .user_print = monitor_user_noop,
-        .cmd_new    = do_ringbuf_write,
-    },
-    {
-        .name       = "ringbuf-read",
-        .args_type  = "device:s,size:i,format:s?",
-        .params     = "device size [format]",
-        .help       = "read up to size bytes of a ringbuf chardev's output",
-        .user_print = do_ringbuf_read_print,
-        .cmd_new    = do_ringbuf_read,
-    },
-    { NULL, NULL, NULL, NULL },
+    { .name = NULL },
 };
 
 static const MonCmd info_cmds[] = {
-    { "version", "", "show the version of QEMU", info_version },
-    { "chardev", "", "show the character devices", info_chardev },
-    { NULL, NULL, NULL, NULL },
+    {
+        .name = "version", .params = "",
+        .help = "show the version of QEMU", .handler = info_version,
+    }, {
+        .name = "chardev", .params = "",
+        .help = "show the character devices", .handler = info_chardev,
+    },
+    { .name = NULL },
+};
+
+/* The QMP commands (qmp-commands.hx): args_type, handler. */
+static const MonCmd qmp_cmds[] = {
+    {
+        .name       = "chardev-add",
+        .args_type  = "chardev:O",
+        .cmd_new    = do_chardev_add,
+    }, {
+        .name       = "chardev-remove",
+        .args_type  = "id:s",
+        .cmd_new    = do_chardev_remove,
+    }, {
+        .name       = "ringbuf-write",
+        .args_type  = "device:s,data:s,format:s?",
+        .cmd_new    = do_ringbuf_write,
+    }, {
+        .name       = "ringbuf-read",
+        .args_type  = "device:s,size:i,format:s?",
+        .cmd_new    = do_ringbuf_read,
+    },
+    { .name = NULL },
 };
 
 static bool cmd_matches(const char *names, const char *name)
@@ -445,105 +472,159 @@ static void cmd_closefd(Monitor *mon, const char *arg)
 }
 
 /*
- * One argument word of a human command: a quoted string (with \\, \",
- * \n, \r and \t escapes) or a run of non-blanks.  NULL if there is none
- * or a quote is not closed.
+ * One string argument as v0.15.0's get_str() reads it: a "quoted" string
+ * with \\ \" \n \r \t escapes, or up to the next white space.  NULL if
+ * the quotes are not closed.
  */
-static char *hmp_get_word(const char **pp)
+static char *parse_str_arg(const char **pp)
 {
     const char *p = *pp;
-    GString *w;
+    GString *out = g_string_new(NULL);
 
-    while (qemu_isspace(*p)) {
-        p++;
-    }
-    if (*p == '\0') {
-        return NULL;
-    }
-    w = g_string_new("");
     if (*p == '"') {
-        for (p++; *p != '"'; p++) {
-            if (*p == '\0') {
-                g_string_free(w, TRUE);
-                return NULL;
-            }
+        for (p++; *p && *p != '"'; p++) {
             if (*p == '\\' && p[1]) {
                 p++;
-                g_string_append_c(w, *p == 'n' ? '\n' : *p == 'r' ? '\r' :
-                                  *p == 't' ? '\t' : *p);
+                switch (*p) {
+                case 'n':
+                    g_string_append_c(out, '\n');
+                    break;
+                case 'r':
+                    g_string_append_c(out, '\r');
+                    break;
+                case 't':
+                    g_string_append_c(out, '\t');
+                    break;
+                default:
+                    g_string_append_c(out, *p);
+                    break;
+                }
             } else {
-                g_string_append_c(w, *p);
+                g_string_append_c(out, *p);
             }
+        }
+        if (*p != '"') {
+            g_string_free(out, TRUE);
+            return NULL;
         }
         p++;
     } else {
         while (*p && !qemu_isspace(*p)) {
-            g_string_append_c(w, *p++);
+            g_string_append_c(out, *p++);
         }
     }
     *pp = p;
-    return g_string_free(w, FALSE);
+    return g_string_free(out, FALSE);
 }
 
-/* Parse @args by @args_type into a QDict; NULL, with the error, if bad. */
-static QDict *hmp_parse_args(const char *args_type, const char *args)
+/*
+ * One integer argument, with the messages of v0.15.0's expression parser
+ * (plain numbers only: no registers or arithmetic) and its 32-bit limit
+ * of 'i'.  False, with the message printed, if there is none.
+ */
+static bool parse_int_arg(Monitor *mon, const MonCmd *cmd, const char **pp,
+                          int64_t *val)
+{
+    char *end;
+
+    if (**pp == '\0') {
+        monitor_printf(mon, "unexpected end of expression\n");
+        return false;
+    }
+    errno = 0;
+    *val = strtoll(*pp, &end, 0);
+    if (end == *pp || (*end && !qemu_isspace(*end))) {
+        monitor_printf(mon, "invalid char in expression\n");
+        return false;
+    }
+    if (errno || (*val >> 32) & 0xffffffff) {
+        monitor_printf(mon, "'%s' has failed: integer is for 32-bit values\n",
+                       cmd->name);
+        return false;
+    }
+    *pp = end;
+    return true;
+}
+
+/*
+ * Arguments by args_type ("name:s", "name:i", '?' for optional, comma
+ * separated), with v0.15.0's messages.  NULL on error.
+ */
+static QDict *parse_typed_args(Monitor *mon, const MonCmd *cmd,
+                               const char *p)
 {
     QDict *qdict = qdict_new();
-    char **specs = g_strsplit(args_type, ",", -1);
+    char **specs = g_strsplit(cmd->args_type, ",", -1);
     char **spec;
 
-    for (spec = specs; *spec && **spec; spec++) {
+    for (spec = specs; *spec; spec++) {
         char *colon = strchr(*spec, ':');
-        char *name = g_strndup(*spec, colon - *spec);
-        bool optional = strchr(colon, '?') != NULL;
-        char *word = hmp_get_word(&args);
-        char *end;
+        bool optional = g_str_has_suffix(*spec, "?");
+        char *value;
+        int64_t num;
 
-        if (!word) {
-            if (!optional) {
-                qerror_report(QERR_MISSING_PARAMETER, name);
-                goto fail_name;
-            }
-        } else if (colon[1] == 'i') {
-            int64_t v = strtoll(word, &end, 0);
-
-            if (*end || !*word) {
-                qerror_report(QERR_INVALID_PARAMETER_TYPE, name, "int");
-                goto fail_word;
-            }
-            qdict_put(qdict, name, qint_from_int(v));
-        } else {
-            qdict_put(qdict, name, qstring_from_str(word));
+        assert(colon && (colon[1] == 's' || colon[1] == 'i'));
+        *colon = '\0';
+        while (qemu_isspace(*p)) {
+            p++;
         }
-        g_free(word);
-        g_free(name);
-        continue;
-fail_word:
-        g_free(word);
-fail_name:
-        g_free(name);
-        g_strfreev(specs);
-        QDECREF(qdict);
-        return NULL;
+        if (*p == '\0' && optional) {
+            continue;
+        }
+        if (colon[1] == 'i') {
+            if (!parse_int_arg(mon, cmd, &p, &num)) {
+                goto fail;
+            }
+            qdict_put(qdict, *spec, qint_from_int(num));
+            continue;
+        }
+        if (*p == '\0') {
+            monitor_printf(mon, "%s: string expected\n", cmd->name);
+            goto fail;
+        }
+        value = parse_str_arg(&p);
+        if (value == NULL) {
+            monitor_printf(mon, "%s: string expected\n", cmd->name);
+            goto fail;
+        }
+        qdict_put(qdict, *spec, qstring_from_str(value));
+        g_free(value);
+    }
+    while (qemu_isspace(*p)) {
+        p++;
+    }
+    if (*p != '\0') {
+        monitor_printf(mon, "%s: extraneous characters at the end of line\n",
+                       cmd->name);
+        goto fail;
     }
     g_strfreev(specs);
     return qdict;
+
+fail:
+    g_strfreev(specs);
+    QDECREF(qdict);
+    return NULL;
 }
 
-/* A cmd_new command typed on the human monitor. */
-static void hmp_call_cmd_new(Monitor *mon, const MonCmd *cmd,
-                             const char *args)
+static void run_typed_command(Monitor *mon, const MonCmd *cmd,
+                              const char *args)
 {
-    QDict *qdict = hmp_parse_args(cmd->args_type, args);
+    QDict *qdict = parse_typed_args(mon, cmd, args);
     QObject *data = NULL;
 
-    if (!qdict) {
+    if (qdict == NULL) {
         return;
     }
-    if (cmd->cmd_new(mon, qdict, &data) == 0 && data) {
-        cmd->user_print(mon, data);
+    if (cmd->cmd_new) {
+        /* as in v0.15.0, only a result of a command that succeeded shows */
+        if (cmd->cmd_new(mon, qdict, &data) == 0 && data && cmd->user_print) {
+            cmd->user_print(mon, data);
+        }
+        qobject_decref(data);
+    } else {
+        cmd->cmd(mon, qdict);
     }
-    qobject_decref(data);
     QDECREF(qdict);
 }
 
@@ -584,8 +665,8 @@ static void handle_user_command(Monitor *mon, const char *cmdline)
     cmd = find_cmd(mon_cmds, name);
     if (cmd == NULL) {
         monitor_printf(mon, "unknown command: '%s'\n", name);
-    } else if (cmd->cmd_new) {
-        hmp_call_cmd_new(mon, cmd, cmdline + strlen(name));
+    } else if (cmd->args_type) {
+        run_typed_command(mon, cmd, cmdline + strlen(name));
     } else {
         cmd->handler(mon, arg);
     }
@@ -888,7 +969,148 @@ void monitor_protocol_event(MonitorEvent event, QObject *data)
     }
 }
 
+/* ---- QMP command execution (qmp-commands.hx table) ---- */
+
+void support_int_monitor_set_error(Monitor *mon, QDict *error)
+{
+    if (mon->error) {
+        QDECREF(error);
+        return;
+    }
+    mon->error = error;
+}
+
+/* v0.15.0's argument checks against args_type; false with an error set. */
+static bool qmp_check_args(const MonCmd *cmd, const QDict *args)
+{
+    char **specs = g_strsplit(cmd->args_type, ",", -1);
+    char **spec;
+    const QDictEntry *ent;
+    bool accept_unknown = false;
+    bool ok = true;
+
+    for (spec = specs; *spec && ok; spec++) {
+        char *colon = strchr(*spec, ':');
+        QObject *value;
+
+        assert(colon);
+        *colon = '\0';
+        if (colon[1] == 'O') {
+            accept_unknown = true;
+            continue;
+        }
+        assert(colon[1] == 's' || colon[1] == 'i');
+        value = qdict_get(args, *spec);
+        if (value == NULL) {
+            if (colon[2] != '?') {
+                qerror_report(QERR_MISSING_PARAMETER, *spec);
+                ok = false;
+            }
+        } else if (colon[1] == 'i' && qobject_type(value) != QTYPE_QINT) {
+            qerror_report(QERR_INVALID_PARAMETER_TYPE, *spec, "int");
+            ok = false;
+        } else if (colon[1] == 's' && qobject_type(value) != QTYPE_QSTRING) {
+            qerror_report(QERR_INVALID_PARAMETER_TYPE, *spec, "string");
+            ok = false;
+        }
+    }
+    for (ent = qdict_first(args); ent && ok && !accept_unknown;
+         ent = qdict_next(args, ent)) {
+        const char *key = qdict_entry_key(ent);
+        bool known = false;
+
+        for (spec = specs; *spec; spec++) {
+            known = known || strcmp(*spec, key) == 0;
+        }
+        if (!known) {
+            qerror_report(QERR_INVALID_PARAMETER, key);
+            ok = false;
+        }
+    }
+    g_strfreev(specs);
+    return ok;
+}
+
+static void qmp_dispatch(Monitor *mon, const char *json, QObject **ret_data)
+{
+    QObject *req = qobject_from_json(json);
+    QDict *dict, *args;
+    const MonCmd *cmd;
+    const char *name;
+
+    if (req == NULL) {
+        qerror_report(QERR_JSON_PARSING);
+        return;
+    }
+    dict = qobject_to_qdict(req);
+    if (dict == NULL || !qdict_haskey(dict, "execute") ||
+        qobject_type(qdict_get(dict, "execute")) != QTYPE_QSTRING) {
+        qerror_report(QERR_QMP_BAD_INPUT_OBJECT, "execute");
+        goto out;
+    }
+    name = qdict_get_str(dict, "execute");
+    cmd = find_cmd(qmp_cmds, name);
+    if (cmd == NULL) {
+        qerror_report(QERR_COMMAND_NOT_FOUND, name);
+        goto out;
+    }
+    if (qdict_haskey(dict, "arguments")) {
+        args = qobject_to_qdict(qdict_get(dict, "arguments"));
+        if (args == NULL) {
+            qerror_report(QERR_QMP_BAD_INPUT_OBJECT, "arguments");
+            goto out;
+        }
+        QINCREF(args);
+    } else {
+        args = qdict_new();
+    }
+    if (qmp_check_args(cmd, args) &&
+        cmd->cmd_new(mon, args, ret_data) < 0 && mon->error == NULL) {
+        /* a failing handler must say why: as v0.15.0's handler_audit */
+        qerror_report(QERR_UNDEFINED_ERROR);
+    }
+    QDECREF(args);
+out:
+    qobject_decref(req);
+}
+
+QObject *support_monitor_qmp(Monitor *mon, const char *json)
+{
+    Monitor *old_mon = cur_mon;
+    QObject *data = NULL;
+    QDict *rsp = qdict_new();
+
+    assert(monitor_ctrl_mode(mon));
+    cur_mon = mon;
+    qmp_dispatch(mon, json, &data);
+    cur_mon = old_mon;
+
+    if (mon->error) {
+        QDict *err = qdict_new();
+        char *desc = support_qerror_human(mon->error);
+
+        qdict_put(err, "class",
+                  qstring_from_str(qdict_get_str(mon->error, "class")));
+        qdict_put(err, "desc", qstring_from_str(desc));
+        QINCREF(qdict_get_qdict(mon->error, "data"));
+        qdict_put(err, "data", qdict_get_qdict(mon->error, "data"));
+        qdict_put(rsp, "error", err);
+        g_free(desc);
+        QDECREF(mon->error);
+        mon->error = NULL;
+        qobject_decref(data);
+    } else {
+        qdict_put_obj(rsp, "return", data ? data : QOBJECT(qdict_new()));
+    }
+    return QOBJECT(rsp);
+}
+
 /* ---- support-monitor.h ---- */
+
+Monitor *support_monitor_new_qmp(void)
+{
+    return monitor_new(NULL, MONITOR_USE_CONTROL);
+}
 
 Monitor *support_monitor_new_buffer(void)
 {
@@ -908,102 +1130,6 @@ size_t support_monitor_buffer_len(Monitor *mon)
 void support_monitor_buffer_clear(Monitor *mon)
 {
     g_string_truncate(mon->log, 0);
-}
-
-void support_monitor_set_error(Monitor *mon, QDict *error)
-{
-    /* the first error is the one the command failed with */
-    if (mon->error) {
-        QDECREF(error);
-        return;
-    }
-    mon->error = error;
-}
-
-/* QMP arguments against args_type; false, with the error, if bad. */
-static bool qmp_check_args(const char *args_type, const QDict *args)
-{
-    char **specs = g_strsplit(args_type, ",", -1);
-    const QDictEntry *e;
-    bool ok = true;
-    char **spec;
-
-    for (spec = specs; ok && *spec && **spec; spec++) {
-        char *colon = strchr(*spec, ':');
-        char *name = g_strndup(*spec, colon - *spec);
-        QObject *v = qdict_get(args, name);
-        qtype_code want = colon[1] == 'i' ? QTYPE_QINT : QTYPE_QSTRING;
-
-        if (!v && !strchr(colon, '?')) {
-            qerror_report(QERR_MISSING_PARAMETER, name);
-            ok = false;
-        } else if (v && qobject_type(v) != want) {
-            qerror_report(QERR_INVALID_PARAMETER_TYPE, name,
-                          want == QTYPE_QINT ? "int" : "string");
-            ok = false;
-        }
-        g_free(name);
-    }
-    for (e = qdict_first(args); ok && e; e = qdict_next(args, e)) {
-        char *key = g_strdup_printf(",%s:", qdict_entry_key(e));
-        char *types = g_strdup_printf(",%s", args_type);
-
-        if (!strstr(types, key)) {
-            qerror_report(QERR_INVALID_PARAMETER, qdict_entry_key(e));
-            ok = false;
-        }
-        g_free(types);
-        g_free(key);
-    }
-    g_strfreev(specs);
-    return ok;
-}
-
-QDict *support_monitor_qmp(const char *json)
-{
-    Monitor *mon = monitor_new(NULL, MONITOR_USE_CONTROL);
-    Monitor *old_mon = cur_mon;
-    QObject *req = qobject_from_json(json);
-    QDict *args, *reply = qdict_new();
-    QObject *data = NULL;
-    const MonCmd *cmd;
-    const char *name;
-
-    g_assert(req && qobject_type(req) == QTYPE_QDICT);
-    name = qdict_get_str(qobject_to_qdict(req), "execute");
-    args = qdict_haskey(qobject_to_qdict(req), "arguments") ?
-           qdict_get_qdict(qobject_to_qdict(req), "arguments") : NULL;
-    if (args) {
-        QINCREF(args);
-    } else {
-        args = qdict_new();
-    }
-    cur_mon = mon;
-    cmd = find_cmd(qmp_cmds, name);
-    if (!cmd) {
-        qerror_report(QERR_COMMAND_NOT_FOUND, name);
-    } else if (qmp_check_args(cmd->args_type, args) &&
-               cmd->cmd_new(mon, args, &data) == 0 && !mon->error) {
-        qdict_put_obj(reply, "return", data ? data : QOBJECT(qdict_new()));
-        data = NULL;
-    } else {
-        /* a command that fails must say why */
-        g_assert(mon->error);
-    }
-    cur_mon = old_mon;
-    if (mon->error) {
-        char *desc = support_qerror_text(mon->error);
-
-        qdict_put(mon->error, "desc", qstring_from_str(desc));
-        g_free(desc);
-        qdict_put(reply, "error", mon->error);
-        mon->error = NULL;
-    }
-    qobject_decref(data);
-    QDECREF(args);
-    qobject_decref(req);
-    support_monitor_free(mon);
-    return reply;
 }
 
 void support_monitor_free(Monitor *mon)
@@ -1030,6 +1156,9 @@ void support_monitor_free(Monitor *mon)
     g_array_free(mon->events, TRUE);
     g_byte_array_free(mon->input, TRUE);
     g_free(mon->last_command);
+    if (mon->error) {
+        QDECREF(mon->error);
+    }
     if (mon->chr == NULL) {
         g_free(mon);
         return;

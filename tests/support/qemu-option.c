@@ -6,6 +6,7 @@
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "qemu-option.h"
+#include "qerror.h"
 
 /*
  * Sizes of the scratch buffers used while splitting "k=v,k=v" strings.
@@ -144,7 +145,7 @@ int check_params(char *buf, int buf_size,
 
 static void report_bad_value(const char *name, const char *expected)
 {
-    error_report("Parameter '%s' expects %s", name, expected);
+    qerror_report(QERR_INVALID_PARAMETER_VALUE, name, expected);
 }
 
 static int parse_bool(const char *name, const char *value, int *ret)
@@ -331,7 +332,7 @@ int qemu_opt_set(QemuOpts *opts, const char *name, const char *value)
     QemuOpt *opt;
 
     if (desc == NULL && opts->list->desc[0].name != NULL) {
-        error_report("Invalid parameter '%s'", name);
+        qerror_report(QERR_INVALID_PARAMETER, name);
         return -1;
     }
     opt = g_new0(QemuOpt, 1);
@@ -408,7 +409,7 @@ QemuOpts *qemu_opts_create(QemuOptsList *list, const char *id,
         opts = qemu_opts_find(list, id);
         if (opts != NULL) {
             if (fail_if_exists) {
-                error_report("Duplicate ID '%s' for %s", id, list->name);
+                qerror_report(QERR_DUPLICATE_ID, id, list->name);
                 return NULL;
             }
             return opts;
@@ -628,7 +629,7 @@ int qemu_opts_validate(QemuOpts *opts, const QemuOptDesc *desc)
     QTAILQ_FOREACH(opt, &opts->head, next) {
         opt->desc = find_desc(desc, opt->name);
         if (opt->desc == NULL) {
-            error_report("Invalid parameter '%s'", opt->name);
+            qerror_report(QERR_INVALID_PARAMETER, opt->name);
             return -1;
         }
         if (qemu_opt_parse(opt) < 0) {

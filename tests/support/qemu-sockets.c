@@ -2,6 +2,9 @@
 /* Support layer: inet/unix socket helpers driven by QemuOpts. */
 
 #include <glib.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <sys/stat.h>
 #include "qemu-common.h"
 #include "qemu_socket.h"
 
@@ -583,6 +586,346 @@ int unix_connect(const char *path)
     qemu_opt_set(opts, "path", path);
     fd = unix_connect_opts(opts);
     qemu_opts_del(opts);
+    return fd;
+}
+
+/*
+ * Helpers over resolved addresses, for callers that report their own
+ * errors and must not block the main loop: every fd they return is
+ * close-on-exec and non-blocking, and every failure fills a SockError.
+ */
+
+static int GCC_FMT_ATTR(4, 5) sock_fail(SockError *err, bool local, int code,
+                                        const char *fmt, ...)
+{
+    va_list ap;
+
+    err->code = code;
+    err->local = local;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return -code;
+}
+
+/* Numeric "host:port", "[v6]:port" or the unix path, for messages. */
+static void sock_addr_str(const SockAddr *a, char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN + 1], serv[33];
+
+    if (a->family == AF_UNIX) {
+        snprintf(out, size, "%s",
+                 ((const struct sockaddr_un *)&a->ss)->sun_path);
+    } else if (sock_addr_name(a, host, sizeof(host), serv,
+                              sizeof(serv)) < 0) {
+        snprintf(out, size, "?");
+    } else {
+        snprintf(out, size, a->family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+                 host, serv);
+    }
+}
+
+int sock_addr_name(const SockAddr *a, char *host, size_t hostlen,
+                   char *serv, size_t servlen)
+{
+    if (getnameinfo((const struct sockaddr *)&a->ss, a->len, host, hostlen,
+                    serv, servlen, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int sock_addr_port(const SockAddr *a)
+{
+    switch (a->family) {
+    case AF_INET6:
+        return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+    case AF_INET:
+        return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+    }
+    return 0;
+}
+
+static void sock_addr_set_port(SockAddr *a, int port)
+{
+    switch (a->family) {
+    case AF_INET6:
+        ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+        break;
+    case AF_INET:
+        ((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+        break;
+    }
+}
+
+/*
+ * AI_ADDRCONFIG is not used: it hides ::1 on hosts whose only IPv6
+ * address is the loopback one.
+ */
+int sock_resolve(const char *host, const char *port, int family,
+                 int socktype, bool passive, SockAddr **addrs,
+                 SockError *err)
+{
+    struct addrinfo hints, *res, *e;
+    int rc, n = 0;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = socktype;
+    hints.ai_flags = passive ? AI_PASSIVE : 0;
+    rc = getaddrinfo(host && *host ? host : NULL, port, &hints, &res);
+    if (rc != 0) {
+        return sock_fail(err, passive, EINVAL,
+                         "cannot resolve \"%s\" port \"%s\": %s",
+                         host ? host : "", port,
+                         rc == EAI_SYSTEM ? strerror(errno)
+                                          : gai_strerror(rc));
+    }
+    for (e = res; e; e = e->ai_next) {
+        n++;
+    }
+    *addrs = qemu_mallocz(n * sizeof(**addrs));
+    for (n = 0, e = res; e; e = e->ai_next) {
+        if (e->ai_addrlen > sizeof((*addrs)[n].ss)) {
+            continue;
+        }
+        (*addrs)[n].family = e->ai_family;
+        (*addrs)[n].len = e->ai_addrlen;
+        memcpy(&(*addrs)[n].ss, e->ai_addr, e->ai_addrlen);
+        n++;
+    }
+    freeaddrinfo(res);
+    return n;
+}
+
+bool sock_unix_addr(const char *path, SockAddr *a)
+{
+    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
+
+    if (strlen(path) >= sizeof(un->sun_path)) {
+        return false;
+    }
+    memset(a, 0, sizeof(*a));
+    a->family = AF_UNIX;
+    a->len = sizeof(*un);
+    un->sun_family = AF_UNIX;
+    pstrcpy(un->sun_path, sizeof(un->sun_path), path);
+    return true;
+}
+
+/* Start a connect without blocking: fd (connected or pending) or -errno. */
+static int sock_connect_start(const SockAddr *a, bool *pending)
+{
+    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int err;
+
+    *pending = false;
+    if (fd < 0) {
+        return -errno;
+    }
+    socket_set_nonblock(fd);
+    if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
+        return fd;
+    }
+    err = errno;
+    /* an interrupted non-blocking connect goes on in the background */
+    if (err == EINPROGRESS || err == EINTR) {
+        *pending = true;
+        return fd;
+    }
+    closesocket(fd);
+    return -err;
+}
+
+int sock_connect_result(int fd)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+        return -errno;
+    }
+    return -err;
+}
+
+static int sock_connect_wait(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+    while (poll(&pfd, 1, -1) < 0) {
+        if (errno != EINTR) {
+            return -errno;
+        }
+    }
+    return sock_connect_result(fd);
+}
+
+int sock_connect_next(const SockAddr *addrs, int nr, int *next, bool wait,
+                      bool *in_progress, SockError *err)
+{
+    char where[SOCK_ADDR_STRLEN] = "?";
+    int fd = -ENOENT;
+
+    while (*next < nr) {
+        const SockAddr *a = &addrs[(*next)++];
+        bool pending;
+
+        fd = sock_connect_start(a, &pending);
+        if (fd >= 0 && pending && wait) {
+            int ret = sock_connect_wait(fd);
+
+            pending = false;
+            if (ret < 0) {
+                closesocket(fd);
+                fd = ret;
+            }
+        }
+        if (fd >= 0) {
+            if (in_progress) {
+                *in_progress = pending;
+            }
+            return fd;
+        }
+        sock_addr_str(a, where, sizeof(where));
+    }
+    return sock_fail(err, false, -fd, "cannot connect to %s: %s", where,
+                     strerror(-fd));
+}
+
+/* One listening socket on exactly a; fd or -errno. */
+static int sock_bind_listen(const SockAddr *a)
+{
+    static const int enable = 1, disable;
+    int fd = qemu_socket(a->family, SOCK_STREAM, 0);
+    int err;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &enable, sizeof(enable));
+    if (a->family == AF_INET6) {
+        /* one socket serves both families */
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &disable, sizeof(disable));
+    }
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+        listen(fd, 1) < 0) {
+        err = errno;
+        closesocket(fd);
+        return -err;
+    }
+    socket_set_nonblock(fd);
+    return fd;
+}
+
+/*
+ * Unlike inet_listen_opts() the range ends at to, not one port past it,
+ * and only a busy port moves on to the next one.
+ */
+int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
+                     SockAddr *bound, SockError *err)
+{
+    char where[SOCK_ADDR_STRLEN] = "?";
+    int i, p, fd = -EADDRNOTAVAIL;
+    int last = to ? to : port;
+
+    for (i = 0; i < nr; i++) {
+        SockAddr a = addrs[i];
+
+        for (p = port; p <= last; p++) {
+            sock_addr_set_port(&a, p);
+            fd = sock_bind_listen(&a);
+            if (fd >= 0) {
+                *bound = a;
+                bound->len = sizeof(bound->ss);
+                getsockname(fd, (struct sockaddr *)&bound->ss, &bound->len);
+                return fd;
+            }
+            if (fd != -EADDRINUSE) {
+                break;
+            }
+        }
+        sock_addr_str(&a, where, sizeof(where));
+    }
+    if (last != port && fd == -EADDRINUSE) {
+        return sock_fail(err, true, EADDRINUSE,
+                         "no free port in %d..%d (last tried %s): %s",
+                         port, last, where, strerror(EADDRINUSE));
+    }
+    return sock_fail(err, true, -fd, "cannot listen on %s: %s", where,
+                     strerror(-fd));
+}
+
+/*
+ * Replace a stale socket, never a file that is something else, nor
+ * (unlike unix_listen_opts()) the socket of a server that still
+ * listens there.
+ */
+int sock_listen_unix(const SockAddr *a, SockError *err)
+{
+    const char *path = ((const struct sockaddr_un *)&a->ss)->sun_path;
+    struct stat st;
+    int fd, ret;
+
+    if (lstat(path, &st) == 0) {
+        bool pending;
+
+        if (!S_ISSOCK(st.st_mode)) {
+            return sock_fail(err, true, EEXIST,
+                             "\"%s\" exists and is not a socket", path);
+        }
+        fd = sock_connect_start(a, &pending);
+        if (fd >= 0 || fd == -EAGAIN) {
+            if (fd >= 0) {
+                closesocket(fd);
+            }
+            return sock_fail(err, true, EADDRINUSE,
+                             "\"%s\" is in use by a listening server", path);
+        }
+        unlink(path);
+    }
+    fd = qemu_socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        ret = errno;
+        return sock_fail(err, true, ret, "socket: %s", strerror(ret));
+    }
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+        listen(fd, 1) < 0) {
+        ret = errno;
+        closesocket(fd);
+        return sock_fail(err, true, ret, "cannot listen on \"%s\": %s", path,
+                         strerror(ret));
+    }
+    socket_set_nonblock(fd);
+    return fd;
+}
+
+int sock_dgram(const SockAddr *peer, const SockAddr *local, SockError *err)
+{
+    static const int enable = 1;
+    char where[SOCK_ADDR_STRLEN];
+    int fd = qemu_socket(peer->family, SOCK_DGRAM, 0);
+    int ret;
+
+    if (fd < 0) {
+        ret = errno;
+        return sock_fail(err, false, ret, "socket: %s", strerror(ret));
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &enable, sizeof(enable));
+    if (bind(fd, (const struct sockaddr *)&local->ss, local->len) < 0) {
+        ret = errno;
+        closesocket(fd);
+        sock_addr_str(local, where, sizeof(where));
+        return sock_fail(err, true, ret, "cannot bind to %s: %s", where,
+                         strerror(ret));
+    }
+    if (connect(fd, (const struct sockaddr *)&peer->ss, peer->len) < 0) {
+        ret = errno;
+        closesocket(fd);
+        sock_addr_str(peer, where, sizeof(where));
+        return sock_fail(err, false, ret, "cannot send to %s: %s", where,
+                         strerror(ret));
+    }
+    socket_set_nonblock(fd);
     return fd;
 }
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Mirrors the QEMU v0.15.0 qemu_socket.h interface for the standalone build. */
+/* qemu_socket.h of QEMU v0.15.0 and the series, for the standalone build. */
 
 #ifndef QEMU_SOCKET_H
 #define QEMU_SOCKET_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -42,6 +43,61 @@ int unix_listen_opts(QemuOpts *opts);
 int unix_listen(const char *path, char *ostr, int olen);
 int unix_connect_opts(QemuOpts *opts);
 int unix_connect(const char *path);
+
+/*
+ * Socket helpers over resolved addresses that say what went wrong and
+ * never block unless asked to (qemu-sockets.c, not on win32).  The fds
+ * they return are close-on-exec and non-blocking.
+ */
+
+/* One resolved address, as connect() and bind() take it. */
+typedef struct SockAddr {
+    int family;
+    socklen_t len;
+    struct sockaddr_storage ss;
+} SockAddr;
+
+/* Why a helper failed; its return value is -code. */
+typedef struct SockError {
+    int code;                   /* errno value (EINVAL: lookup failed) */
+    bool local;                 /* the local address was at fault */
+    char msg[1024];             /* the failure, naming the address */
+} SockError;
+
+/* Room for a numeric address or a unix path in a message. */
+#define SOCK_ADDR_STRLEN 128
+
+/* host/port into *addrs (qemu_free() it): how many, or -errno. */
+int sock_resolve(const char *host, const char *port, int family,
+                 int socktype, bool passive, SockAddr **addrs,
+                 SockError *err);
+/* The address of a unix socket; false if path does not fit. */
+bool sock_unix_addr(const char *path, SockAddr *a);
+/* Numeric host and port of an inet address: 0, or -1. */
+int sock_addr_name(const SockAddr *a, char *host, size_t hostlen,
+                   char *serv, size_t servlen);
+int sock_addr_port(const SockAddr *a);
+/*
+ * Connect to addrs[*next] or, if that fails at once, to the addresses
+ * after it; *next moves past the address used.  With wait, blocks until
+ * the connection is made; without, *in_progress tells whether it is
+ * still under way (sock_connect_result() says how it ended).  fd, or
+ * -errno naming the last address tried.
+ */
+int sock_connect_next(const SockAddr *addrs, int nr, int *next, bool wait,
+                      bool *in_progress, SockError *err);
+/* 0, or -errno: how a connect that was under way on fd ended. */
+int sock_connect_result(int fd);
+/*
+ * Listen on the first of addrs with a free port in port..to (to = 0:
+ * port only); *bound is the address used.  fd or -errno.
+ */
+int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
+                     SockAddr *bound, SockError *err);
+/* Listen on a unix path, replacing a stale socket file.  fd or -errno. */
+int sock_listen_unix(const SockAddr *a, SockError *err);
+/* A datagram socket bound to local and sending to peer.  fd or -errno. */
+int sock_dgram(const SockAddr *peer, const SockAddr *local, SockError *err);
 
 /* IPv4-only legacy helpers. */
 int parse_host_port(struct sockaddr_in *saddr, const char *str);

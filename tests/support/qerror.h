@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Mirrors the part of QEMU v0.15.0's qerror.h that the fragment uses. */
+/* Mirrors the QEMU v0.15.0 qerror.h interface (the classes used here). */
 
 #ifndef QERROR_H
 #define QERROR_H
@@ -7,9 +7,36 @@
 #include "qemu-common.h"
 #include "qdict.h"
 
-/* The error classes: a JSON template with the arguments of the class. */
+/*
+ * Report an error the way v0.15.0 does: a QMP monitor keeps the first one
+ * for the command's reply, anything else prints its text with
+ * error_report().
+ */
+void qerror_report_internal(const char *file, int linenr, const char *func,
+                            const char *fmt, ...) GCC_FMT_ATTR(4, 5);
+#define qerror_report(fmt, ...) \
+    qerror_report_internal(__FILE__, __LINE__, __func__, fmt, ## __VA_ARGS__)
+
+/* The human text of an error QDict ("class", "data"); caller frees. */
+char *support_qerror_human(const QDict *error);
+
+#define QERR_COMMAND_NOT_FOUND \
+    "{ 'class': 'CommandNotFound', 'data': { 'name': %s } }"
+
+#define QERR_DEVICE_INIT_FAILED \
+    "{ 'class': 'DeviceInitFailed', 'data': { 'device': %s } }"
+
+#define QERR_DEVICE_IN_USE \
+    "{ 'class': 'DeviceInUse', 'data': { 'device': %s } }"
+
 #define QERR_DEVICE_NOT_FOUND \
     "{ 'class': 'DeviceNotFound', 'data': { 'device': %s } }"
+
+#define QERR_DEVICE_NOT_REMOVABLE \
+    "{ 'class': 'DeviceNotRemovable', 'data': { 'device': %s } }"
+
+#define QERR_DUPLICATE_ID \
+    "{ 'class': 'DuplicateId', 'data': { 'id': %s, 'object': %s } }"
 
 #define QERR_INVALID_PARAMETER \
     "{ 'class': 'InvalidParameter', 'data': { 'name': %s } }"
@@ -20,17 +47,16 @@
 #define QERR_INVALID_PARAMETER_VALUE \
     "{ 'class': 'InvalidParameterValue', 'data': { 'name': %s, 'expected': %s } }"
 
+#define QERR_JSON_PARSING \
+    "{ 'class': 'JSONParsing', 'data': {} }"
+
 #define QERR_MISSING_PARAMETER \
     "{ 'class': 'MissingParameter', 'data': { 'name': %s } }"
 
-#define QERR_COMMAND_NOT_FOUND \
-    "{ 'class': 'CommandNotFound', 'data': { 'name': %s } }"
+#define QERR_QMP_BAD_INPUT_OBJECT \
+    "{ 'class': 'QMPBadInputObject', 'data': { 'expected': %s } }"
 
-/*
- * Report an error of a monitor command.  In a QMP command the error is
- * kept for the reply (see support_monitor_qmp()); elsewhere its text goes
- * out like error_report() does.
- */
-void qerror_report(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
+#define QERR_UNDEFINED_ERROR \
+    "{ 'class': 'UndefinedError', 'data': {} }"
 
 #endif

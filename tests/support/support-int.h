@@ -5,6 +5,7 @@
 #define SUPPORT_INT_H
 
 #include "qemu-common.h"
+#include "qdict.h"
 
 /*
  * Callback accounting for support-test.h: bracket every fd handler, timer,
@@ -21,5 +22,11 @@ void support_int_main_loop_started(void);
 
 /* vm_clock freezes while the VM is stopped; sysemu.c drives this. */
 void support_int_vm_clock_set_running(bool running);
+
+/*
+ * qerror_report() on a QMP monitor: the first error of a command is kept
+ * for its reply (the monitor takes the reference), later ones dropped.
+ */
+void support_int_monitor_set_error(Monitor *mon, QDict *error);
 
 #endif

@@ -7,7 +7,6 @@
 #include "qemu-common.h"
 #include "qobject.h"
 #include "qlist.h"
-#include "qdict.h"
 
 /*
  * A monitor with no chardev: everything printed to it is kept, verbatim
@@ -48,22 +47,17 @@ void support_monitor_input_clear(Monitor *mon);
 int support_monitor_command_count(Monitor *mon);
 const char *support_monitor_last_command(Monitor *mon);
 
+/*
+ * A QMP monitor with no chardev, and one QMP command run on it through
+ * the QMP command table (v0.15.0's argument checks included), with
+ * cur_mon set to it.  Returns the reply QDict ({"return": ...} or
+ * {"error": {"class", "desc", "data"}}); the caller drops the reference.
+ */
+Monitor *support_monitor_new_qmp(void);
+QObject *support_monitor_qmp(Monitor *mon, const char *json);
+
 /* Run one human-monitor command line with cur_mon set to mon. */
 void support_monitor_command(Monitor *mon, const char *cmdline);
-
-/*
- * Run one QMP command, '{ "execute": NAME, "arguments": {...} }', through
- * the QMP command table (its args_type strings check the arguments), on a
- * QMP monitor of its own.  Returns the reply: { "return": ... } or
- * { "error": { "class", "desc", "data" } }.  The caller unrefs it.
- */
-QDict *support_monitor_qmp(const char *json);
-
-/* For qerror_report(): keep @error (a reference is taken over) for the
- * reply of the QMP command running on @mon. */
-void support_monitor_set_error(Monitor *mon, QDict *error);
-/* The text of a qerror object, as HMP prints it (g_free it). */
-char *support_qerror_text(QDict *error);
 
 /*
  * monitor_protocol_event() log: one QDict per event with "event",
