@@ -4151,12 +4151,11 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 /*
  * -chardev ringbuf,id=ID,size=N keeps the last N bytes of the frontend's
  * output (N a power of two; older bytes are overwritten) for ringbuf-read.
- * ringbuf-write hands data to the frontend as input: it goes through a
- * pipe the core reads like any backend fd, so the frontend takes it at
- * its own pace and input written before it attaches waits for it.
+ * ringbuf-write puts data into the ring as if the frontend had written
+ * it; the frontend never gets input from this backend.
  *
- * The ring is kept simple and private to this section; it can move to a
- * shared byte FIFO type without changing anything else here.
+ * Not a ByteFifo: that refuses what does not fit, this ring overwrites
+ * the oldest bytes by design.
  */
 #define RINGBUF_DEFAULT_SIZE 65536
 #define RINGBUF_MAX_SIZE (1u << 30)
@@ -4165,8 +4164,6 @@ typedef struct RingBufCharDriver {
     uint8_t *cbuf;
     size_t size;                /* a power of two */
     uint64_t prod, cons;        /* bytes written and read so far */
-    int input_rd, input_wr;     /* pipe for ringbuf-write's input */
-    size_t input_max;           /* input that may wait in the pipe */
 } RingBufCharDriver;
 
 static int ringbuf_chr_write(CharDriverState *chr, const uint8_t *buf,
@@ -4200,8 +4197,6 @@ static void ringbuf_chr_close(CharDriverState *chr)
 {
     RingBufCharDriver *d = chr->opaque;
 
-    close(d->input_rd);
-    close(d->input_wr);
     qemu_free(d->cbuf);
     qemu_free(d);
 }
@@ -4216,7 +4211,6 @@ static int qemu_chr_open_ringbuf(QemuOpts *opts, CharDriverState **_chr)
     uint64_t size = qemu_opt_get_size(opts, "size", RINGBUF_DEFAULT_SIZE);
     RingBufCharDriver *d;
     CharDriverState *chr;
-    int fds[2], err;
 
     if (size == 0 || (size & (size - 1)) != 0) {
         qemu_chr_open_error("size", "%" PRIu64 " is not a power of two",
@@ -4228,25 +4222,10 @@ static int qemu_chr_open_ringbuf(QemuOpts *opts, CharDriverState **_chr)
                             size, RINGBUF_MAX_SIZE);
         return -EINVAL;
     }
-    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
-        err = errno;
-        qemu_chr_open_error(NULL, "cannot create the input pipe: %s",
-                            strerror(err));
-        return -err;
-    }
-    if (chr_fd_watchable(fds[0]) < 0) {
-        close(fds[1]);
-        return -EMFILE;
-    }
     d = qemu_mallocz(sizeof(*d));
     d->size = size;
     d->cbuf = qemu_mallocz(size);
-    d->input_rd = fds[0];
-    d->input_wr = fds[1];
-    /* half the pipe: small writes may leave pages partly used */
-    d->input_max = MAX(fcntl(fds[1], F_GETPIPE_SZ), 4096) / 2;
     chr = qemu_chr_alloc(&ringbuf_ops, d);
-    chr_io_set_fds(chr, d->input_rd, -1);
     qemu_chr_generic_open(chr);
     *_chr = chr;
     return 0;
@@ -4311,18 +4290,14 @@ int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data)
 {
     const char *data = qdict_get_str(qdict, "data");
     CharDriverState *chr = ringbuf_find(qdict_get_str(qdict, "device"));
-    RingBufCharDriver *d;
     uint8_t *decoded = NULL;
     const uint8_t *buf = (const uint8_t *)data;
     size_t len = strlen(data);
     int base64 = ringbuf_is_base64(qdict);
-    int queued = 0, ret = -1;
-    ssize_t n;
 
     if (!chr || base64 < 0) {
         return -1;
     }
-    d = chr->opaque;
     if (base64) {
         gsize dlen;
 
@@ -4335,35 +4310,20 @@ int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data)
         buf = decoded;
         len = dlen;
     }
-    /* all or nothing: the frontend may not have read earlier input yet */
-    ioctl(d->input_rd, FIONREAD, &queued);
-    if (len > d->input_max - MIN((size_t)queued, d->input_max)) {
-        char *what = g_strdup_printf("at most %zu bytes now (the frontend "
-                                     "has %d bytes of input still to take)",
-                                     d->input_max - MIN((size_t)queued,
-                                                        d->input_max),
-                                     queued);
-
-        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data", what);
-        g_free(what);
-        goto out;
+    if (len > INT_MAX) {
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data",
+                      "less than 2 GiB");
+        g_free(decoded);
+        return -1;
     }
-    do {
-        n = len ? write(d->input_wr, buf, len) : 0;
-    } while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)len) {
-        /* the bound above leaves room; should the pipe disagree, say so */
-        char *what = g_strdup_printf("at most %zd bytes now (only those "
-                                     "were taken)", MAX(n, 0));
-
-        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data", what);
-        g_free(what);
-        goto out;
-    }
-    ret = 0;
-out:
+    /*
+     * The frontend's own way in, so the ring (and a logfile= copy) see
+     * the data exactly as if the frontend had written it.  The ring takes
+     * every byte, overwriting the oldest, so nothing is left over.
+     */
+    qemu_chr_write(chr, buf, len);
     g_free(decoded);
-    return ret;
+    return 0;
 }
 
 /* Valid UTF-8 as it is; other bytes, and NUL, become U+FFFD. */

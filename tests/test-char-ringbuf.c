@@ -73,6 +73,20 @@ static char *read_utf8(const char *id, int size)
                        "{ 'device': '%s', 'size': %d } }", id, size));
 }
 
+static char *read_base64(const char *id, int size)
+{
+    return qmp_str(qmp("{ 'execute': 'ringbuf-read', 'arguments': { "
+                       "'device': '%s', 'size': %d, 'format': 'base64' } }",
+                       id, size));
+}
+
+/* ringbuf-write of plain (utf8) data */
+static void write_utf8(const char *id, const char *data)
+{
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
+               "{ 'device': '%s', 'data': '%s' } }", id, data));
+}
+
 /* ---- the ring ---- */
 
 static void test_wrap(void)
@@ -197,15 +211,27 @@ static void test_qmp(void)
     g_assert(chr && other);
     test_fe_attach(&fe, chr);
 
-    /* write: input for the frontend, utf8 and base64 */
+    /* write, then read back: utf8 */
     qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
                "{ 'device': 'rbq', 'data': 'h\\u00e9llo ' } }"));
+    s = read_utf8("rbq", 64);
+    g_assert_cmpstr(s, ==, "h\xc3\xa9llo ");
+    g_free(s);
+    /* base64 both ways keeps every byte, NUL and 0xff included */
     qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': { 'device': "
                "'rbq', 'data': 'AP93b3JsZA==', 'format': 'base64' } }"));
-    g_assert(test_fe_wait_input(&fe, 14, 5000));
-    g_assert_cmpint(fe.input->len, ==, 14);
-    g_assert(memcmp(fe.input->data, "h\xc3\xa9llo \0\xffworld", 14) == 0);
-    /* input is not output: the ring holds only what the frontend wrote */
+    s = read_base64("rbq", 64);
+    g_assert_cmpstr(s, ==, "AP93b3JsZA==");
+    g_free(s);
+    /* the monitor's data and the frontend's share one ring, in order */
+    write_str(chr, "ab");
+    write_utf8("rbq", "cd");
+    write_str(chr, "ef");
+    s = read_utf8("rbq", 64);
+    g_assert_cmpstr(s, ==, "abcdef");
+    g_free(s);
+    /* empty data is fine and adds nothing */
+    write_utf8("rbq", "");
     s = read_utf8("rbq", 64);
     g_assert_cmpstr(s, ==, "");
     g_free(s);
@@ -253,55 +279,79 @@ static void test_qmp(void)
     qmp_err(qmp("{ 'execute': 'ringbuf-read', 'arguments': "
                 "{ 'device': 'rbq', 'size': '4' } }"),
             "InvalidParameterType", "Invalid parameter type, expected: int");
-    /* nothing reached the frontend from the failed writes */
+    /* failed writes left the ring alone */
+    s = read_utf8("rbq", 64);
+    g_assert_cmpstr(s, ==, "");
+    g_free(s);
+    /* the frontend never gets input from a ringbuf */
     support_run_for(20);
-    g_assert_cmpint(fe.input->len, ==, 14);
+    g_assert_cmpint(fe.input->len, ==, 0);
 
     test_fe_detach(&fe);
     qemu_chr_close(chr);
     qemu_chr_close(other);
 }
 
-/* Input waits for a frontend; what cannot wait is refused whole. */
-static void test_input_bound(void)
+/* Writes from the frontend and the monitor wrap around the ring alike. */
+static void test_write_wrap(void)
 {
-    CharDriverState *chr = test_chr_new("ringbuf,id=rbi,size=16");
-    TestFrontend fe = { .can_read = -1 };
-    char *big = g_strnfill(1024, 'x');
-    int i, taken = 0;
-    QDict *reply;
+    CharDriverState *chr = test_chr_new("ringbuf,id=rbx,size=16");
+    char *s;
 
     g_assert(chr);
-    /* no frontend yet: the input waits, up to a bound */
-    for (i = 0; i < 1000; i++) {
-        reply = qmp("{ 'execute': 'ringbuf-write', 'arguments': "
-                    "{ 'device': 'rbi', 'data': '%s' } }", big);
-        if (qdict_haskey(reply, "error")) {
-            QDict *err = qdict_get_qdict(reply, "error");
+    /* 20 bytes into 16, half from each side: the oldest 4 are gone */
+    write_str(chr, "0123456789");
+    write_utf8("rbx", "abcdefghij");
+    s = read_utf8("rbx", 100);
+    g_assert_cmpstr(s, ==, "456789abcdefghij");
+    g_free(s);
 
-            g_assert(strstr(qdict_get_str(err, "desc"),
-                            "Parameter 'data' expects at most "));
-            g_assert(strstr(qdict_get_str(err, "desc"),
-                            "bytes of input still to take)"));
-            QDECREF(reply);
-            break;
-        }
-        QDECREF(reply);
-        taken += 1024;
-    }
-    g_assert_cmpint(i, <, 1000);
-    g_assert_cmpint(taken, >=, 16 * 1024);
-    test_fe_attach(&fe, chr);
-    g_assert(test_fe_wait_input(&fe, taken, 5000));
-    support_run_for(20);
-    g_assert_cmpint(fe.input->len, ==, taken);
-    /* and there is room again */
-    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
-               "{ 'device': 'rbi', 'data': '%s' } }", big));
-    g_assert(test_fe_wait_input(&fe, taken + 1024, 5000));
-    test_fe_detach(&fe);
+    /* a partial read, then both sides write past the end of the ring */
+    write_str(chr, "ABCDEFGH");
+    s = read_utf8("rbx", 4);
+    g_assert_cmpstr(s, ==, "ABCD");
+    g_free(s);
+    write_utf8("rbx", "0123456789ab");
+    write_str(chr, "xy");
+    s = read_utf8("rbx", 100);
+    g_assert_cmpstr(s, ==, "GH0123456789abxy");
+    g_free(s);
+
+    /* one monitor write larger than the ring keeps its own tail */
+    write_utf8("rbx", "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    s = read_utf8("rbx", 100);
+    g_assert_cmpstr(s, ==, "KLMNOPQRSTUVWXYZ");
+    g_free(s);
+    /* and so does a base64 one: 18 bytes "\0\1...", the last 16 kept */
+    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': { 'device': "
+               "'rbx', 'data': 'AAECAwQFBgcICQoLDA0ODxAR', "
+               "'format': 'base64' } }"));
+    s = read_base64("rbx", 100);
+    g_assert_cmpstr(s, ==, "AgMEBQYHCAkKCwwNDg8QEQ==");
+    g_free(s);
     qemu_chr_close(chr);
-    g_free(big);
+}
+
+/* As if the frontend wrote it: a logfile= copy has the monitor's data. */
+static void test_write_logged(void)
+{
+    char *log = test_tmp_path("rbl.log");
+    char *opts = g_strdup_printf("ringbuf,id=rbl,size=16,logfile=%s", log);
+    CharDriverState *chr = test_chr_new(opts);
+    char *text = NULL;
+    gsize len;
+
+    g_assert(chr);
+    write_str(chr, "guest ");
+    write_utf8("rbl", "monitor ");
+    write_str(chr, "guest");
+    support_run_for(20);
+    g_assert(g_file_get_contents(log, &text, &len, NULL));
+    g_assert_cmpstr(text, ==, "guest monitor guest");
+    g_free(text);
+    qemu_chr_close(chr);
+    g_free(opts);
+    g_free(log);
 }
 
 /* ---- HMP ---- */
@@ -317,14 +367,14 @@ static void test_hmp(void)
     test_fe_attach(&fe, chr);
     support_monitor_command(mon, "ringbuf_write rbh \"two words\\n\"");
     support_monitor_command(mon, "ringbuf_write rbh more");
-    g_assert(test_fe_wait_input(&fe, 14, 5000));
-    g_assert(memcmp(fe.input->data, "two words\nmore", 14) == 0);
     g_assert_cmpstr(support_monitor_buffer(mon), ==, "");
 
     write_str(chr, "line one\nbell\a\\\n");
     support_monitor_command(mon, "ringbuf_read rbh 100");
     g_assert_cmpstr(support_monitor_buffer(mon), ==,
-                    "line one\nbell\\u0007\\\\\n\n");
+                    "two words\nmoreline one\nbell\\u0007\\\\\n\n");
+    support_run_for(20);
+    g_assert_cmpint(fe.input->len, ==, 0);
     support_monitor_buffer_clear(mon);
 
     support_monitor_command(mon, "ringbuf_read rbh-null 10");
@@ -349,6 +399,11 @@ static void test_hmp(void)
     g_assert_cmpstr(support_monitor_buffer(mon), ==,
                     "ringbuf_read device size -- read up to size bytes of a "
                     "ringbuf chardev's output\n");
+    support_monitor_buffer_clear(mon);
+    support_monitor_command(mon, "help ringbuf_write");
+    g_assert_cmpstr(support_monitor_buffer(mon), ==,
+                    "ringbuf_write device data -- write data to a ring "
+                    "buffer chardev\n");
 
     support_monitor_free(mon);
     test_fe_detach(&fe);
@@ -356,11 +411,15 @@ static void test_hmp(void)
     qemu_chr_close(other);
 }
 
-/* A monitor on a ringbuf: commands in with ringbuf-write, replies out. */
+/*
+ * A monitor on a ringbuf: its output is read back, and ringbuf-write adds
+ * to that output without typing into the monitor.
+ */
 static void test_monitor_on_ringbuf(void)
 {
     CharDriverState *chr = test_chr_new("ringbuf,id=rbm,mux=on");
     Monitor *mon;
+    size_t len;
     char *s;
 
     g_assert(chr);
@@ -370,12 +429,13 @@ static void test_monitor_on_ringbuf(void)
     s = read_utf8("rbm", 4096);
     g_assert(strstr(s, "monitor - type 'help' for more information"));
     g_free(s);
-    qmp_ok(qmp("{ 'execute': 'ringbuf-write', 'arguments': "
-               "{ 'device': 'rbm', 'data': 'info version\\r' } }"));
+    write_utf8("rbm", "info version\\r");
     support_run_for(50);
-    g_assert_cmpint(support_monitor_command_count(mon), ==, 1);
+    g_assert_cmpint(support_monitor_command_count(mon), ==, 0);
+    support_monitor_input(mon, &len);
+    g_assert_cmpint(len, ==, 0);
     s = read_utf8("rbm", 4096);
-    g_assert(strstr(s, "info version\r\n0.15.0"));
+    g_assert_cmpstr(s, ==, "info version\r");
     g_free(s);
     support_monitor_free(mon);
     qemu_chr_close(chr);
@@ -391,7 +451,8 @@ int main(int argc, char **argv)
     g_test_add_func("/char/ringbuf/default-size", test_default_size);
     g_test_add_func("/char/ringbuf/size-errors", test_size_errors);
     g_test_add_func("/char/ringbuf/qmp", test_qmp);
-    g_test_add_func("/char/ringbuf/input-bound", test_input_bound);
+    g_test_add_func("/char/ringbuf/write-wrap", test_write_wrap);
+    g_test_add_func("/char/ringbuf/write-logged", test_write_logged);
     g_test_add_func("/char/ringbuf/hmp", test_hmp);
     g_test_add_func("/char/ringbuf/monitor", test_monitor_on_ringbuf);
 
