@@ -822,6 +822,208 @@ static int chr_fd_watchable(int fd)
 }
 
 /***********************************************************/
+/* logfile: a copy of what each backend delivered */
+
+/*
+ * logfile=<path> on any backend: every byte the backend's chr_write
+ * accepts is appended to the file.  The log wraps chr_write, so it sees
+ * what really left, by every path (qemu_chr_write(), the output queue
+ * flushed later, qemu_chr_write_nb()), and not what was queued or dropped.
+ *
+ * The log never holds the frontend back.  A regular file takes a write()
+ * whole into the page cache (O_NONBLOCK means nothing there, EAGAIN never
+ * comes), so it is written at once, like any other QEMU log file; a queue
+ * would only postpone the same write.  Anything else (a fifo, a pty, a
+ * socket) is written non-blocking; what it cannot take now waits in a
+ * bounded queue that the main loop drains, and what does not fit is
+ * dropped and counted (qemu_chr_log_dropped()), apart from the backend's
+ * own dropped bytes.
+ */
+#define CHR_LOG_QUEUE_LIMIT (64 * 1024)
+
+struct CharLog {
+    int fd;
+    char *path;
+    /* the backend's own chr_write, which the log wraps */
+    int (*be_write)(CharDriverState *s, const uint8_t *buf, int len);
+    GByteArray *queue;          /* bytes the fd could not take yet */
+    bool watched;               /* fd write handler registered */
+    bool error_reported;        /* a write error was reported: said once */
+    uint64_t dropped;
+};
+
+/*
+ * Write what the fd takes now.  Returns the bytes done with: written, or
+ * after a write error counted as dropped (the error is said once).
+ */
+static size_t chr_log_write_nb(CharDriverState *chr, const uint8_t *buf,
+                               size_t len)
+{
+    CharLog *log = chr->log;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = write(log->fd, buf + done, len - done);
+
+        if (n > 0) {
+            done += n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && errno == EAGAIN) {
+            break;
+        } else {
+            /* the log cannot take it: counted, not kept */
+            if (!log->error_reported) {
+                error_report("chardev \"%s\": logfile \"%s\": write "
+                             "failed: %s; what is not logged is counted "
+                             "(said once)", chr_label(chr), log->path,
+                             n < 0 ? strerror(errno) : "nothing written");
+                log->error_reported = true;
+            }
+            log->dropped += len - done;
+            return len;
+        }
+    }
+    return done;
+}
+
+static void chr_log_drain(void *opaque);
+
+static void chr_log_update_watch(CharLog *log, CharDriverState *chr)
+{
+    bool want = log->queue->len > 0;
+
+    if (want != log->watched) {
+        qemu_set_fd_handler(log->fd, NULL, want ? chr_log_drain : NULL, chr);
+        log->watched = want;
+    }
+}
+
+static void chr_log_drain(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    CharLog *log = chr->log;
+    size_t n = chr_log_write_nb(chr, log->queue->data, log->queue->len);
+
+    g_byte_array_remove_range(log->queue, 0, n);
+    chr_log_update_watch(log, chr);
+}
+
+static void chr_log_append(CharDriverState *chr, const uint8_t *buf,
+                           size_t len)
+{
+    CharLog *log = chr->log;
+    size_t done = 0, room;
+
+    /* earlier bytes first: only an empty queue lets a write go ahead */
+    if (log->queue->len == 0) {
+        done = chr_log_write_nb(chr, buf, len);
+    }
+    room = CHR_LOG_QUEUE_LIMIT - log->queue->len;
+    if (len - done > room) {
+        log->dropped += len - done - room;
+        len = done + room;
+    }
+    g_byte_array_append(log->queue, buf + done, len - done);
+    chr_log_update_watch(log, chr);
+}
+
+static int chr_log_chr_write(CharDriverState *s, const uint8_t *buf, int len)
+{
+    uint64_t dropped = qemu_chr_dropped_bytes(s);
+    int n = s->log->be_write(s, buf, len);
+
+    /*
+     * A backend may take bytes only to discard them (a socket without a
+     * peer): it counts them as dropped, and they were never delivered.
+     */
+    if (n > 0 && qemu_chr_dropped_bytes(s) == dropped) {
+        chr_log_append(s, buf, n);
+    }
+    return n;
+}
+
+/*
+ * Open the log of logfile= before the backend opens, so that a bad path
+ * leaves nothing half started.  0 with *plog NULL if there is no log.
+ */
+static int chr_log_open(QemuOpts *opts, CharLog **plog)
+{
+    const char *path = qemu_opt_get(opts, "logfile");
+    bool append = qemu_opt_get_bool(opts, "logappend", 0);
+    CharLog *log;
+    int fd, err;
+
+    *plog = NULL;
+    if (!path) {
+        if (qemu_opt_get(opts, "logappend")) {
+            qemu_chr_open_error("logappend", "needs logfile=<path>");
+            return -EINVAL;
+        }
+        return 0;
+    }
+    if (!*path) {
+        qemu_chr_open_error("logfile", "empty (a path is needed)");
+        return -EINVAL;
+    }
+    /* O_NONBLOCK: neither a fifo without reader nor a full pipe waits */
+    TFR(fd = chr_fd_watchable(qemu_open(path, O_WRONLY | O_CREAT |
+                                        O_APPEND | O_NONBLOCK |
+                                        (append ? 0 : O_TRUNC) | O_BINARY,
+                                        0666)));
+    if (fd < 0) {
+        err = errno;
+        qemu_chr_open_error("logfile", "cannot open \"%s\": %s", path,
+                            strerror(err));
+        return -err;
+    }
+    log = qemu_mallocz(sizeof(*log));
+    log->fd = fd;
+    log->path = g_strdup(path);
+    log->queue = g_byte_array_new();
+    *plog = log;
+    return 0;
+}
+
+static void chr_log_free(CharLog *log)
+{
+    if (log->watched) {
+        qemu_set_fd_handler(log->fd, NULL, NULL, NULL);
+    }
+    close(log->fd);
+    g_byte_array_free(log->queue, TRUE);
+    g_free(log->path);
+    qemu_free(log);
+}
+
+/* The log takes the backend's chr_write; mux frontends share it. */
+static void chr_log_attach(CharDriverState *chr, CharLog *log)
+{
+    log->be_write = chr->chr_write;
+    chr->chr_write = chr_log_chr_write;
+    chr->log = log;
+}
+
+/* At close: what the log still queues gets one last non-blocking try. */
+static void chr_log_close(CharDriverState *chr)
+{
+    CharLog *log = chr->log;
+
+    if (!log) {
+        return;
+    }
+    chr_log_drain(chr);
+    log->dropped += log->queue->len;
+    chr->log = NULL;
+    chr_log_free(log);
+}
+
+uint64_t qemu_chr_log_dropped(const CharDriverState *s)
+{
+    return s->log ? s->log->dropped : 0;
+}
+
+/***********************************************************/
 /* Frontend API */
 
 int qemu_chr_write(CharDriverState *s, const uint8_t *buf, int len)
@@ -1143,6 +1345,7 @@ static void chr_close_finish(CharDriverState *chr)
     if (chr->chr_close) {
         chr->chr_close(chr);
     }
+    chr_log_close(chr);
     chr_io_free(chr);
     qemu_free(chr->filename);
     qemu_free(chr->label);
@@ -1167,6 +1370,13 @@ static void qemu_chr_qlist_iter(QObject *obj, void *opaque)
                        " bytes dropped (output queue full or no peer)\n",
                        label, qdict_get_int(chr_dict, "dropped"));
     }
+    if (qdict_haskey(chr_dict, "log-dropped") &&
+        qdict_get_int(chr_dict, "log-dropped") > 0) {
+        monitor_printf(mon, "    %s: %" PRId64 " bytes not logged to %s "
+                       "(log queue full or write error)\n", label,
+                       qdict_get_int(chr_dict, "log-dropped"),
+                       qdict_get_str(chr_dict, "logfile"));
+    }
 }
 
 void qemu_chr_info_print(Monitor *mon, const QObject *ret_data)
@@ -1188,6 +1398,11 @@ void qemu_chr_info(Monitor *mon, QObject **ret_data)
                   qbool_from_int(qemu_chr_fe_is_open(chr)));
         qdict_put(d, "dropped",
                   qint_from_int((int64_t)qemu_chr_dropped_bytes(chr)));
+        if (chr->log) {
+            qdict_put(d, "logfile", qstring_from_str(chr->log->path));
+            qdict_put(d, "log-dropped",
+                      qint_from_int((int64_t)qemu_chr_log_dropped(chr)));
+        }
         qlist_append_obj(chr_list, QOBJECT(d));
     }
 
@@ -4074,6 +4289,254 @@ size_t qemu_chr_mem_osize(const CharDriverState *chr)
 }
 
 /***********************************************************/
+/* ringbuf backend: the last output, kept for the monitor */
+
+/*
+ * -chardev ringbuf,id=ID,size=N keeps the last N bytes of the frontend's
+ * output (N a power of two; older bytes are overwritten) for ringbuf-read.
+ * ringbuf-write puts data into the ring as if the frontend had written
+ * it; the frontend never gets input from this backend.
+ *
+ * Not a ByteFifo: that refuses what does not fit, this ring overwrites
+ * the oldest bytes by design.
+ */
+#define RINGBUF_DEFAULT_SIZE 65536
+#define RINGBUF_MAX_SIZE (1u << 30)
+
+typedef struct RingBufCharDriver {
+    uint8_t *cbuf;
+    size_t size;                /* a power of two */
+    uint64_t prod, cons;        /* bytes written and read so far */
+} RingBufCharDriver;
+
+static int ringbuf_chr_write(CharDriverState *chr, const uint8_t *buf,
+                             int len)
+{
+    RingBufCharDriver *d = chr->opaque;
+    int i;
+
+    for (i = 0; i < len; i++) {
+        d->cbuf[d->prod++ & (d->size - 1)] = buf[i];
+    }
+    if (d->prod - d->cons > d->size) {
+        /* the oldest bytes were overwritten */
+        d->cons = d->prod - d->size;
+    }
+    return len;
+}
+
+static size_t ringbuf_read_bytes(RingBufCharDriver *d, uint8_t *buf,
+                                 size_t len)
+{
+    size_t i, n = MIN(len, d->prod - d->cons);
+
+    for (i = 0; i < n; i++) {
+        buf[i] = d->cbuf[d->cons++ & (d->size - 1)];
+    }
+    return n;
+}
+
+static void ringbuf_chr_close(CharDriverState *chr)
+{
+    RingBufCharDriver *d = chr->opaque;
+
+    qemu_free(d->cbuf);
+    qemu_free(d);
+}
+
+static const CharDriverOps ringbuf_ops = {
+    .chr_write = ringbuf_chr_write,
+    .chr_close = ringbuf_chr_close,
+};
+
+static int qemu_chr_open_ringbuf(QemuOpts *opts, CharDriverState **_chr)
+{
+    uint64_t size = qemu_opt_get_size(opts, "size", RINGBUF_DEFAULT_SIZE);
+    RingBufCharDriver *d;
+    CharDriverState *chr;
+
+    if (size == 0 || (size & (size - 1)) != 0) {
+        qemu_chr_open_error("size", "%" PRIu64 " is not a power of two",
+                            size);
+        return -EINVAL;
+    }
+    if (size > RINGBUF_MAX_SIZE) {
+        qemu_chr_open_error("size", "%" PRIu64 " is too large (at most %u)",
+                            size, RINGBUF_MAX_SIZE);
+        return -EINVAL;
+    }
+    d = qemu_mallocz(sizeof(*d));
+    d->size = size;
+    d->cbuf = qemu_mallocz(size);
+    chr = qemu_chr_alloc(&ringbuf_ops, d);
+    qemu_chr_generic_open(chr);
+    *_chr = chr;
+    return 0;
+}
+
+/* The ringbuf chardev @device (a mux: its base); NULL, reported, if none. */
+static CharDriverState *ringbuf_find(const char *device)
+{
+    CharDriverState *chr = qemu_chr_find(device);
+
+    if (!chr) {
+        qerror_report(QERR_DEVICE_NOT_FOUND, device);
+        return NULL;
+    }
+    if (chr_is_mux(chr)) {
+        chr = ((MuxDriver *)chr->opaque)->drv;
+    }
+    if (chr->chr_close != ringbuf_chr_close) {
+        char *what = g_strdup_printf("a ringbuf chardev ('%s' is not one)",
+                                     device);
+
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "device", what);
+        g_free(what);
+        return NULL;
+    }
+    return chr;
+}
+
+/* format=utf8 (the default) or base64; -1, reported, if neither. */
+static int ringbuf_is_base64(const QDict *qdict)
+{
+    const char *format = qdict_get_try_str(qdict, "format");
+
+    if (!format || strcmp(format, "utf8") == 0) {
+        return 0;
+    }
+    if (strcmp(format, "base64") == 0) {
+        return 1;
+    }
+    qerror_report(QERR_INVALID_PARAMETER_VALUE, "format",
+                  "'utf8' or 'base64'");
+    return -1;
+}
+
+/* g_base64_decode() skips what it does not know: check first. */
+static bool ringbuf_base64_valid(const char *s)
+{
+    size_t len = strlen(s);
+    size_t body = len;
+
+    if (len % 4 != 0) {
+        return false;
+    }
+    while (body > 0 && len - body < 2 && s[body - 1] == '=') {
+        body--;
+    }
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789+/") == body;
+}
+
+int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *data = qdict_get_str(qdict, "data");
+    CharDriverState *chr = ringbuf_find(qdict_get_str(qdict, "device"));
+    uint8_t *decoded = NULL;
+    const uint8_t *buf = (const uint8_t *)data;
+    size_t len = strlen(data);
+    int base64 = ringbuf_is_base64(qdict);
+
+    if (!chr || base64 < 0) {
+        return -1;
+    }
+    if (base64) {
+        gsize dlen;
+
+        if (!ringbuf_base64_valid(data)) {
+            qerror_report(QERR_INVALID_PARAMETER_VALUE, "data",
+                          "base64 data");
+            return -1;
+        }
+        decoded = g_base64_decode(data, &dlen);
+        buf = decoded;
+        len = dlen;
+    }
+    if (len > INT_MAX) {
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "data",
+                      "less than 2 GiB");
+        g_free(decoded);
+        return -1;
+    }
+    /*
+     * The frontend's own way in, so the ring (and a logfile= copy) see
+     * the data exactly as if the frontend had written it.  The ring takes
+     * every byte, overwriting the oldest, so nothing is left over.
+     */
+    qemu_chr_write(chr, buf, len);
+    g_free(decoded);
+    return 0;
+}
+
+/* Valid UTF-8 as it is; other bytes, and NUL, become U+FFFD. */
+static char *ringbuf_to_utf8(const uint8_t *buf, size_t len)
+{
+    GString *out = g_string_sized_new(len + 1);
+    const char *p = (const char *)buf, *end = p + len;
+
+    while (p < end) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+
+        if (c == (gunichar)-1 || c == (gunichar)-2 || c == 0) {
+            g_string_append(out, "\xef\xbf\xbd");
+            p++;
+        } else {
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+            p = g_utf8_next_char(p);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+int do_ringbuf_read(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    CharDriverState *chr = ringbuf_find(qdict_get_str(qdict, "device"));
+    int64_t size = qdict_get_int(qdict, "size");
+    int base64 = ringbuf_is_base64(qdict);
+    RingBufCharDriver *d;
+    uint8_t *buf;
+    char *text;
+    size_t n;
+
+    if (!chr || base64 < 0) {
+        return -1;
+    }
+    if (size <= 0) {
+        qerror_report(QERR_INVALID_PARAMETER_VALUE, "size",
+                      "a positive number");
+        return -1;
+    }
+    d = chr->opaque;
+    buf = qemu_malloc(MIN((uint64_t)size, d->size));
+    n = ringbuf_read_bytes(d, buf, MIN((uint64_t)size, d->size));
+    text = base64 ? g_base64_encode(buf, n) : ringbuf_to_utf8(buf, n);
+    *ret_data = QOBJECT(qstring_from_str(text));
+    g_free(text);
+    qemu_free(buf);
+    return 0;
+}
+
+/* HMP: the text, with control characters other than \n and \t escaped. */
+void do_ringbuf_read_print(Monitor *mon, const QObject *data)
+{
+    const char *p = qstring_get_str(qobject_to_qstring(data));
+
+    for (; *p; p++) {
+        unsigned char ch = *p;
+
+        if (ch == '\\') {
+            monitor_printf(mon, "\\\\");
+        } else if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f) {
+            monitor_printf(mon, "\\u%04X", ch);
+        } else {
+            monitor_printf(mon, "%c", ch);
+        }
+    }
+    monitor_printf(mon, "\n");
+}
+
+/***********************************************************/
 /* Chardev ids */
 
 /* Names the option parser accepts as an id: as qemu_opts_create() does. */
@@ -4339,6 +4802,7 @@ static const char *const chr_opts_socket[] = {
     "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait", "delay",
     "telnet", "reconnect", NULL
 };
+static const char *const chr_opts_ringbuf[] = { "size", NULL };
 static const char *const chr_opts_udp[] = {
     "host", "port", "localaddr", "localport", "ipv4", "ipv6", NULL
 };
@@ -4358,6 +4822,7 @@ static const CharBackendEntry backend_table[] = {
     { "pipe",      qemu_chr_open_pipe,       chr_opts_path },
     { "socket",    qemu_chr_open_socket,     chr_opts_socket },
     { "udp",       qemu_chr_open_udp,        chr_opts_udp },
+    { "ringbuf",   qemu_chr_open_ringbuf,    chr_opts_ringbuf },
 #ifdef CONFIG_BRLAPI
     { "braille",   chr_baum_init,            chr_opts_none },
 #endif
@@ -4391,15 +4856,18 @@ static char *chr_backend_names(void)
 }
 
 /* Options every backend takes. */
-static const char *const chr_opts_common[] = { "backend", "mux", NULL };
+static const char *const chr_opts_common[] = {
+    "backend", "mux", "logfile", "logappend", NULL
+};
 
 /*
- * Options of type number.  The option parser reads an empty value as 0
- * and saturates an overflowing one, so both are refused here; ranges are
- * the backends' business.
+ * Options of type number (or size).  The option parser reads an empty
+ * value as 0 and saturates an overflowing one, so both are refused here;
+ * ranges are the backends' business.
  */
 static const char *const chr_opts_number[] = {
-    "to", "reconnect", "debug", "width", "height", "cols", "rows", NULL
+    "to", "reconnect", "debug", "width", "height", "cols", "rows", "size",
+    NULL
 };
 
 /*
@@ -4501,6 +4969,7 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     const char *name = qemu_opt_get(opts, "backend");
     const CharBackendEntry *be;
     CharDriverState *chr = NULL;
+    CharLog *log = NULL;
     bool mux = qemu_opt_get_bool(opts, "mux", 0);
     int ret;
 
@@ -4534,15 +5003,24 @@ static CharDriverState *chr_open_opts(QemuOpts *opts,
     trace_qemu_chr_open(id, name);
     ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
     if (ret == 0) {
+        ret = chr_log_open(opts, &log);
+    }
+    if (ret == 0) {
         chr_opening = true;
         ret = be->open(opts, &chr);
         chr_opening = false;
     }
     if (ret < 0 || chr == NULL) {
+        if (log) {
+            chr_log_free(log);
+        }
         chr_report_open_failure(id, name, ret);
         return chr_open_fail(-ret);
     }
     chr_open_error_clear();
+    if (log) {
+        chr_log_attach(chr, log);
+    }
 
     if (!chr->filename) {
         chr->filename = qemu_strdup(name);

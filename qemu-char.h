@@ -67,6 +67,8 @@ typedef void IOEventHandler(void *opaque, int event);
 
 /* fd watches and the output queue of fd-based backends; see qemu-char.c */
 typedef struct CharBackendIO CharBackendIO;
+/* logfile=: a copy of what the backend delivered; see qemu-char.c */
+typedef struct CharLog CharLog;
 
 struct CharDriverState {
     void (*init)(struct CharDriverState *s);
@@ -104,6 +106,7 @@ struct CharDriverState {
     void *write_ready_opaque;
     CharBackendIO *io;          /* owned by the core, NULL if unused */
     uint64_t dropped_noq;       /* without io: what chr_write did not take */
+    CharLog *log;               /* logfile=, owned by the core, or NULL */
     int legacy;                 /* opened by qemu_chr_open(): the label is
                                    not the user's, chardev-remove refuses */
 };
@@ -196,6 +199,14 @@ QString *qemu_chr_mem_to_qs(CharDriverState *chr);
 size_t qemu_chr_mem_osize(const CharDriverState *chr);
 
 /*
+ * Addition: monitor commands of the ringbuf backend (QMP ringbuf-write,
+ * ringbuf-read; HMP ringbuf_write, ringbuf_read), v0.15.0 cmd_new style.
+ */
+int do_ringbuf_write(Monitor *mon, const QDict *qdict, QObject **ret_data);
+int do_ringbuf_read(Monitor *mon, const QDict *qdict, QObject **ret_data);
+void do_ringbuf_read_print(Monitor *mon, const QObject *data);
+
+/*
  * Additions: writing with back-pressure.
  *
  * qemu_chr_write() keeps its v0.15.0 contract: the caller hands over the
@@ -215,6 +226,12 @@ int qemu_chr_write_nb(CharDriverState *s, const uint8_t *buf, int len);
 void qemu_chr_set_write_ready(CharDriverState *s, IOHandler *fd_write_ready,
                               void *opaque);
 uint64_t qemu_chr_dropped_bytes(const CharDriverState *s);
+/*
+ * Addition: logfile=<path> (logappend=on|off) copies what the backend
+ * accepted to a file without ever holding the frontend back; bytes the
+ * log could not take are counted here, apart from the dropped bytes above.
+ */
+uint64_t qemu_chr_log_dropped(const CharDriverState *s);
 size_t qemu_chr_queued_bytes(const CharDriverState *s);
 
 /*

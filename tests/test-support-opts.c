@@ -326,7 +326,7 @@ static void test_opts_misc(void)
     g_string_free(seen, TRUE);
 }
 
-/* Every option v0.15.0 knows for -chardev, plus our "reconnect". */
+/* Every option v0.15.0 knows for -chardev, plus our additions. */
 static void test_opts_chardev_list(void)
 {
     static const struct {
@@ -357,13 +357,18 @@ static void test_opts_chardev_list(void)
     g_assert_cmpuint(qemu_opt_get_number(opts, "reconnect", 0), ==, 5);
     g_assert_cmpuint(qemu_opt_get_number(opts, "to", 0), ==, 3);
     g_assert_cmpuint(qemu_opt_get_number(opts, "debug", 0), ==, 8);
+    g_assert_cmpint(qemu_opt_set(opts, "logfile", "l.log"), ==, 0);
+    g_assert_cmpint(qemu_opt_set(opts, "logappend", "on"), ==, 0);
+    g_assert(qemu_opt_get_bool(opts, "logappend", 0));
+    g_assert_cmpint(qemu_opt_set(opts, "size", "64K"), ==, 0);
+    g_assert_cmpuint(qemu_opt_get_size(opts, "size", 0), ==, 65536);
     qemu_opts_del(opts);
 
-    /* and nothing else: the table holds exactly those 22 */
+    /* and nothing else: those 21, reconnect, size, logfile, logappend */
     for (found = 0; list->desc[found].name != NULL; found++) {
         continue;
     }
-    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 1);
+    g_assert_cmpint(found, ==, ARRAY_SIZE(v015) + 4);
 
     /* -mon */
     list = qemu_find_opts("mon");

@@ -240,7 +240,9 @@ int monitor_get_fd(Monitor *mon, const char *fdname)
 /*
  * A command has one of three handlers: the support monitor's own
  * (handler: at most one word of argument), or v0.15.0's cmd or cmd_new,
- * whose arguments are parsed by args_type as v0.15.0's monitor does.
+ * whose arguments are parsed by args_type as v0.15.0's monitor does
+ * ("name:s" a string, "name:i" an integer, '?' after the type: optional).
+ * user_print shows a cmd_new result on the human monitor.
  */
 typedef struct MonCmd {
     const char *name;       /* '|' separates aliases */
@@ -250,7 +252,12 @@ typedef struct MonCmd {
     void (*handler)(Monitor *mon, const char *arg);
     void (*cmd)(Monitor *mon, const QDict *qdict);
     int (*cmd_new)(Monitor *mon, const QDict *params, QObject **ret_data);
+    void (*user_print)(Monitor *mon, const QObject *data);
 } MonCmd;
+
+static void monitor_user_noop(Monitor *mon, const QObject *data)
+{
+}
 
 static void cmd_help(Monitor *mon, const char *arg);
 static void cmd_info(Monitor *mon, const char *arg);
@@ -289,6 +296,20 @@ static const MonCmd mon_cmds[] = {
         .params     = "id",
         .help       = "remove a character device that no device uses",
         .cmd_new    = do_chardev_remove,
+    }, {
+        .name       = "ringbuf_write",
+        .args_type  = "device:s,data:s",
+        .params     = "device data",
+        .help       = "write data to a ring buffer chardev",
+        .user_print = monitor_user_noop,
+        .cmd_new    = do_ringbuf_write,
+    }, {
+        .name       = "ringbuf_read",
+        .args_type  = "device:s,size:i",
+        .params     = "device size",
+        .help       = "read up to size bytes of a ringbuf chardev's output",
+        .user_print = do_ringbuf_read_print,
+        .cmd_new    = do_ringbuf_read,
     },
     { .name = NULL },
 };
@@ -314,6 +335,14 @@ static const MonCmd qmp_cmds[] = {
         .name       = "chardev-remove",
         .args_type  = "id:s",
         .cmd_new    = do_chardev_remove,
+    }, {
+        .name       = "ringbuf-write",
+        .args_type  = "device:s,data:s,format:s?",
+        .cmd_new    = do_ringbuf_write,
+    }, {
+        .name       = "ringbuf-read",
+        .args_type  = "device:s,size:i,format:s?",
+        .cmd_new    = do_ringbuf_read,
     },
     { .name = NULL },
 };
@@ -489,8 +518,37 @@ static char *parse_str_arg(const char **pp)
 }
 
 /*
- * Arguments by args_type ("name:s" or "name:s?", comma separated; only
- * strings are needed here), with v0.15.0's messages.  NULL on error.
+ * One integer argument, with the messages of v0.15.0's expression parser
+ * (plain numbers only: no registers or arithmetic) and its 32-bit limit
+ * of 'i'.  False, with the message printed, if there is none.
+ */
+static bool parse_int_arg(Monitor *mon, const MonCmd *cmd, const char **pp,
+                          int64_t *val)
+{
+    char *end;
+
+    if (**pp == '\0') {
+        monitor_printf(mon, "unexpected end of expression\n");
+        return false;
+    }
+    errno = 0;
+    *val = strtoll(*pp, &end, 0);
+    if (end == *pp || (*end && !qemu_isspace(*end))) {
+        monitor_printf(mon, "invalid char in expression\n");
+        return false;
+    }
+    if (errno || (*val >> 32) & 0xffffffff) {
+        monitor_printf(mon, "'%s' has failed: integer is for 32-bit values\n",
+                       cmd->name);
+        return false;
+    }
+    *pp = end;
+    return true;
+}
+
+/*
+ * Arguments by args_type ("name:s", "name:i", '?' for optional, comma
+ * separated), with v0.15.0's messages.  NULL on error.
  */
 static QDict *parse_typed_args(Monitor *mon, const MonCmd *cmd,
                                const char *p)
@@ -503,16 +561,24 @@ static QDict *parse_typed_args(Monitor *mon, const MonCmd *cmd,
         char *colon = strchr(*spec, ':');
         bool optional = g_str_has_suffix(*spec, "?");
         char *value;
+        int64_t num;
 
-        assert(colon && colon[1] == 's');
+        assert(colon && (colon[1] == 's' || colon[1] == 'i'));
         *colon = '\0';
         while (qemu_isspace(*p)) {
             p++;
         }
-        if (*p == '\0') {
-            if (optional) {
-                continue;
+        if (*p == '\0' && optional) {
+            continue;
+        }
+        if (colon[1] == 'i') {
+            if (!parse_int_arg(mon, cmd, &p, &num)) {
+                goto fail;
             }
+            qdict_put(qdict, *spec, qint_from_int(num));
+            continue;
+        }
+        if (*p == '\0') {
             monitor_printf(mon, "%s: string expected\n", cmd->name);
             goto fail;
         }
@@ -551,8 +617,10 @@ static void run_typed_command(Monitor *mon, const MonCmd *cmd,
         return;
     }
     if (cmd->cmd_new) {
-        /* as in v0.15.0, the human monitor ignores the return code */
-        cmd->cmd_new(mon, qdict, &data);
+        /* as in v0.15.0, only a result of a command that succeeded shows */
+        if (cmd->cmd_new(mon, qdict, &data) == 0 && data && cmd->user_print) {
+            cmd->user_print(mon, data);
+        }
         qobject_decref(data);
     } else {
         cmd->cmd(mon, qdict);
@@ -931,14 +999,17 @@ static bool qmp_check_args(const MonCmd *cmd, const QDict *args)
             accept_unknown = true;
             continue;
         }
-        assert(colon[1] == 's');
+        assert(colon[1] == 's' || colon[1] == 'i');
         value = qdict_get(args, *spec);
         if (value == NULL) {
             if (colon[2] != '?') {
                 qerror_report(QERR_MISSING_PARAMETER, *spec);
                 ok = false;
             }
-        } else if (qobject_type(value) != QTYPE_QSTRING) {
+        } else if (colon[1] == 'i' && qobject_type(value) != QTYPE_QINT) {
+            qerror_report(QERR_INVALID_PARAMETER_TYPE, *spec, "int");
+            ok = false;
+        } else if (colon[1] == 's' && qobject_type(value) != QTYPE_QSTRING) {
             qerror_report(QERR_INVALID_PARAMETER_TYPE, *spec, "string");
             ok = false;
         }

@@ -4,7 +4,8 @@
 /*
  * The support monitor is a small human monitor: a real chardev frontend
  * with a prompt, line editing and a few commands ("info chardev", "help",
- * "getfd", "closefd", "chardev_add", "chardev_remove").  Control (QMP)
+ * "getfd", "closefd", "chardev_add", "chardev_remove", "ringbuf_write",
+ * "ringbuf_read").  Control (QMP)
  * mode on a chardev sends the greeting and records input but executes
  * nothing; tests run QMP commands (chardev-add, chardev-remove) with
  * support_monitor_qmp().  See support-monitor.h for test hooks.

@@ -42,6 +42,23 @@ static QemuOptsList qemu_chardev_opts = {
             .type = QEMU_OPT_NUMBER,
             .help = "seconds between client reconnection attempts",
         },
+        /* Beyond v0.15.0: the ringbuf backend's size in bytes */
+        {
+            .name = "size",
+            .type = QEMU_OPT_SIZE,
+            .help = "ringbuf: bytes of output kept (a power of two)",
+        },
+        /* Beyond v0.15.0: a copy of what every backend delivers */
+        {
+            .name = "logfile",
+            .type = QEMU_OPT_STRING,
+            .help = "append what the backend delivers to this file",
+        },
+        {
+            .name = "logappend",
+            .type = QEMU_OPT_BOOL,
+            .help = "keep what the log file holds (off: truncate at open)",
+        },
         { /* end of list */ }
     },
 };
