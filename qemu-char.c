@@ -1,6 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Character devices: core (registry, events, write queue) and all backends. */
 
+/*
+ * Map of this file.  The core comes first; backends use it only through
+ * CharDriverOps, the public qemu_chr_* functions and the chr_io_* helpers
+ * listed at the top of "Backend I/O".
+ *
+ *   Core       registry and events; byte FIFO; backend I/O (fd watches,
+ *              read budget, bounded output queue, deferred close); open
+ *              errors; logfile=; frontend API; chardev ids; opening by
+ *              options; legacy -serial syntax; chardev-add/-remove;
+ *              "info chardev"; send_all
+ *   Wrappers   mux (several frontends on one backend); memory chardev
+ *              (monitor passthrough)
+ *   Backends   null; fd (file, pipe, eventfd); terminal helper; stdio;
+ *              pty; tty; parport; socket (tcp, unix, telnet); udp; ringbuf
+ *   Table      the backend table: names, open functions, option lists
+ *
+ * Each backend section reads in the same order: state struct, I/O and
+ * ops functions, the static CharDriverOps table, then its open function.
+ */
+
 #include "qemu-common.h"
 #include "monitor.h"
 #include "console.h"
@@ -54,6 +74,9 @@ static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
     QTAILQ_HEAD_INITIALIZER(chardevs);
 
 static void qemu_chr_open_bh(void *opaque);
+
+/* The mux (defined after the core) is the one wrapper the core knows. */
+static CharDriverState *qemu_chr_open_mux(CharDriverState *drv);
 static bool chr_is_mux(const CharDriverState *chr);
 static bool mux_chr_remove(CharDriverState *chr, void *opaque);
 static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
@@ -1353,6 +1376,661 @@ static void chr_close_finish(CharDriverState *chr)
 }
 
 /***********************************************************/
+/* Chardev ids */
+
+/* Names the option parser accepts as an id: as qemu_opts_create() does. */
+static bool chr_id_wellformed(const char *id)
+{
+    const char *p;
+
+    if (!qemu_isalpha(id[0])) {
+        return false;
+    }
+    for (p = id + 1; *p; p++) {
+        if (!qemu_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An id that could not be used everywhere in full is refused: 0 or -errno. */
+static int chr_check_id(const char *id)
+{
+    size_t len = strlen(id);
+
+    if (len > CHR_ID_MAX) {
+        error_report("chardev \"%.*s...\": id: too long (%zu characters, "
+                     "at most %d)", CHR_ID_MAX, id, len, CHR_ID_MAX);
+        return -ENAMETOOLONG;
+    }
+    if (!chr_id_wellformed(id)) {
+        error_report("chardev \"%s\": id: not an identifier (a letter, then "
+                     "letters, digits, '-', '.' or '_')", id);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/***********************************************************/
+/* Opening by options */
+
+/*
+ * -chardev has one option group for every backend, so the option parser
+ * accepts any of its names for any backend.  Each backend lists the names
+ * it uses (besides "backend" and "mux", which every backend takes); the
+ * core refuses the others instead of ignoring them.
+ */
+typedef struct CharBackendEntry {
+    const char *name;
+    int (*open)(QemuOpts *opts, CharDriverState **chr);
+    const char *const *opts;    /* NULL-terminated */
+} CharBackendEntry;
+
+/* Defined with the backend table, after every backend. */
+static const CharBackendEntry *chr_find_backend(const char *name);
+static char *chr_backend_names(void);
+
+/* Options every backend takes. */
+static const char *const chr_opts_common[] = {
+    "backend", "mux", "logfile", "logappend", NULL
+};
+
+/*
+ * Options of type number (or size).  The option parser reads an empty
+ * value as 0 and saturates an overflowing one, so both are refused here;
+ * ranges are the backends' business.
+ */
+static const char *const chr_opts_number[] = {
+    "to", "reconnect", "debug", "width", "height", "cols", "rows", "size",
+    NULL
+};
+
+/*
+ * The option parser keeps at most this many characters of a value and
+ * drops the rest silently: a value this long may have been cut.
+ */
+#define CHR_OPT_VALUE_MAX 1023
+
+static bool chr_name_in(const char *const *list, const char *name)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int chr_check_opt(const char *name, const char *value, void *opaque)
+{
+    const CharBackendEntry *be = opaque;
+    const char *const *p;
+    char *end;
+
+    if (!chr_name_in(chr_opts_common, name) &&
+        !chr_name_in(be->opts, name)) {
+        char *valid = qemu_strdup("");
+
+        for (p = be->opts; *p; p++) {
+            chr_list_append(&valid, *p);
+        }
+        chr_list_append(&valid, "mux");
+        qemu_chr_open_error(name, "not an option of this backend (valid: "
+                            "%s)", valid);
+        qemu_free(valid);
+        return -1;
+    }
+    if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
+        qemu_chr_open_error(name, "value too long (%zu characters, at most "
+                            "%d)", strlen(value), CHR_OPT_VALUE_MAX - 1);
+        return -1;
+    }
+    if (chr_name_in(chr_opts_number, name)) {
+        if (!value || !*value) {
+            qemu_chr_open_error(name, "empty (a number is needed)");
+            return -1;
+        }
+        /* strtoull() takes "-1" and wraps it around */
+        if (value[strspn(value, " \t\n\v\f\r")] == '-') {
+            qemu_chr_open_error(name, "%s is negative", value);
+            return -1;
+        }
+        errno = 0;
+        strtoull(value, &end, 0);
+        if (errno == ERANGE) {
+            qemu_chr_open_error(name, "%s is out of range", value);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void chr_report_open_failure(const char *id, const char *backend,
+                                    int ret)
+{
+    if (chr_open_errmsg) {
+        error_report("chardev \"%s\": backend \"%s\": %s", id, backend,
+                     chr_open_errmsg);
+    } else if (ret < 0 && ret > -4096) {
+        error_report("chardev \"%s\": backend \"%s\": open failed: %s",
+                     id, backend, strerror(-ret));
+    } else {
+        error_report("chardev \"%s\": backend \"%s\": open failed", id,
+                     backend);
+    }
+    chr_open_error_clear();
+}
+
+/*
+ * Callers in vl.c report a failed open with strerror(errno): leave the
+ * cause there, not whatever a system call last left behind.
+ */
+static CharDriverState *chr_open_fail(int err)
+{
+    errno = err > 0 && err < 4096 ? err : EINVAL;
+    return NULL;
+}
+
+/*
+ * @unique_id: refuse an id that a chardev already has.  -chardev ids are
+ * unique; the legacy qemu_chr_open() path is not checked, as in v0.15.0,
+ * because boards open several chardevs labelled "null" with it.
+ */
+static CharDriverState *chr_open_opts(QemuOpts *opts,
+                                      void (*init)(struct CharDriverState *s),
+                                      bool unique_id)
+{
+    const char *id = qemu_opts_id(opts);
+    const char *name = qemu_opt_get(opts, "backend");
+    const CharBackendEntry *be;
+    CharDriverState *chr = NULL;
+    CharLog *log = NULL;
+    bool mux = qemu_opt_get_bool(opts, "mux", 0);
+    int ret;
+
+    if (id == NULL) {
+        error_report("chardev: no id specified (id=<name> is required)");
+        return chr_open_fail(EINVAL);
+    }
+    ret = chr_check_id(id);
+    if (ret < 0) {
+        return chr_open_fail(-ret);
+    }
+    if (name == NULL) {
+        error_report("chardev \"%s\": missing backend", id);
+        return chr_open_fail(EINVAL);
+    }
+    be = chr_find_backend(name);
+    if (be == NULL) {
+        char *known = chr_backend_names();
+
+        error_report("chardev \"%s\": backend \"%s\" not found "
+                     "(available: %s)", id, name, known);
+        qemu_free(known);
+        return chr_open_fail(EINVAL);
+    }
+    if (unique_id && qemu_chr_find(id)) {
+        error_report("chardev \"%s\": id already in use", id);
+        return chr_open_fail(EEXIST);
+    }
+
+    chr_open_error_clear();
+    trace_qemu_chr_open(id, name);
+    ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
+    if (ret == 0) {
+        ret = chr_log_open(opts, &log);
+    }
+    if (ret == 0) {
+        chr_opening = true;
+        ret = be->open(opts, &chr);
+        chr_opening = false;
+    }
+    if (ret < 0 || chr == NULL) {
+        if (log) {
+            chr_log_free(log);
+        }
+        chr_report_open_failure(id, name, ret);
+        return chr_open_fail(-ret);
+    }
+    chr_open_error_clear();
+    if (log) {
+        chr_log_attach(chr, log);
+    }
+
+    if (!chr->filename) {
+        chr->filename = qemu_strdup(name);
+    }
+    chr->init = init;
+    QTAILQ_INSERT_TAIL(&chardevs, chr, next);
+
+    if (mux) {
+        CharDriverState *base = chr;
+
+        base->label = chr_strdup_printf("%s-base", id);
+        chr = qemu_chr_open_mux(base);
+        chr->filename = qemu_strdup(base->filename);
+        chr->avail_connections = chr->max_connections = MAX_MUX;
+        QTAILQ_INSERT_TAIL(&chardevs, chr, next);
+    } else {
+        chr->avail_connections = chr->max_connections = 1;
+    }
+    chr->label = qemu_strdup(id);
+    return chr;
+}
+
+CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
+                                    void (*init)(struct CharDriverState *s))
+{
+    return chr_open_opts(opts, init, true);
+}
+
+CharDriverState *qemu_chr_open(const char *label, const char *filename,
+                               void (*init)(struct CharDriverState *s))
+{
+    const char *p;
+    CharDriverState *chr;
+    QemuOpts *opts;
+
+    int err;
+
+    if (strstart(filename, "chardev:", &p)) {
+        chr = qemu_chr_find(p);
+        if (!chr) {
+            error_report("chardev \"%s\": no such chardev (\"%s\" needs "
+                         "a -chardev with id=%s)", p, filename, p);
+            errno = ENOENT;
+        }
+        return chr;
+    }
+
+    opts = qemu_chr_parse_compat(label, filename);
+    if (!opts) {
+        return NULL;
+    }
+
+    chr = chr_open_opts(opts, init, false);
+    err = errno;
+    if (chr) {
+        chr->legacy = 1;
+    }
+    if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
+        monitor_init(chr, MONITOR_USE_READLINE);
+    }
+    qemu_opts_del(opts);
+    errno = err;
+    return chr;
+}
+
+/***********************************************************/
+/* Legacy filename syntax (-serial, -parallel, -monitor, ...) */
+
+/* Split "host:port" (host may be empty or a [bracketed] IPv6 address). */
+static bool chr_split_host_port(const char *str, char **host, char **port)
+{
+    const char *colon;
+
+    if (str[0] == '[') {
+        const char *end = strchr(str, ']');
+
+        if (!end || end[1] != ':') {
+            return false;
+        }
+        *host = qemu_strndup(str + 1, end - str - 1);
+        colon = end + 1;
+    } else {
+        colon = strrchr(str, ':');
+        if (!colon) {
+            return false;
+        }
+        *host = qemu_strndup(str, colon - str);
+    }
+    *port = qemu_strdup(colon + 1);
+    if (**port == '\0') {
+        qemu_free(*host);
+        qemu_free(*port);
+        return false;
+    }
+    return true;
+}
+
+static bool compat_set_host_port(QemuOpts *opts, const char *str,
+                                 const char *host_opt, const char *port_opt)
+{
+    char *host, *port;
+    bool ok;
+
+    if (!chr_split_host_port(str, &host, &port)) {
+        return false;
+    }
+    ok = qemu_opt_set(opts, host_opt, host) == 0 &&
+         qemu_opt_set(opts, port_opt, port) == 0;
+    qemu_free(host);
+    qemu_free(port);
+    return ok;
+}
+
+static bool compat_parse_vc(QemuOpts *opts, const char *p)
+{
+    unsigned w, h;
+    char tail;
+    char num[2][16];
+
+    qemu_opt_set(opts, "backend", "vc");
+    if (*p == '\0') {
+        return true;
+    }
+    if (*p != ':') {
+        return false;
+    }
+    p++;
+    if (sscanf(p, "%uCx%uC%c", &w, &h, &tail) == 2) {
+        snprintf(num[0], sizeof(num[0]), "%u", w);
+        snprintf(num[1], sizeof(num[1]), "%u", h);
+        return qemu_opt_set(opts, "cols", num[0]) == 0 &&
+               qemu_opt_set(opts, "rows", num[1]) == 0;
+    }
+    if (sscanf(p, "%ux%u%c", &w, &h, &tail) == 2) {
+        snprintf(num[0], sizeof(num[0]), "%u", w);
+        snprintf(num[1], sizeof(num[1]), "%u", h);
+        return qemu_opt_set(opts, "width", num[0]) == 0 &&
+               qemu_opt_set(opts, "height", num[1]) == 0;
+    }
+    return false;
+}
+
+/* tcp:[host]:port[,opts] and telnet:...; the options follow the address. */
+static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
+{
+    const char *comma = strchr(p, ',');
+    char *addr = comma ? qemu_strndup(p, comma - p) : qemu_strdup(p);
+    bool ok;
+
+    qemu_opt_set(opts, "backend", "socket");
+    ok = compat_set_host_port(opts, addr, "host", "port");
+    qemu_free(addr);
+    if (ok && comma) {
+        ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
+    }
+    if (ok && telnet) {
+        ok = qemu_opt_set(opts, "telnet", "on") == 0;
+    }
+    return ok;
+}
+
+/* udp:[host]:port[@[localaddr]:localport] */
+static bool compat_parse_udp(QemuOpts *opts, const char *p)
+{
+    const char *at = strchr(p, '@');
+    char *remote = at ? qemu_strndup(p, at - p) : qemu_strdup(p);
+    bool ok;
+
+    qemu_opt_set(opts, "backend", "udp");
+    ok = compat_set_host_port(opts, remote, "host", "port");
+    qemu_free(remote);
+    if (ok && at) {
+        ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
+    }
+    return ok;
+}
+
+QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
+{
+    static const char *const plain[] = {
+        "null", "pty", "msmouse", "braille", "stdio",
+    };
+    static const struct {
+        const char *prefix;
+        const char *backend;
+    } path_forms[] = {
+        { "file:", "file" },
+        { "pipe:", "pipe" },
+    };
+    const char *orig = filename;
+    const char *p;
+    QemuOpts *opts;
+    unsigned i;
+    int err;
+    bool ok = false;
+
+    /*
+     * Say in our words why the label cannot be an id, rather than leave
+     * it to the option parser and the caller's strerror(errno).
+     */
+    err = chr_check_id(label);
+    if (err < 0) {
+        errno = -err;
+        return NULL;
+    }
+    if (qemu_opts_find(qemu_find_opts("chardev"), label)) {
+        error_report("chardev \"%s\": id already in use", label);
+        errno = EEXIST;
+        return NULL;
+    }
+    opts = qemu_opts_create(qemu_find_opts("chardev"), label, 1);
+    if (opts == NULL) {
+        errno = EINVAL;
+        return NULL;
+    }
+
+    if (strstart(filename, "mon:", &p)) {
+        filename = p;
+        qemu_opt_set(opts, "mux", "on");
+    }
+
+    for (i = 0; i < ARRAY_SIZE(plain); i++) {
+        if (strcmp(filename, plain[i]) == 0) {
+            qemu_opt_set(opts, "backend", filename);
+            return opts;
+        }
+    }
+    for (i = 0; i < ARRAY_SIZE(path_forms); i++) {
+        if (strstart(filename, path_forms[i].prefix, &p)) {
+            qemu_opt_set(opts, "backend", path_forms[i].backend);
+            qemu_opt_set(opts, "path", p);
+            return opts;
+        }
+    }
+
+    if (strstart(filename, "vc", &p)) {
+        ok = compat_parse_vc(opts, p);
+    } else if (strcmp(filename, "con:") == 0) {
+        ok = qemu_opt_set(opts, "backend", "console") == 0;
+    } else if (strstart(filename, "COM", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "serial") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    } else if (strstart(filename, "tcp:", &p)) {
+        ok = compat_parse_tcp(opts, p, false);
+    } else if (strstart(filename, "telnet:", &p)) {
+        ok = compat_parse_tcp(opts, p, true);
+    } else if (strstart(filename, "udp:", &p)) {
+        ok = compat_parse_udp(opts, p);
+    } else if (strstart(filename, "unix:", &p)) {
+        ok = qemu_opt_set(opts, "backend", "socket") == 0 &&
+             qemu_opts_do_parse(opts, p, "path") == 0;
+    } else if (strstart(filename, "/dev/parport", NULL) ||
+               strstart(filename, "/dev/ppi", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "parport") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    } else if (strstart(filename, "/dev/", NULL)) {
+        ok = qemu_opt_set(opts, "backend", "tty") == 0 &&
+             qemu_opt_set(opts, "path", filename) == 0;
+    }
+
+    if (!ok) {
+        error_report("chardev \"%s\": cannot parse \"%s\"", label, orig);
+        qemu_opts_del(opts);
+        errno = EINVAL;
+        return NULL;
+    }
+    return opts;
+}
+
+/***********************************************************/
+/* Hotplug: chardev-add and chardev-remove from the monitor */
+
+/*
+ * A QMP client gets an error class (v0.15.0's QMP has no free-text
+ * error), and the one-line reason goes to stderr, where -chardev's
+ * would.  A human monitor shows the line itself.
+ */
+static Monitor *chr_hotplug_qmp_begin(void)
+{
+    Monitor *qmp = monitor_cur_is_qmp() ? cur_mon : NULL;
+
+    if (qmp) {
+        cur_mon = NULL;
+    }
+    return qmp;
+}
+
+static void chr_hotplug_qmp_end(Monitor *qmp)
+{
+    if (qmp) {
+        cur_mon = qmp;
+    }
+}
+
+/* Opens @opts as -chardev would, or deletes them: 0 or -errno. */
+static int chr_hotplug_open(QemuOpts *opts)
+{
+    const char *id = qemu_opts_id(opts);
+    const char *backend = qemu_opt_get(opts, "backend");
+    int ret = 0;
+
+    /*
+     * At startup a server may block until its first client; a running
+     * guest and its monitor must not, so the user has to say wait=off.
+     */
+    if (id && backend && strcmp(backend, "socket") == 0 &&
+        qemu_opt_get_bool(opts, "server", 0) &&
+        qemu_opt_get_bool(opts, "wait", 1)) {
+        error_report("chardev \"%s\": backend \"socket\": wait: a server "
+                     "added at run time cannot wait for its first client "
+                     "(add wait=off)", id);
+        ret = -EINVAL;
+    } else if (!qemu_chr_open_opts(opts, NULL)) {
+        ret = errno ? -errno : -EINVAL;
+    }
+    if (ret < 0) {
+        qemu_opts_del(opts);
+    }
+    return ret;
+}
+
+int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_try_str(qdict, "id");
+    const QDictEntry *ent;
+    QemuOpts *opts;
+    Monitor *qmp;
+    int ret;
+
+    opts = qemu_opts_from_qdict(qemu_find_opts("chardev"), qdict);
+    if (!opts) {
+        return -1;
+    }
+    /*
+     * The option parser reports a bad name or value but leaves the
+     * option out and goes on: such a chardev is not opened.
+     */
+    for (ent = qdict_first(qdict); ent; ent = qdict_next(qdict, ent)) {
+        const char *key = qdict_entry_key(ent);
+
+        if (strcmp(key, "id") != 0 && !qemu_opt_get(opts, key)) {
+            qerror_report(QERR_INVALID_PARAMETER, key);
+            qemu_opts_del(opts);
+            return -1;
+        }
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    ret = chr_hotplug_open(opts);
+    chr_hotplug_qmp_end(qmp);
+    if (ret == 0) {
+        return 0;
+    }
+    if (!qmp) {
+        return -1;
+    }
+    if (!id) {
+        qerror_report(QERR_MISSING_PARAMETER, "id");
+    } else if (!qdict_haskey(qdict, "backend")) {
+        qerror_report(QERR_MISSING_PARAMETER, "backend");
+    } else if (ret == -EEXIST) {
+        qerror_report(QERR_DUPLICATE_ID, id, "chardev");
+    } else {
+        qerror_report(QERR_DEVICE_INIT_FAILED, id);
+    }
+    return -1;
+}
+
+/* The human monitor takes the -chardev argument as one string. */
+void do_chardev_add_hmp(Monitor *mon, const QDict *qdict)
+{
+    QemuOpts *opts;
+
+    opts = qemu_opts_parse(qemu_find_opts("chardev"),
+                           qdict_get_str(qdict, "args"), 1);
+    if (opts) {
+        chr_hotplug_open(opts);
+    }
+}
+
+/* A frontend holds @chr: it claimed the chardev or set handlers. */
+static bool chr_hotplug_in_use(CharDriverState *chr)
+{
+    if (chr->avail_connections < chr->max_connections) {
+        return true;
+    }
+    /* a mux always has its own handlers set; its frontends count above */
+    return !chr_is_mux(chr) &&
+           (chr->chr_can_read || chr->chr_read || chr->chr_event ||
+            chr->handler_opaque);
+}
+
+int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data)
+{
+    const char *id = qdict_get_str(qdict, "id");
+    CharDriverState *chr = qemu_chr_find(id);
+    QemuOpts *opts;
+    Monitor *qmp;
+
+    if (chr && !chr->legacy && !chr_hotplug_in_use(chr)) {
+        opts = qemu_opts_find(qemu_find_opts("chardev"), id);
+        if (opts) {
+            qemu_opts_del(opts);
+        }
+        qemu_chr_close(chr);
+        return 0;
+    }
+
+    qmp = chr_hotplug_qmp_begin();
+    if (!chr) {
+        error_report("chardev \"%s\": not found", id);
+    } else if (chr->legacy) {
+        error_report("chardev \"%s\": cannot be removed: made by a legacy "
+                     "option (-serial, -parallel, -monitor, ...), not by "
+                     "-chardev or chardev-add", id);
+    } else {
+        error_report("chardev \"%s\": cannot be removed: in use by a "
+                     "frontend (remove that device first)", id);
+    }
+    chr_hotplug_qmp_end(qmp);
+    if (!qmp) {
+        return -1;
+    }
+    if (!chr) {
+        qerror_report(QERR_DEVICE_NOT_FOUND, id);
+    } else if (chr->legacy) {
+        qerror_report(QERR_DEVICE_NOT_REMOVABLE, id);
+    } else {
+        qerror_report(QERR_DEVICE_IN_USE, id);
+    }
+    return -1;
+}
+
+/***********************************************************/
 /* "info chardev" */
 
 static void qemu_chr_qlist_iter(QObject *obj, void *opaque)
@@ -1434,6 +2112,697 @@ int send_all(int fd, const void *buf, int len1)
         }
     }
     return len1 - len;
+}
+
+/***********************************************************/
+/* mux: several frontends share one backend, Ctrl-a switches focus */
+
+/* Input held per frontend while it cannot take it. */
+#define MUX_BUFFER_SIZE 256
+
+/* One frontend of a mux: its handlers, what it has seen, its input. */
+typedef struct MuxFrontend {
+    bool in_use;
+    bool opened;                /* has had OPENED and no CLOSED since */
+    bool explicit_open;         /* reports guest open/close (qemu-char.h) */
+    bool guest_open;            /* what it reported last */
+    unsigned int attach_seq;    /* attach order, for the v0.15.0 release */
+    IOCanReadHandler *can_read;
+    IOReadHandler *read;
+    IOEventHandler *event;
+    void *opaque;
+    /* escapes act at once; data waits here for its frontend */
+    ByteFifo in;
+} MuxFrontend;
+
+typedef struct MuxDriver {
+    CharDriverState *drv;       /* the shared backend */
+    MuxFrontend fe[MAX_MUX];
+    int focus;                  /* -1 while no frontend is attached */
+    unsigned int attach_seq;
+    bool term_got_escape;
+    /* bytes that arrived behind a focus switch, not yet placed */
+    ByteFifo carry;
+    bool timestamps;
+    bool linestart;
+    int64_t timestamps_start;
+} MuxDriver;
+
+int term_escape_char = 0x01; /* Ctrl-a */
+
+static void mux_write_stamp(MuxDriver *d)
+{
+    char stamp[64];
+    int64_t ti = qemu_get_clock_ms(rt_clock);
+    int secs;
+
+    if (d->timestamps_start == -1) {
+        d->timestamps_start = ti;
+    }
+    ti -= d->timestamps_start;
+    secs = ti / 1000;
+    snprintf(stamp, sizeof(stamp), "[%02d:%02d:%02d.%03d] ",
+             secs / 3600, (secs / 60) % 60, secs % 60, (int)(ti % 1000));
+    qemu_chr_write(d->drv, (uint8_t *)stamp, strlen(stamp));
+}
+
+static int mux_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    MuxDriver *d = chr->opaque;
+    int i = 0;
+
+    /*
+     * Everything is handed to the backend, whose bounded queue keeps or
+     * counts it.  Returning less would park the rest in the mux's own
+     * queue, which nothing ever flushes.
+     */
+    if (!d->timestamps) {
+        qemu_chr_write(d->drv, buf, len);
+        return len;
+    }
+    while (i < len) {
+        const uint8_t *nl = memchr(buf + i, '\n', len - i);
+        int n = nl ? nl - (buf + i) + 1 : len - i;
+
+        if (d->linestart) {
+            mux_write_stamp(d);
+            d->linestart = false;
+        }
+        qemu_chr_write(d->drv, buf + i, n);
+        i += n;
+        if (nl) {
+            d->linestart = true;
+        }
+    }
+    return len;
+}
+
+static void mux_print_help(CharDriverState *chr)
+{
+    static const char *const cmds[] = {
+        "h    print this help",
+        "x    exit emulator",
+        "s    save disk data back to file (if -snapshot)",
+        "t    toggle console timestamps",
+        "b    send break (magic sysrq)",
+        "c    switch between console and monitor",
+    };
+    char esc[32];
+    unsigned i;
+
+    if (term_escape_char > 0 && term_escape_char < 26) {
+        snprintf(esc, sizeof(esc), "C-%c", term_escape_char - 1 + 'a');
+        qemu_chr_printf(chr, "\n\r");
+    } else {
+        snprintf(esc, sizeof(esc), "Escape-Char");
+        qemu_chr_printf(chr, "\n\rEscape-Char set to Ascii: 0x%02x\n\r\n\r",
+                        term_escape_char);
+    }
+    for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+        qemu_chr_printf(chr, "%s %s\n\r", esc, cmds[i]);
+    }
+    qemu_chr_printf(chr, "%s %s  sends %s\n\r", esc, esc, esc);
+}
+
+static void mux_chr_send_event(MuxDriver *d, int mux_nr, int event)
+{
+    MuxFrontend *fe = mux_nr >= 0 ? &d->fe[mux_nr] : NULL;
+
+    if (fe && fe->in_use && fe->event) {
+        fe->event(fe->opaque, event);
+    }
+}
+
+static void mux_set_focus(MuxDriver *d, int focus)
+{
+    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_OUT);
+    d->focus = focus;
+    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
+}
+
+/*
+ * A frontend may close the mux, or leave it, from a callback the mux runs
+ * (can_read, read, event).  While the mux loops over its frontends and
+ * buffers it holds itself busy as the core does for fd callbacks: such a
+ * close only detaches the frontends and finishes when the outermost mux
+ * callback returns (chr_io_leave()), and the loops stop at once.
+ */
+static void mux_enter(CharDriverState *chr)
+{
+    chr_io_enter(chr->io);
+}
+
+/* chr and its MuxDriver may be gone afterwards. */
+static void mux_leave(CharDriverState *chr)
+{
+    chr_io_leave(chr->io);
+}
+
+static bool mux_closing(CharDriverState *chr)
+{
+    return chr->io->close_pending;
+}
+
+/* The attached frontend after slot @m in C-a c order (@m itself last). */
+static int mux_next_frontend(MuxDriver *d, int m)
+{
+    int i;
+
+    for (i = 1; i <= MAX_MUX; i++) {
+        int n = (m + i) % MAX_MUX;
+
+        if (d->fe[n].in_use) {
+            return n;
+        }
+    }
+    return -1;
+}
+
+/* Returns true if @ch is data for the focused frontend. */
+static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
+{
+    if (!d->term_got_escape) {
+        if (ch == term_escape_char) {
+            d->term_got_escape = true;
+            return false;
+        }
+        return true;
+    }
+    d->term_got_escape = false;
+    if (ch == term_escape_char) {
+        return true;
+    }
+    switch (ch) {
+    case '?':
+    case 'h':
+        mux_print_help(chr);
+        break;
+    case 'x':
+        qemu_chr_printf(chr, "QEMU: Terminated\n\r");
+        exit(0);
+    case 's':
+        bdrv_commit_all();
+        break;
+    case 'b':
+        mux_chr_send_event(d, d->focus, CHR_EVENT_BREAK);
+        break;
+    case 'c':
+        if (d->focus >= 0) {
+            mux_set_focus(d, mux_next_frontend(d, d->focus));
+        }
+        break;
+    case 't':
+        d->timestamps = !d->timestamps;
+        d->timestamps_start = -1;
+        d->linestart = false;
+        break;
+    }
+    return false;
+}
+
+/*
+ * Hand buffered input to its frontends, as much as each takes.  Not only
+ * the focused one: bytes typed before a switch in the same chunk belong
+ * to the frontend that had the focus then.  A frontend may attach or
+ * leave from its read handler, so each step looks at the slot afresh.
+ */
+static void mux_drain(CharDriverState *chr, MuxDriver *d)
+{
+    int m;
+
+    /* a frontend that attached to the open mux hears OPENED first */
+    chr_flush_open_event(chr);
+    for (m = 0; m < MAX_MUX && !mux_closing(chr); m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
+            uint8_t chunk[MUX_BUFFER_SIZE];
+            int room = fe->can_read(fe->opaque);
+            int n;
+
+            /* can_read may have closed the mux or released the slot */
+            if (room <= 0 || mux_closing(chr) || !fe->in_use) {
+                break;
+            }
+            /* a copy: the handler may release the slot and its FIFO */
+            n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
+            fe->read(fe->opaque, chunk, n);
+            if (mux_closing(chr)) {
+                return;
+            }
+        }
+    }
+}
+
+/* Place input bytes; returns how many were consumed. */
+static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
+                     int size)
+{
+    int i;
+
+    for (i = 0; i < size; i++) {
+        MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+        /* an escape's event handler closed the mux: nobody reads on */
+        if (mux_closing(chr)) {
+            return size;
+        }
+
+        /*
+         * Stop before the byte, not after mux_proc_byte() has seen it: a
+         * second escape char would otherwise be taken as a new escape
+         * when it is processed again.
+         */
+        if (fe && byte_fifo_room(&fe->in) == 0) {
+            return i;
+        }
+        if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
+            continue;
+        }
+        fe = &d->fe[d->focus];
+        byte_fifo_push(&fe->in, &buf[i], 1);
+    }
+    return size;
+}
+
+static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
+{
+    while (byte_fifo_len(&d->carry) > 0 && !mux_closing(chr)) {
+        size_t len;
+        const uint8_t *p = byte_fifo_peek(&d->carry, &len);
+        int n = mux_input(chr, d, p, len);
+
+        if (n == 0) {
+            break;
+        }
+        byte_fifo_consume(&d->carry, n);
+        mux_drain(chr, d);
+    }
+}
+
+static void mux_chr_accept_input(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+
+    mux_enter(chr);
+    mux_drain(chr, d);
+    mux_process_carry(chr, d);
+    if (!mux_closing(chr)) {
+        qemu_chr_accept_input(d->drv);
+    }
+    mux_leave(chr);
+}
+
+/* The mux as the base's frontend: input, and the base's events. */
+
+static int mux_chr_can_read(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    MuxFrontend *fe;
+
+    if (d->focus < 0 || byte_fifo_len(&d->carry) > 0) {
+        return 0;
+    }
+    fe = &d->fe[d->focus];
+    return byte_fifo_room(&fe->in);
+}
+
+static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    int n;
+
+    mux_enter(chr);
+    mux_drain(chr, d);
+    n = mux_input(chr, d, buf, size);
+    if (n < size) {
+        /* only after a focus switch: can_read bounded the chunk */
+        byte_fifo_push(&d->carry, buf + n, size - n);
+    }
+    mux_drain(chr, d);
+    mux_leave(chr);
+}
+
+/* The base's open state becomes the mux's (see mux_fe_event()). */
+static void mux_chr_event(void *opaque, int event)
+{
+    qemu_chr_be_event(opaque, event);
+}
+
+/*
+ * The mux's own handlers (chr_can_read, chr_read, chr_event): what the
+ * core or a backend raises on the mux itself.  OPENED and CLOSED reach
+ * each frontend once per change of the base, so one that attaches to an
+ * open mux gets its own OPENED (scheduled by qemu_chr_add_handlers());
+ * anything else goes to the focused frontend.
+ */
+static void mux_fe_event(void *opaque, int event)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    bool open = event == CHR_EVENT_OPENED;
+    int m;
+
+    if (event != CHR_EVENT_OPENED && event != CHR_EVENT_CLOSED) {
+        mux_chr_send_event(d, d->focus, event);
+        return;
+    }
+    mux_enter(chr);
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        /* after a close, CLOSED still pairs each OPENED; nothing opens */
+        if (open && mux_closing(chr)) {
+            break;
+        }
+        if (fe->in_use && fe->opened != open) {
+            fe->opened = open;
+            mux_chr_send_event(d, m, event);
+        }
+    }
+    mux_leave(chr);
+}
+
+static int mux_fe_can_read(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+    /* nothing may overtake input still held for it */
+    if (!fe || !fe->can_read || byte_fifo_len(&fe->in) > 0) {
+        return 0;
+    }
+    return fe->can_read(fe->opaque);
+}
+
+static void mux_fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    CharDriverState *chr = opaque;
+    MuxDriver *d = chr->opaque;
+    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
+
+    if (fe && fe->read) {
+        fe->read(fe->opaque, buf, size);
+    }
+}
+
+static void mux_set_own_handlers(CharDriverState *chr)
+{
+    chr->chr_can_read = mux_fe_can_read;
+    chr->chr_read = mux_fe_read;
+    chr->chr_event = mux_fe_event;
+    chr->handler_opaque = chr;
+}
+
+/*
+ * Frontends attached to a mux count against avail_connections whether or
+ * not they claimed one (the qdev chardev property does; the monitor and
+ * board code do not), so that a claim fails once every slot is taken.
+ */
+static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
+{
+    int m, used = 0;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        used += d->fe[m].in_use;
+    }
+    chr->avail_connections = MIN(chr->avail_connections, MAX_MUX - used);
+}
+
+/* Slot @m is free again; the frontend hears nothing more. */
+static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
+{
+    byte_fifo_destroy(&d->fe[m].in);
+    memset(&d->fe[m], 0, sizeof(d->fe[m]));
+    byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
+    if (d->focus == m) {
+        d->focus = -1;
+        mux_set_focus(d, mux_next_frontend(d, m));
+    }
+    mux_update_avail(chr, d);
+}
+
+/* qemu_chr_remove_handlers() on a mux: false if @opaque had no slot. */
+static bool mux_chr_remove(CharDriverState *chr, void *opaque)
+{
+    MuxDriver *d = chr->opaque;
+    int m;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        if (d->fe[m].in_use && d->fe[m].opaque == opaque) {
+            mux_release(chr, d, m);
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * qemu_chr_add_handlers() on the mux: attach a frontend, update one that
+ * sets its handlers again, or (all NULL) the v0.15.0 release, which names
+ * nobody and takes the frontend that attached last (see qemu-char.h).
+ */
+static void mux_chr_update_read_handler(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+    IOCanReadHandler *can_read = chr->chr_can_read;
+    IOReadHandler *read = chr->chr_read;
+    IOEventHandler *event = chr->chr_event;
+    void *opaque = chr->handler_opaque;
+    MuxFrontend *fe;
+    int m, free_slot = -1, last = -1;
+
+    mux_set_own_handlers(chr);
+    for (m = 0; m < MAX_MUX; m++) {
+        fe = &d->fe[m];
+        if (!fe->in_use) {
+            free_slot = free_slot < 0 ? m : free_slot;
+        } else if (last < 0 || fe->attach_seq > d->fe[last].attach_seq) {
+            last = m;
+        }
+    }
+    if (!can_read && !read && !event && !opaque) {
+        if (last >= 0) {
+            mux_release(chr, d, last);
+        }
+        mux_update_avail(chr, d);
+        return;
+    }
+    /* a frontend that sets its handlers again keeps its slot */
+    for (m = 0; m < MAX_MUX; m++) {
+        fe = &d->fe[m];
+        if (fe->in_use && fe->opaque == opaque) {
+            fe->can_read = can_read;
+            fe->read = read;
+            fe->event = event;
+            return;
+        }
+    }
+    if (free_slot < 0) {
+        error_report("chardev \"%s\": mux already has %d frontends: "
+                     "frontend not connected",
+                     chr_label(chr), MAX_MUX);
+        return;
+    }
+    fe = &d->fe[free_slot];
+    fe->in_use = true;
+    fe->attach_seq = ++d->attach_seq;
+    fe->can_read = can_read;
+    fe->read = read;
+    fe->event = event;
+    fe->opaque = opaque;
+    mux_update_avail(chr, d);
+    /* the newest frontend takes the focus, as in v0.15.0 */
+    mux_set_focus(d, free_slot);
+}
+
+static bool chr_is_mux(const CharDriverState *chr)
+{
+    return chr->chr_update_read_handler == mux_chr_update_read_handler;
+}
+
+/*
+ * Guest open/close of one frontend (@opaque if @named, else the one that
+ * attached last, as for the v0.15.0 release): kept in its slot, never
+ * passed to the shared backend.
+ */
+static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
+                          bool open)
+{
+    MuxDriver *d = chr->opaque;
+    int m, slot = -1;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        MuxFrontend *fe = &d->fe[m];
+
+        if (!fe->in_use) {
+            continue;
+        }
+        if (named ? fe->opaque == opaque :
+            slot < 0 || fe->attach_seq > d->fe[slot].attach_seq) {
+            slot = m;
+        }
+    }
+    if (slot >= 0) {
+        d->fe[slot].explicit_open = true;
+        d->fe[slot].guest_open = open;
+    }
+}
+
+/* The focused frontend's state: the one a client of the backend reaches. */
+static bool mux_fe_is_open(const CharDriverState *chr)
+{
+    const MuxDriver *d = chr->opaque;
+    const MuxFrontend *fe;
+
+    if (d->focus < 0) {
+        return false;
+    }
+    fe = &d->fe[d->focus];
+    return fe->explicit_open ? fe->guest_open : true;
+}
+
+static void mux_chr_set_echo(CharDriverState *chr, bool echo)
+{
+    MuxDriver *d = chr->opaque;
+
+    qemu_chr_set_echo(d->drv, echo);
+}
+
+/*
+ * The base was opened by the same -chardev and serves nobody else, so it
+ * goes with the mux; left open, its fds and watches would leak.
+ */
+static void mux_chr_close(CharDriverState *chr)
+{
+    MuxDriver *d = chr->opaque;
+    int m;
+
+    qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
+    qemu_chr_close(d->drv);
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_destroy(&d->fe[m].in);
+    }
+    byte_fifo_destroy(&d->carry);
+    qemu_free(d);
+}
+
+/* guest open/close is kept per frontend (mux_guest_set()), not forwarded */
+static const CharDriverOps mux_ops = {
+    .chr_write = mux_chr_write,
+    .chr_update_read_handler = mux_chr_update_read_handler,
+    .chr_accept_input = mux_chr_accept_input,
+    .chr_set_echo = mux_chr_set_echo,
+    .chr_close = mux_chr_close,
+};
+
+/*
+ * The mux is the base's frontend from the start and open exactly while
+ * the base is: OPENED reaches the frontends when the base opens (a pipe
+ * at once, a socket server when a client connects), not before.
+ */
+static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
+{
+    MuxDriver *d = qemu_mallocz(sizeof(*d));
+    CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
+    int m;
+
+    for (m = 0; m < MAX_MUX; m++) {
+        byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
+    }
+    byte_fifo_init(&d->carry, MUX_BUFFER_SIZE);
+    d->drv = drv;
+    d->focus = -1;
+    d->timestamps_start = -1;
+    mux_set_own_handlers(chr);
+    qemu_chr_add_handlers(drv, mux_chr_can_read, mux_chr_read,
+                          mux_chr_event, chr);
+    return chr;
+}
+
+/***********************************************************/
+/* memory chardev: output collected for monitor command passthrough */
+
+/* Bound on collected output; monitor replies are far smaller. */
+#define MEM_CHR_LIMIT (4 * 1024 * 1024)
+
+/* Nothing is ever taken out: the FIFO's bytes stay contiguous. */
+typedef struct MemoryDriver {
+    ByteFifo out;
+} MemoryDriver;
+
+/* Past MEM_CHR_LIMIT the rest is refused: qemu_chr_write() counts it. */
+static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    MemoryDriver *d = chr->opaque;
+
+    return byte_fifo_push(&d->out, buf, len);
+}
+
+/* Frees the state only: the caller owns the CharDriverState. */
+static void mem_chr_close(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+
+    byte_fifo_destroy(&d->out);
+    qemu_free(d);
+    chr->opaque = NULL;
+}
+
+static const CharDriverOps mem_ops = {
+    .chr_write = mem_chr_write,
+    .chr_close = mem_chr_close,
+};
+
+/*
+ * The caller owns @chr (the monitor embeds it), so qemu_chr_alloc()
+ * cannot be used; the table's operations are set the same way.  The
+ * chardev has no CharBackendIO: nothing is queued, and it is never
+ * registered, so qemu_chr_close() does not apply (qemu_chr_close_mem()).
+ */
+void qemu_chr_init_mem(CharDriverState *chr)
+{
+    MemoryDriver *d = qemu_mallocz(sizeof(*d));
+
+    byte_fifo_init(&d->out, MEM_CHR_LIMIT);
+    memset(chr, 0, sizeof(*chr));
+    chr->chr_write = mem_ops.chr_write;
+    chr->chr_close = mem_ops.chr_close;
+    chr->opaque = d;
+}
+
+void qemu_chr_close_mem(CharDriverState *chr)
+{
+    if (chr->bh) {
+        qemu_bh_delete(chr->bh);
+        chr->bh = NULL;
+    }
+    mem_chr_close(chr);
+    chr->chr_write = NULL;
+    chr->chr_close = NULL;
+}
+
+QString *qemu_chr_mem_to_qs(CharDriverState *chr)
+{
+    MemoryDriver *d = chr->opaque;
+    size_t len;
+    const uint8_t *out = byte_fifo_peek(&d->out, &len);
+
+    if (len == 0) {
+        return qstring_new();
+    }
+    /* qstring_from_substr() takes an inclusive end */
+    return qstring_from_substr((const char *)out, 0, len - 1);
+}
+
+size_t qemu_chr_mem_osize(const CharDriverState *chr)
+{
+    const MemoryDriver *d = chr->opaque;
+
+    return byte_fifo_len(&d->out);
 }
 
 /***********************************************************/
@@ -2328,615 +3697,6 @@ static int qemu_chr_open_pp(QemuOpts *opts, CharDriverState **_chr)
 fail:
     close(fd);
     return -err;
-}
-
-/***********************************************************/
-/* mux: several frontends share one backend, Ctrl-a switches focus */
-
-/* Input held per frontend while it cannot take it. */
-#define MUX_BUFFER_SIZE 256
-
-/* One frontend of a mux: its handlers, what it has seen, its input. */
-typedef struct MuxFrontend {
-    bool in_use;
-    bool opened;                /* has had OPENED and no CLOSED since */
-    bool explicit_open;         /* reports guest open/close (qemu-char.h) */
-    bool guest_open;            /* what it reported last */
-    unsigned int attach_seq;    /* attach order, for the v0.15.0 release */
-    IOCanReadHandler *can_read;
-    IOReadHandler *read;
-    IOEventHandler *event;
-    void *opaque;
-    /* escapes act at once; data waits here for its frontend */
-    ByteFifo in;
-} MuxFrontend;
-
-typedef struct MuxDriver {
-    CharDriverState *drv;       /* the shared backend */
-    MuxFrontend fe[MAX_MUX];
-    int focus;                  /* -1 while no frontend is attached */
-    unsigned int attach_seq;
-    bool term_got_escape;
-    /* bytes that arrived behind a focus switch, not yet placed */
-    ByteFifo carry;
-    bool timestamps;
-    bool linestart;
-    int64_t timestamps_start;
-} MuxDriver;
-
-int term_escape_char = 0x01; /* Ctrl-a */
-
-static void mux_write_stamp(MuxDriver *d)
-{
-    char stamp[64];
-    int64_t ti = qemu_get_clock_ms(rt_clock);
-    int secs;
-
-    if (d->timestamps_start == -1) {
-        d->timestamps_start = ti;
-    }
-    ti -= d->timestamps_start;
-    secs = ti / 1000;
-    snprintf(stamp, sizeof(stamp), "[%02d:%02d:%02d.%03d] ",
-             secs / 3600, (secs / 60) % 60, secs % 60, (int)(ti % 1000));
-    qemu_chr_write(d->drv, (uint8_t *)stamp, strlen(stamp));
-}
-
-static int mux_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
-{
-    MuxDriver *d = chr->opaque;
-    int i = 0;
-
-    /*
-     * Everything is handed to the backend, whose bounded queue keeps or
-     * counts it.  Returning less would park the rest in the mux's own
-     * queue, which nothing ever flushes.
-     */
-    if (!d->timestamps) {
-        qemu_chr_write(d->drv, buf, len);
-        return len;
-    }
-    while (i < len) {
-        const uint8_t *nl = memchr(buf + i, '\n', len - i);
-        int n = nl ? nl - (buf + i) + 1 : len - i;
-
-        if (d->linestart) {
-            mux_write_stamp(d);
-            d->linestart = false;
-        }
-        qemu_chr_write(d->drv, buf + i, n);
-        i += n;
-        if (nl) {
-            d->linestart = true;
-        }
-    }
-    return len;
-}
-
-static void mux_print_help(CharDriverState *chr)
-{
-    static const char *const cmds[] = {
-        "h    print this help",
-        "x    exit emulator",
-        "s    save disk data back to file (if -snapshot)",
-        "t    toggle console timestamps",
-        "b    send break (magic sysrq)",
-        "c    switch between console and monitor",
-    };
-    char esc[32];
-    unsigned i;
-
-    if (term_escape_char > 0 && term_escape_char < 26) {
-        snprintf(esc, sizeof(esc), "C-%c", term_escape_char - 1 + 'a');
-        qemu_chr_printf(chr, "\n\r");
-    } else {
-        snprintf(esc, sizeof(esc), "Escape-Char");
-        qemu_chr_printf(chr, "\n\rEscape-Char set to Ascii: 0x%02x\n\r\n\r",
-                        term_escape_char);
-    }
-    for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-        qemu_chr_printf(chr, "%s %s\n\r", esc, cmds[i]);
-    }
-    qemu_chr_printf(chr, "%s %s  sends %s\n\r", esc, esc, esc);
-}
-
-static void mux_chr_send_event(MuxDriver *d, int mux_nr, int event)
-{
-    MuxFrontend *fe = mux_nr >= 0 ? &d->fe[mux_nr] : NULL;
-
-    if (fe && fe->in_use && fe->event) {
-        fe->event(fe->opaque, event);
-    }
-}
-
-static void mux_set_focus(MuxDriver *d, int focus)
-{
-    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_OUT);
-    d->focus = focus;
-    mux_chr_send_event(d, d->focus, CHR_EVENT_MUX_IN);
-}
-
-/*
- * A frontend may close the mux, or leave it, from a callback the mux runs
- * (can_read, read, event).  While the mux loops over its frontends and
- * buffers it holds itself busy as the core does for fd callbacks: such a
- * close only detaches the frontends and finishes when the outermost mux
- * callback returns (chr_io_leave()), and the loops stop at once.
- */
-static void mux_enter(CharDriverState *chr)
-{
-    chr_io_enter(chr->io);
-}
-
-/* chr and its MuxDriver may be gone afterwards. */
-static void mux_leave(CharDriverState *chr)
-{
-    chr_io_leave(chr->io);
-}
-
-static bool mux_closing(CharDriverState *chr)
-{
-    return chr->io->close_pending;
-}
-
-/* The attached frontend after slot @m in C-a c order (@m itself last). */
-static int mux_next_frontend(MuxDriver *d, int m)
-{
-    int i;
-
-    for (i = 1; i <= MAX_MUX; i++) {
-        int n = (m + i) % MAX_MUX;
-
-        if (d->fe[n].in_use) {
-            return n;
-        }
-    }
-    return -1;
-}
-
-/* Returns true if @ch is data for the focused frontend. */
-static bool mux_proc_byte(CharDriverState *chr, MuxDriver *d, int ch)
-{
-    if (!d->term_got_escape) {
-        if (ch == term_escape_char) {
-            d->term_got_escape = true;
-            return false;
-        }
-        return true;
-    }
-    d->term_got_escape = false;
-    if (ch == term_escape_char) {
-        return true;
-    }
-    switch (ch) {
-    case '?':
-    case 'h':
-        mux_print_help(chr);
-        break;
-    case 'x':
-        qemu_chr_printf(chr, "QEMU: Terminated\n\r");
-        exit(0);
-    case 's':
-        bdrv_commit_all();
-        break;
-    case 'b':
-        mux_chr_send_event(d, d->focus, CHR_EVENT_BREAK);
-        break;
-    case 'c':
-        if (d->focus >= 0) {
-            mux_set_focus(d, mux_next_frontend(d, d->focus));
-        }
-        break;
-    case 't':
-        d->timestamps = !d->timestamps;
-        d->timestamps_start = -1;
-        d->linestart = false;
-        break;
-    }
-    return false;
-}
-
-/*
- * Hand buffered input to its frontends, as much as each takes.  Not only
- * the focused one: bytes typed before a switch in the same chunk belong
- * to the frontend that had the focus then.  A frontend may attach or
- * leave from its read handler, so each step looks at the slot afresh.
- */
-static void mux_drain(CharDriverState *chr, MuxDriver *d)
-{
-    int m;
-
-    /* a frontend that attached to the open mux hears OPENED first */
-    chr_flush_open_event(chr);
-    for (m = 0; m < MAX_MUX && !mux_closing(chr); m++) {
-        MuxFrontend *fe = &d->fe[m];
-
-        while (fe->in_use && byte_fifo_len(&fe->in) > 0 && fe->can_read) {
-            uint8_t chunk[MUX_BUFFER_SIZE];
-            int room = fe->can_read(fe->opaque);
-            int n;
-
-            /* can_read may have closed the mux or released the slot */
-            if (room <= 0 || mux_closing(chr) || !fe->in_use) {
-                break;
-            }
-            /* a copy: the handler may release the slot and its FIFO */
-            n = byte_fifo_pop(&fe->in, chunk, MIN(room, (int)sizeof(chunk)));
-            fe->read(fe->opaque, chunk, n);
-            if (mux_closing(chr)) {
-                return;
-            }
-        }
-    }
-}
-
-/* Place input bytes; returns how many were consumed. */
-static int mux_input(CharDriverState *chr, MuxDriver *d, const uint8_t *buf,
-                     int size)
-{
-    int i;
-
-    for (i = 0; i < size; i++) {
-        MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
-
-        /* an escape's event handler closed the mux: nobody reads on */
-        if (mux_closing(chr)) {
-            return size;
-        }
-
-        /*
-         * Stop before the byte, not after mux_proc_byte() has seen it: a
-         * second escape char would otherwise be taken as a new escape
-         * when it is processed again.
-         */
-        if (fe && byte_fifo_room(&fe->in) == 0) {
-            return i;
-        }
-        if (!mux_proc_byte(chr, d, buf[i]) || d->focus < 0) {
-            continue;
-        }
-        fe = &d->fe[d->focus];
-        byte_fifo_push(&fe->in, &buf[i], 1);
-    }
-    return size;
-}
-
-static void mux_process_carry(CharDriverState *chr, MuxDriver *d)
-{
-    while (byte_fifo_len(&d->carry) > 0 && !mux_closing(chr)) {
-        size_t len;
-        const uint8_t *p = byte_fifo_peek(&d->carry, &len);
-        int n = mux_input(chr, d, p, len);
-
-        if (n == 0) {
-            break;
-        }
-        byte_fifo_consume(&d->carry, n);
-        mux_drain(chr, d);
-    }
-}
-
-static void mux_chr_accept_input(CharDriverState *chr)
-{
-    MuxDriver *d = chr->opaque;
-
-    mux_enter(chr);
-    mux_drain(chr, d);
-    mux_process_carry(chr, d);
-    if (!mux_closing(chr)) {
-        qemu_chr_accept_input(d->drv);
-    }
-    mux_leave(chr);
-}
-
-/* The mux as the base's frontend: input, and the base's events. */
-
-static int mux_chr_can_read(void *opaque)
-{
-    CharDriverState *chr = opaque;
-    MuxDriver *d = chr->opaque;
-    MuxFrontend *fe;
-
-    if (d->focus < 0 || byte_fifo_len(&d->carry) > 0) {
-        return 0;
-    }
-    fe = &d->fe[d->focus];
-    return byte_fifo_room(&fe->in);
-}
-
-static void mux_chr_read(void *opaque, const uint8_t *buf, int size)
-{
-    CharDriverState *chr = opaque;
-    MuxDriver *d = chr->opaque;
-    int n;
-
-    mux_enter(chr);
-    mux_drain(chr, d);
-    n = mux_input(chr, d, buf, size);
-    if (n < size) {
-        /* only after a focus switch: can_read bounded the chunk */
-        byte_fifo_push(&d->carry, buf + n, size - n);
-    }
-    mux_drain(chr, d);
-    mux_leave(chr);
-}
-
-/* The base's open state becomes the mux's (see mux_fe_event()). */
-static void mux_chr_event(void *opaque, int event)
-{
-    qemu_chr_be_event(opaque, event);
-}
-
-/*
- * The mux's own handlers (chr_can_read, chr_read, chr_event): what the
- * core or a backend raises on the mux itself.  OPENED and CLOSED reach
- * each frontend once per change of the base, so one that attaches to an
- * open mux gets its own OPENED (scheduled by qemu_chr_add_handlers());
- * anything else goes to the focused frontend.
- */
-static void mux_fe_event(void *opaque, int event)
-{
-    CharDriverState *chr = opaque;
-    MuxDriver *d = chr->opaque;
-    bool open = event == CHR_EVENT_OPENED;
-    int m;
-
-    if (event != CHR_EVENT_OPENED && event != CHR_EVENT_CLOSED) {
-        mux_chr_send_event(d, d->focus, event);
-        return;
-    }
-    mux_enter(chr);
-    for (m = 0; m < MAX_MUX; m++) {
-        MuxFrontend *fe = &d->fe[m];
-
-        /* after a close, CLOSED still pairs each OPENED; nothing opens */
-        if (open && mux_closing(chr)) {
-            break;
-        }
-        if (fe->in_use && fe->opened != open) {
-            fe->opened = open;
-            mux_chr_send_event(d, m, event);
-        }
-    }
-    mux_leave(chr);
-}
-
-static int mux_fe_can_read(void *opaque)
-{
-    CharDriverState *chr = opaque;
-    MuxDriver *d = chr->opaque;
-    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
-
-    /* nothing may overtake input still held for it */
-    if (!fe || !fe->can_read || byte_fifo_len(&fe->in) > 0) {
-        return 0;
-    }
-    return fe->can_read(fe->opaque);
-}
-
-static void mux_fe_read(void *opaque, const uint8_t *buf, int size)
-{
-    CharDriverState *chr = opaque;
-    MuxDriver *d = chr->opaque;
-    MuxFrontend *fe = d->focus >= 0 ? &d->fe[d->focus] : NULL;
-
-    if (fe && fe->read) {
-        fe->read(fe->opaque, buf, size);
-    }
-}
-
-static void mux_set_own_handlers(CharDriverState *chr)
-{
-    chr->chr_can_read = mux_fe_can_read;
-    chr->chr_read = mux_fe_read;
-    chr->chr_event = mux_fe_event;
-    chr->handler_opaque = chr;
-}
-
-/*
- * Frontends attached to a mux count against avail_connections whether or
- * not they claimed one (the qdev chardev property does; the monitor and
- * board code do not), so that a claim fails once every slot is taken.
- */
-static void mux_update_avail(CharDriverState *chr, MuxDriver *d)
-{
-    int m, used = 0;
-
-    for (m = 0; m < MAX_MUX; m++) {
-        used += d->fe[m].in_use;
-    }
-    chr->avail_connections = MIN(chr->avail_connections, MAX_MUX - used);
-}
-
-/* Slot @m is free again; the frontend hears nothing more. */
-static void mux_release(CharDriverState *chr, MuxDriver *d, int m)
-{
-    byte_fifo_destroy(&d->fe[m].in);
-    memset(&d->fe[m], 0, sizeof(d->fe[m]));
-    byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
-    if (d->focus == m) {
-        d->focus = -1;
-        mux_set_focus(d, mux_next_frontend(d, m));
-    }
-    mux_update_avail(chr, d);
-}
-
-/* qemu_chr_remove_handlers() on a mux: false if @opaque had no slot. */
-static bool mux_chr_remove(CharDriverState *chr, void *opaque)
-{
-    MuxDriver *d = chr->opaque;
-    int m;
-
-    for (m = 0; m < MAX_MUX; m++) {
-        if (d->fe[m].in_use && d->fe[m].opaque == opaque) {
-            mux_release(chr, d, m);
-            return true;
-        }
-    }
-    return false;
-}
-
-/*
- * qemu_chr_add_handlers() on the mux: attach a frontend, update one that
- * sets its handlers again, or (all NULL) the v0.15.0 release, which names
- * nobody and takes the frontend that attached last (see qemu-char.h).
- */
-static void mux_chr_update_read_handler(CharDriverState *chr)
-{
-    MuxDriver *d = chr->opaque;
-    IOCanReadHandler *can_read = chr->chr_can_read;
-    IOReadHandler *read = chr->chr_read;
-    IOEventHandler *event = chr->chr_event;
-    void *opaque = chr->handler_opaque;
-    MuxFrontend *fe;
-    int m, free_slot = -1, last = -1;
-
-    mux_set_own_handlers(chr);
-    for (m = 0; m < MAX_MUX; m++) {
-        fe = &d->fe[m];
-        if (!fe->in_use) {
-            free_slot = free_slot < 0 ? m : free_slot;
-        } else if (last < 0 || fe->attach_seq > d->fe[last].attach_seq) {
-            last = m;
-        }
-    }
-    if (!can_read && !read && !event && !opaque) {
-        if (last >= 0) {
-            mux_release(chr, d, last);
-        }
-        mux_update_avail(chr, d);
-        return;
-    }
-    /* a frontend that sets its handlers again keeps its slot */
-    for (m = 0; m < MAX_MUX; m++) {
-        fe = &d->fe[m];
-        if (fe->in_use && fe->opaque == opaque) {
-            fe->can_read = can_read;
-            fe->read = read;
-            fe->event = event;
-            return;
-        }
-    }
-    if (free_slot < 0) {
-        error_report("chardev \"%s\": mux already has %d frontends: "
-                     "frontend not connected",
-                     chr_label(chr), MAX_MUX);
-        return;
-    }
-    fe = &d->fe[free_slot];
-    fe->in_use = true;
-    fe->attach_seq = ++d->attach_seq;
-    fe->can_read = can_read;
-    fe->read = read;
-    fe->event = event;
-    fe->opaque = opaque;
-    mux_update_avail(chr, d);
-    /* the newest frontend takes the focus, as in v0.15.0 */
-    mux_set_focus(d, free_slot);
-}
-
-static bool chr_is_mux(const CharDriverState *chr)
-{
-    return chr->chr_update_read_handler == mux_chr_update_read_handler;
-}
-
-/*
- * Guest open/close of one frontend (@opaque if @named, else the one that
- * attached last, as for the v0.15.0 release): kept in its slot, never
- * passed to the shared backend.
- */
-static void mux_guest_set(CharDriverState *chr, bool named, void *opaque,
-                          bool open)
-{
-    MuxDriver *d = chr->opaque;
-    int m, slot = -1;
-
-    for (m = 0; m < MAX_MUX; m++) {
-        MuxFrontend *fe = &d->fe[m];
-
-        if (!fe->in_use) {
-            continue;
-        }
-        if (named ? fe->opaque == opaque :
-            slot < 0 || fe->attach_seq > d->fe[slot].attach_seq) {
-            slot = m;
-        }
-    }
-    if (slot >= 0) {
-        d->fe[slot].explicit_open = true;
-        d->fe[slot].guest_open = open;
-    }
-}
-
-/* The focused frontend's state: the one a client of the backend reaches. */
-static bool mux_fe_is_open(const CharDriverState *chr)
-{
-    const MuxDriver *d = chr->opaque;
-    const MuxFrontend *fe;
-
-    if (d->focus < 0) {
-        return false;
-    }
-    fe = &d->fe[d->focus];
-    return fe->explicit_open ? fe->guest_open : true;
-}
-
-static void mux_chr_set_echo(CharDriverState *chr, bool echo)
-{
-    MuxDriver *d = chr->opaque;
-
-    qemu_chr_set_echo(d->drv, echo);
-}
-
-/*
- * The base was opened by the same -chardev and serves nobody else, so it
- * goes with the mux; left open, its fds and watches would leak.
- */
-static void mux_chr_close(CharDriverState *chr)
-{
-    MuxDriver *d = chr->opaque;
-    int m;
-
-    qemu_chr_add_handlers(d->drv, NULL, NULL, NULL, NULL);
-    qemu_chr_close(d->drv);
-    for (m = 0; m < MAX_MUX; m++) {
-        byte_fifo_destroy(&d->fe[m].in);
-    }
-    byte_fifo_destroy(&d->carry);
-    qemu_free(d);
-}
-
-/* guest open/close is kept per frontend (mux_guest_set()), not forwarded */
-static const CharDriverOps mux_ops = {
-    .chr_write = mux_chr_write,
-    .chr_update_read_handler = mux_chr_update_read_handler,
-    .chr_accept_input = mux_chr_accept_input,
-    .chr_set_echo = mux_chr_set_echo,
-    .chr_close = mux_chr_close,
-};
-
-/*
- * The mux is the base's frontend from the start and open exactly while
- * the base is: OPENED reaches the frontends when the base opens (a pipe
- * at once, a socket server when a client connects), not before.
- */
-static CharDriverState *qemu_chr_open_mux(CharDriverState *drv)
-{
-    MuxDriver *d = qemu_mallocz(sizeof(*d));
-    CharDriverState *chr = qemu_chr_alloc(&mux_ops, d);
-    int m;
-
-    for (m = 0; m < MAX_MUX; m++) {
-        byte_fifo_init(&d->fe[m].in, MUX_BUFFER_SIZE);
-    }
-    byte_fifo_init(&d->carry, MUX_BUFFER_SIZE);
-    d->drv = drv;
-    d->focus = -1;
-    d->timestamps_start = -1;
-    mux_set_own_handlers(chr);
-    qemu_chr_add_handlers(drv, mux_chr_can_read, mux_chr_read,
-                          mux_chr_event, chr);
-    return chr;
 }
 
 /***********************************************************/
@@ -4207,88 +4967,6 @@ fail:
 }
 
 /***********************************************************/
-/* memory chardev: output collected for monitor command passthrough */
-
-/* Bound on collected output; monitor replies are far smaller. */
-#define MEM_CHR_LIMIT (4 * 1024 * 1024)
-
-/* Nothing is ever taken out: the FIFO's bytes stay contiguous. */
-typedef struct MemoryDriver {
-    ByteFifo out;
-} MemoryDriver;
-
-/* Past MEM_CHR_LIMIT the rest is refused: qemu_chr_write() counts it. */
-static int mem_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
-{
-    MemoryDriver *d = chr->opaque;
-
-    return byte_fifo_push(&d->out, buf, len);
-}
-
-/* Frees the state only: the caller owns the CharDriverState. */
-static void mem_chr_close(CharDriverState *chr)
-{
-    MemoryDriver *d = chr->opaque;
-
-    byte_fifo_destroy(&d->out);
-    qemu_free(d);
-    chr->opaque = NULL;
-}
-
-static const CharDriverOps mem_ops = {
-    .chr_write = mem_chr_write,
-    .chr_close = mem_chr_close,
-};
-
-/*
- * The caller owns @chr (the monitor embeds it), so qemu_chr_alloc()
- * cannot be used; the table's operations are set the same way.  The
- * chardev has no CharBackendIO: nothing is queued, and it is never
- * registered, so qemu_chr_close() does not apply (qemu_chr_close_mem()).
- */
-void qemu_chr_init_mem(CharDriverState *chr)
-{
-    MemoryDriver *d = qemu_mallocz(sizeof(*d));
-
-    byte_fifo_init(&d->out, MEM_CHR_LIMIT);
-    memset(chr, 0, sizeof(*chr));
-    chr->chr_write = mem_ops.chr_write;
-    chr->chr_close = mem_ops.chr_close;
-    chr->opaque = d;
-}
-
-void qemu_chr_close_mem(CharDriverState *chr)
-{
-    if (chr->bh) {
-        qemu_bh_delete(chr->bh);
-        chr->bh = NULL;
-    }
-    mem_chr_close(chr);
-    chr->chr_write = NULL;
-    chr->chr_close = NULL;
-}
-
-QString *qemu_chr_mem_to_qs(CharDriverState *chr)
-{
-    MemoryDriver *d = chr->opaque;
-    size_t len;
-    const uint8_t *out = byte_fifo_peek(&d->out, &len);
-
-    if (len == 0) {
-        return qstring_new();
-    }
-    /* qstring_from_substr() takes an inclusive end */
-    return qstring_from_substr((const char *)out, 0, len - 1);
-}
-
-size_t qemu_chr_mem_osize(const CharDriverState *chr)
-{
-    const MemoryDriver *d = chr->opaque;
-
-    return byte_fifo_len(&d->out);
-}
-
-/***********************************************************/
 /* ringbuf backend: the last output, kept for the monitor */
 
 /*
@@ -4537,260 +5215,7 @@ void do_ringbuf_read_print(Monitor *mon, const QObject *data)
 }
 
 /***********************************************************/
-/* Chardev ids */
-
-/* Names the option parser accepts as an id: as qemu_opts_create() does. */
-static bool chr_id_wellformed(const char *id)
-{
-    const char *p;
-
-    if (!qemu_isalpha(id[0])) {
-        return false;
-    }
-    for (p = id + 1; *p; p++) {
-        if (!qemu_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* An id that could not be used everywhere in full is refused: 0 or -errno. */
-static int chr_check_id(const char *id)
-{
-    size_t len = strlen(id);
-
-    if (len > CHR_ID_MAX) {
-        error_report("chardev \"%.*s...\": id: too long (%zu characters, "
-                     "at most %d)", CHR_ID_MAX, id, len, CHR_ID_MAX);
-        return -ENAMETOOLONG;
-    }
-    if (!chr_id_wellformed(id)) {
-        error_report("chardev \"%s\": id: not an identifier (a letter, then "
-                     "letters, digits, '-', '.' or '_')", id);
-        return -EINVAL;
-    }
-    return 0;
-}
-
-/***********************************************************/
-/* Legacy filename syntax (-serial, -parallel, -monitor, ...) */
-
-/* Split "host:port" (host may be empty or a [bracketed] IPv6 address). */
-static bool chr_split_host_port(const char *str, char **host, char **port)
-{
-    const char *colon;
-
-    if (str[0] == '[') {
-        const char *end = strchr(str, ']');
-
-        if (!end || end[1] != ':') {
-            return false;
-        }
-        *host = qemu_strndup(str + 1, end - str - 1);
-        colon = end + 1;
-    } else {
-        colon = strrchr(str, ':');
-        if (!colon) {
-            return false;
-        }
-        *host = qemu_strndup(str, colon - str);
-    }
-    *port = qemu_strdup(colon + 1);
-    if (**port == '\0') {
-        qemu_free(*host);
-        qemu_free(*port);
-        return false;
-    }
-    return true;
-}
-
-static bool compat_set_host_port(QemuOpts *opts, const char *str,
-                                 const char *host_opt, const char *port_opt)
-{
-    char *host, *port;
-    bool ok;
-
-    if (!chr_split_host_port(str, &host, &port)) {
-        return false;
-    }
-    ok = qemu_opt_set(opts, host_opt, host) == 0 &&
-         qemu_opt_set(opts, port_opt, port) == 0;
-    qemu_free(host);
-    qemu_free(port);
-    return ok;
-}
-
-static bool compat_parse_vc(QemuOpts *opts, const char *p)
-{
-    unsigned w, h;
-    char tail;
-    char num[2][16];
-
-    qemu_opt_set(opts, "backend", "vc");
-    if (*p == '\0') {
-        return true;
-    }
-    if (*p != ':') {
-        return false;
-    }
-    p++;
-    if (sscanf(p, "%uCx%uC%c", &w, &h, &tail) == 2) {
-        snprintf(num[0], sizeof(num[0]), "%u", w);
-        snprintf(num[1], sizeof(num[1]), "%u", h);
-        return qemu_opt_set(opts, "cols", num[0]) == 0 &&
-               qemu_opt_set(opts, "rows", num[1]) == 0;
-    }
-    if (sscanf(p, "%ux%u%c", &w, &h, &tail) == 2) {
-        snprintf(num[0], sizeof(num[0]), "%u", w);
-        snprintf(num[1], sizeof(num[1]), "%u", h);
-        return qemu_opt_set(opts, "width", num[0]) == 0 &&
-               qemu_opt_set(opts, "height", num[1]) == 0;
-    }
-    return false;
-}
-
-/* tcp:[host]:port[,opts] and telnet:...; the options follow the address. */
-static bool compat_parse_tcp(QemuOpts *opts, const char *p, bool telnet)
-{
-    const char *comma = strchr(p, ',');
-    char *addr = comma ? qemu_strndup(p, comma - p) : qemu_strdup(p);
-    bool ok;
-
-    qemu_opt_set(opts, "backend", "socket");
-    ok = compat_set_host_port(opts, addr, "host", "port");
-    qemu_free(addr);
-    if (ok && comma) {
-        ok = qemu_opts_do_parse(opts, comma + 1, NULL) == 0;
-    }
-    if (ok && telnet) {
-        ok = qemu_opt_set(opts, "telnet", "on") == 0;
-    }
-    return ok;
-}
-
-/* udp:[host]:port[@[localaddr]:localport] */
-static bool compat_parse_udp(QemuOpts *opts, const char *p)
-{
-    const char *at = strchr(p, '@');
-    char *remote = at ? qemu_strndup(p, at - p) : qemu_strdup(p);
-    bool ok;
-
-    qemu_opt_set(opts, "backend", "udp");
-    ok = compat_set_host_port(opts, remote, "host", "port");
-    qemu_free(remote);
-    if (ok && at) {
-        ok = compat_set_host_port(opts, at + 1, "localaddr", "localport");
-    }
-    return ok;
-}
-
-QemuOpts *qemu_chr_parse_compat(const char *label, const char *filename)
-{
-    static const char *const plain[] = {
-        "null", "pty", "msmouse", "braille", "stdio",
-    };
-    static const struct {
-        const char *prefix;
-        const char *backend;
-    } path_forms[] = {
-        { "file:", "file" },
-        { "pipe:", "pipe" },
-    };
-    const char *orig = filename;
-    const char *p;
-    QemuOpts *opts;
-    unsigned i;
-    int err;
-    bool ok = false;
-
-    /*
-     * Say in our words why the label cannot be an id, rather than leave
-     * it to the option parser and the caller's strerror(errno).
-     */
-    err = chr_check_id(label);
-    if (err < 0) {
-        errno = -err;
-        return NULL;
-    }
-    if (qemu_opts_find(qemu_find_opts("chardev"), label)) {
-        error_report("chardev \"%s\": id already in use", label);
-        errno = EEXIST;
-        return NULL;
-    }
-    opts = qemu_opts_create(qemu_find_opts("chardev"), label, 1);
-    if (opts == NULL) {
-        errno = EINVAL;
-        return NULL;
-    }
-
-    if (strstart(filename, "mon:", &p)) {
-        filename = p;
-        qemu_opt_set(opts, "mux", "on");
-    }
-
-    for (i = 0; i < ARRAY_SIZE(plain); i++) {
-        if (strcmp(filename, plain[i]) == 0) {
-            qemu_opt_set(opts, "backend", filename);
-            return opts;
-        }
-    }
-    for (i = 0; i < ARRAY_SIZE(path_forms); i++) {
-        if (strstart(filename, path_forms[i].prefix, &p)) {
-            qemu_opt_set(opts, "backend", path_forms[i].backend);
-            qemu_opt_set(opts, "path", p);
-            return opts;
-        }
-    }
-
-    if (strstart(filename, "vc", &p)) {
-        ok = compat_parse_vc(opts, p);
-    } else if (strcmp(filename, "con:") == 0) {
-        ok = qemu_opt_set(opts, "backend", "console") == 0;
-    } else if (strstart(filename, "COM", NULL)) {
-        ok = qemu_opt_set(opts, "backend", "serial") == 0 &&
-             qemu_opt_set(opts, "path", filename) == 0;
-    } else if (strstart(filename, "tcp:", &p)) {
-        ok = compat_parse_tcp(opts, p, false);
-    } else if (strstart(filename, "telnet:", &p)) {
-        ok = compat_parse_tcp(opts, p, true);
-    } else if (strstart(filename, "udp:", &p)) {
-        ok = compat_parse_udp(opts, p);
-    } else if (strstart(filename, "unix:", &p)) {
-        ok = qemu_opt_set(opts, "backend", "socket") == 0 &&
-             qemu_opts_do_parse(opts, p, "path") == 0;
-    } else if (strstart(filename, "/dev/parport", NULL) ||
-               strstart(filename, "/dev/ppi", NULL)) {
-        ok = qemu_opt_set(opts, "backend", "parport") == 0 &&
-             qemu_opt_set(opts, "path", filename) == 0;
-    } else if (strstart(filename, "/dev/", NULL)) {
-        ok = qemu_opt_set(opts, "backend", "tty") == 0 &&
-             qemu_opt_set(opts, "path", filename) == 0;
-    }
-
-    if (!ok) {
-        error_report("chardev \"%s\": cannot parse \"%s\"", label, orig);
-        qemu_opts_del(opts);
-        errno = EINVAL;
-        return NULL;
-    }
-    return opts;
-}
-
-/***********************************************************/
-/* Opening by options */
-
-/*
- * -chardev has one option group for every backend, so the option parser
- * accepts any of its names for any backend.  Each backend lists the names
- * it uses (besides "backend" and "mux", which every backend takes); the
- * core refuses the others instead of ignoring them.
- */
-typedef struct CharBackendEntry {
-    const char *name;
-    int (*open)(QemuOpts *opts, CharDriverState **chr);
-    const char *const *opts;    /* NULL-terminated */
-} CharBackendEntry;
+/* Backend table: every backend's name, open function and options */
 
 static const char *const chr_opts_none[] = { NULL };
 static const char *const chr_opts_path[] = { "path", NULL };
@@ -4853,399 +5278,4 @@ static char *chr_backend_names(void)
         chr_list_append(&names, backend_table[i].name);
     }
     return names;
-}
-
-/* Options every backend takes. */
-static const char *const chr_opts_common[] = {
-    "backend", "mux", "logfile", "logappend", NULL
-};
-
-/*
- * Options of type number (or size).  The option parser reads an empty
- * value as 0 and saturates an overflowing one, so both are refused here;
- * ranges are the backends' business.
- */
-static const char *const chr_opts_number[] = {
-    "to", "reconnect", "debug", "width", "height", "cols", "rows", "size",
-    NULL
-};
-
-/*
- * The option parser keeps at most this many characters of a value and
- * drops the rest silently: a value this long may have been cut.
- */
-#define CHR_OPT_VALUE_MAX 1023
-
-static bool chr_name_in(const char *const *list, const char *name)
-{
-    for (; *list; list++) {
-        if (strcmp(*list, name) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static int chr_check_opt(const char *name, const char *value, void *opaque)
-{
-    const CharBackendEntry *be = opaque;
-    const char *const *p;
-    char *end;
-
-    if (!chr_name_in(chr_opts_common, name) &&
-        !chr_name_in(be->opts, name)) {
-        char *valid = qemu_strdup("");
-
-        for (p = be->opts; *p; p++) {
-            chr_list_append(&valid, *p);
-        }
-        chr_list_append(&valid, "mux");
-        qemu_chr_open_error(name, "not an option of this backend (valid: "
-                            "%s)", valid);
-        qemu_free(valid);
-        return -1;
-    }
-    if (value && strlen(value) >= CHR_OPT_VALUE_MAX) {
-        qemu_chr_open_error(name, "value too long (%zu characters, at most "
-                            "%d)", strlen(value), CHR_OPT_VALUE_MAX - 1);
-        return -1;
-    }
-    if (chr_name_in(chr_opts_number, name)) {
-        if (!value || !*value) {
-            qemu_chr_open_error(name, "empty (a number is needed)");
-            return -1;
-        }
-        /* strtoull() takes "-1" and wraps it around */
-        if (value[strspn(value, " \t\n\v\f\r")] == '-') {
-            qemu_chr_open_error(name, "%s is negative", value);
-            return -1;
-        }
-        errno = 0;
-        strtoull(value, &end, 0);
-        if (errno == ERANGE) {
-            qemu_chr_open_error(name, "%s is out of range", value);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void chr_report_open_failure(const char *id, const char *backend,
-                                    int ret)
-{
-    if (chr_open_errmsg) {
-        error_report("chardev \"%s\": backend \"%s\": %s", id, backend,
-                     chr_open_errmsg);
-    } else if (ret < 0 && ret > -4096) {
-        error_report("chardev \"%s\": backend \"%s\": open failed: %s",
-                     id, backend, strerror(-ret));
-    } else {
-        error_report("chardev \"%s\": backend \"%s\": open failed", id,
-                     backend);
-    }
-    chr_open_error_clear();
-}
-
-/*
- * Callers in vl.c report a failed open with strerror(errno): leave the
- * cause there, not whatever a system call last left behind.
- */
-static CharDriverState *chr_open_fail(int err)
-{
-    errno = err > 0 && err < 4096 ? err : EINVAL;
-    return NULL;
-}
-
-/*
- * @unique_id: refuse an id that a chardev already has.  -chardev ids are
- * unique; the legacy qemu_chr_open() path is not checked, as in v0.15.0,
- * because boards open several chardevs labelled "null" with it.
- */
-static CharDriverState *chr_open_opts(QemuOpts *opts,
-                                      void (*init)(struct CharDriverState *s),
-                                      bool unique_id)
-{
-    const char *id = qemu_opts_id(opts);
-    const char *name = qemu_opt_get(opts, "backend");
-    const CharBackendEntry *be;
-    CharDriverState *chr = NULL;
-    CharLog *log = NULL;
-    bool mux = qemu_opt_get_bool(opts, "mux", 0);
-    int ret;
-
-    if (id == NULL) {
-        error_report("chardev: no id specified (id=<name> is required)");
-        return chr_open_fail(EINVAL);
-    }
-    ret = chr_check_id(id);
-    if (ret < 0) {
-        return chr_open_fail(-ret);
-    }
-    if (name == NULL) {
-        error_report("chardev \"%s\": missing backend", id);
-        return chr_open_fail(EINVAL);
-    }
-    be = chr_find_backend(name);
-    if (be == NULL) {
-        char *known = chr_backend_names();
-
-        error_report("chardev \"%s\": backend \"%s\" not found "
-                     "(available: %s)", id, name, known);
-        qemu_free(known);
-        return chr_open_fail(EINVAL);
-    }
-    if (unique_id && qemu_chr_find(id)) {
-        error_report("chardev \"%s\": id already in use", id);
-        return chr_open_fail(EEXIST);
-    }
-
-    chr_open_error_clear();
-    trace_qemu_chr_open(id, name);
-    ret = qemu_opt_foreach(opts, chr_check_opt, (void *)be, 1) ? -EINVAL : 0;
-    if (ret == 0) {
-        ret = chr_log_open(opts, &log);
-    }
-    if (ret == 0) {
-        chr_opening = true;
-        ret = be->open(opts, &chr);
-        chr_opening = false;
-    }
-    if (ret < 0 || chr == NULL) {
-        if (log) {
-            chr_log_free(log);
-        }
-        chr_report_open_failure(id, name, ret);
-        return chr_open_fail(-ret);
-    }
-    chr_open_error_clear();
-    if (log) {
-        chr_log_attach(chr, log);
-    }
-
-    if (!chr->filename) {
-        chr->filename = qemu_strdup(name);
-    }
-    chr->init = init;
-    QTAILQ_INSERT_TAIL(&chardevs, chr, next);
-
-    if (mux) {
-        CharDriverState *base = chr;
-
-        base->label = chr_strdup_printf("%s-base", id);
-        chr = qemu_chr_open_mux(base);
-        chr->filename = qemu_strdup(base->filename);
-        chr->avail_connections = chr->max_connections = MAX_MUX;
-        QTAILQ_INSERT_TAIL(&chardevs, chr, next);
-    } else {
-        chr->avail_connections = chr->max_connections = 1;
-    }
-    chr->label = qemu_strdup(id);
-    return chr;
-}
-
-CharDriverState *qemu_chr_open_opts(QemuOpts *opts,
-                                    void (*init)(struct CharDriverState *s))
-{
-    return chr_open_opts(opts, init, true);
-}
-
-CharDriverState *qemu_chr_open(const char *label, const char *filename,
-                               void (*init)(struct CharDriverState *s))
-{
-    const char *p;
-    CharDriverState *chr;
-    QemuOpts *opts;
-
-    int err;
-
-    if (strstart(filename, "chardev:", &p)) {
-        chr = qemu_chr_find(p);
-        if (!chr) {
-            error_report("chardev \"%s\": no such chardev (\"%s\" needs "
-                         "a -chardev with id=%s)", p, filename, p);
-            errno = ENOENT;
-        }
-        return chr;
-    }
-
-    opts = qemu_chr_parse_compat(label, filename);
-    if (!opts) {
-        return NULL;
-    }
-
-    chr = chr_open_opts(opts, init, false);
-    err = errno;
-    if (chr) {
-        chr->legacy = 1;
-    }
-    if (chr && qemu_opt_get_bool(opts, "mux", 0)) {
-        monitor_init(chr, MONITOR_USE_READLINE);
-    }
-    qemu_opts_del(opts);
-    errno = err;
-    return chr;
-}
-
-/***********************************************************/
-/* Hotplug: chardev-add and chardev-remove from the monitor */
-
-/*
- * A QMP client gets an error class (v0.15.0's QMP has no free-text
- * error), and the one-line reason goes to stderr, where -chardev's
- * would.  A human monitor shows the line itself.
- */
-static Monitor *chr_hotplug_qmp_begin(void)
-{
-    Monitor *qmp = monitor_cur_is_qmp() ? cur_mon : NULL;
-
-    if (qmp) {
-        cur_mon = NULL;
-    }
-    return qmp;
-}
-
-static void chr_hotplug_qmp_end(Monitor *qmp)
-{
-    if (qmp) {
-        cur_mon = qmp;
-    }
-}
-
-/* Opens @opts as -chardev would, or deletes them: 0 or -errno. */
-static int chr_hotplug_open(QemuOpts *opts)
-{
-    const char *id = qemu_opts_id(opts);
-    const char *backend = qemu_opt_get(opts, "backend");
-    int ret = 0;
-
-    /*
-     * At startup a server may block until its first client; a running
-     * guest and its monitor must not, so the user has to say wait=off.
-     */
-    if (id && backend && strcmp(backend, "socket") == 0 &&
-        qemu_opt_get_bool(opts, "server", 0) &&
-        qemu_opt_get_bool(opts, "wait", 1)) {
-        error_report("chardev \"%s\": backend \"socket\": wait: a server "
-                     "added at run time cannot wait for its first client "
-                     "(add wait=off)", id);
-        ret = -EINVAL;
-    } else if (!qemu_chr_open_opts(opts, NULL)) {
-        ret = errno ? -errno : -EINVAL;
-    }
-    if (ret < 0) {
-        qemu_opts_del(opts);
-    }
-    return ret;
-}
-
-int do_chardev_add(Monitor *mon, const QDict *qdict, QObject **ret_data)
-{
-    const char *id = qdict_get_try_str(qdict, "id");
-    const QDictEntry *ent;
-    QemuOpts *opts;
-    Monitor *qmp;
-    int ret;
-
-    opts = qemu_opts_from_qdict(qemu_find_opts("chardev"), qdict);
-    if (!opts) {
-        return -1;
-    }
-    /*
-     * The option parser reports a bad name or value but leaves the
-     * option out and goes on: such a chardev is not opened.
-     */
-    for (ent = qdict_first(qdict); ent; ent = qdict_next(qdict, ent)) {
-        const char *key = qdict_entry_key(ent);
-
-        if (strcmp(key, "id") != 0 && !qemu_opt_get(opts, key)) {
-            qerror_report(QERR_INVALID_PARAMETER, key);
-            qemu_opts_del(opts);
-            return -1;
-        }
-    }
-
-    qmp = chr_hotplug_qmp_begin();
-    ret = chr_hotplug_open(opts);
-    chr_hotplug_qmp_end(qmp);
-    if (ret == 0) {
-        return 0;
-    }
-    if (!qmp) {
-        return -1;
-    }
-    if (!id) {
-        qerror_report(QERR_MISSING_PARAMETER, "id");
-    } else if (!qdict_haskey(qdict, "backend")) {
-        qerror_report(QERR_MISSING_PARAMETER, "backend");
-    } else if (ret == -EEXIST) {
-        qerror_report(QERR_DUPLICATE_ID, id, "chardev");
-    } else {
-        qerror_report(QERR_DEVICE_INIT_FAILED, id);
-    }
-    return -1;
-}
-
-/* The human monitor takes the -chardev argument as one string. */
-void do_chardev_add_hmp(Monitor *mon, const QDict *qdict)
-{
-    QemuOpts *opts;
-
-    opts = qemu_opts_parse(qemu_find_opts("chardev"),
-                           qdict_get_str(qdict, "args"), 1);
-    if (opts) {
-        chr_hotplug_open(opts);
-    }
-}
-
-/* A frontend holds @chr: it claimed the chardev or set handlers. */
-static bool chr_hotplug_in_use(CharDriverState *chr)
-{
-    if (chr->avail_connections < chr->max_connections) {
-        return true;
-    }
-    /* a mux always has its own handlers set; its frontends count above */
-    return !chr_is_mux(chr) &&
-           (chr->chr_can_read || chr->chr_read || chr->chr_event ||
-            chr->handler_opaque);
-}
-
-int do_chardev_remove(Monitor *mon, const QDict *qdict, QObject **ret_data)
-{
-    const char *id = qdict_get_str(qdict, "id");
-    CharDriverState *chr = qemu_chr_find(id);
-    QemuOpts *opts;
-    Monitor *qmp;
-
-    if (chr && !chr->legacy && !chr_hotplug_in_use(chr)) {
-        opts = qemu_opts_find(qemu_find_opts("chardev"), id);
-        if (opts) {
-            qemu_opts_del(opts);
-        }
-        qemu_chr_close(chr);
-        return 0;
-    }
-
-    qmp = chr_hotplug_qmp_begin();
-    if (!chr) {
-        error_report("chardev \"%s\": not found", id);
-    } else if (chr->legacy) {
-        error_report("chardev \"%s\": cannot be removed: made by a legacy "
-                     "option (-serial, -parallel, -monitor, ...), not by "
-                     "-chardev or chardev-add", id);
-    } else {
-        error_report("chardev \"%s\": cannot be removed: in use by a "
-                     "frontend (remove that device first)", id);
-    }
-    chr_hotplug_qmp_end(qmp);
-    if (!qmp) {
-        return -1;
-    }
-    if (!chr) {
-        qerror_report(QERR_DEVICE_NOT_FOUND, id);
-    } else if (chr->legacy) {
-        qerror_report(QERR_DEVICE_NOT_REMOVABLE, id);
-    } else {
-        qerror_report(QERR_DEVICE_IN_USE, id);
-    }
-    return -1;
 }
