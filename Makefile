@@ -90,10 +90,12 @@ spice-client-libs = $(if $(filter tests/test-spice%,$@), \
 TAP_SUMMARY := $(SHELL) $(SRC_PATH)/tests/tap-summary
 # tests/test-patches compiles the fragment as it stands after each patch
 # with the flags of the fragment's objects; the directory it writes that
-# fragment to goes first, in place of -I$(SRC_PATH).  The build dir stays
-# for trace.h and config-host.h.
+# fragment to goes first, in place of -I$(SRC_PATH).  Before the patch
+# that replaces a QEMU header, tests/support/replaced stands in for it.
+# The build dir comes last, for trace.h and config-host.h only.
 STEP_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-    -I$(CURDIR) $(SUPPORT_CFLAGS) $(CFLAGS)
+    -I$(SRC_PATH)/tests/support/replaced $(SUPPORT_CFLAGS) -I$(CURDIR) \
+    $(CFLAGS)
 TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests \
     PATCH_STEP_CC='$(CC)' PATCH_STEP_CFLAGS='$(STEP_CFLAGS)' \
     PATCH_STEP_SPICE='$(CONFIG_SPICE)'

@@ -407,11 +407,14 @@ static void test_series(void)
  * check), the scratch directory first on the include path.  A file is
  * compiled again only when it or a fragment header changed.
  *
- * The hunks against QEMU's own files (the .diff files in patches/src: the spice
- * glue, configure, qemu-sockets.c, the monitor's .hx files) cannot be compiled
- * here: the support layer under tests/support provides their interfaces
- * at their final state, and only a QEMU build checks those hunks step by
- * step.
+ * Fragment headers that replace a QEMU header (hw/msmouse.h,
+ * ui/qemu-spice.h) exist in QEMU before the patch that replaces them:
+ * tests/support/replaced stands in for them with their v0.15.0
+ * interface.  The hunks against QEMU's own files (the .diff files in
+ * patches/src: the spice glue, configure, qemu-sockets.c, the monitor's
+ * .hx files) cannot be compiled here: the support layer provides their
+ * interfaces at their final state, and only a QEMU build checks those
+ * hunks step by step.
  */
 typedef struct {
     const char *dir;            /* scratch directory */
