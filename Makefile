@@ -28,10 +28,10 @@ WARN_CFLAGS := -std=gnu99 -Wall -Werror -Wundef -Wwrite-strings \
     -Wold-style-definition -Wtype-limits -Wformat-security -Winit-self \
     -Wignored-qualifiers -Wempty-body -Wnested-externs -Wendif-labels \
     -fno-strict-aliasing
-QEMU_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-    -MMD -MP -I. -I$(SRC_PATH) -I$(SRC_PATH)/tests/support \
-    -I$(SRC_PATH)/tests/support/hw \
+SUPPORT_CFLAGS := -I$(SRC_PATH)/tests/support -I$(SRC_PATH)/tests/support/hw \
     $(GLIB_CFLAGS) $(PIXMAN_CFLAGS) $(SPICE_CFLAGS)
+QEMU_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+    -MMD -MP -I. -I$(SRC_PATH) $(SUPPORT_CFLAGS)
 ALL_LIBS = $(GLIB_LIBS) $(PIXMAN_LIBS) $(SPICE_LIBS) $(LIBS)
 
 # Paths relative to SRC_PATH of every source matching the glob $(1).
@@ -88,7 +88,17 @@ spice-client-libs = $(if $(filter tests/test-spice%,$@), \
     $(SPICE_CLIENT_LIBS))
 
 TAP_SUMMARY := $(SHELL) $(SRC_PATH)/tests/tap-summary
-TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests
+# tests/test-patches compiles the fragment as it stands after each patch
+# with the flags of the fragment's objects; the directory it writes that
+# fragment to goes first, in place of -I$(SRC_PATH).  Before the patch
+# that replaces a QEMU header, tests/support/replaced stands in for it.
+# The build dir comes last, for trace.h and config-host.h only.
+STEP_CFLAGS := $(WARN_CFLAGS) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+    -I$(SRC_PATH)/tests/support/replaced $(SUPPORT_CFLAGS) -I$(CURDIR) \
+    $(CFLAGS)
+TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests \
+    PATCH_STEP_CC='$(CC)' PATCH_STEP_CFLAGS='$(STEP_CFLAGS)' \
+    PATCH_STEP_SPICE='$(CONFIG_SPICE)'
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 

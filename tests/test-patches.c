@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Checks that patches/ creates exactly the fragment files of this tree and touches nothing undeclared. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 /*
  * patches/MANIFEST declares every path the series touches, one per line:
@@ -317,6 +319,37 @@ static void parse_patch(const char *name)
     g_free(text);
 }
 
+/* The content of @f as a file. */
+static GString *file_text(FileState *f)
+{
+    GString *built = g_string_new("");
+    guint j;
+
+    for (j = 0; j < f->lines->len; j++) {
+        g_string_append(built, g_ptr_array_index(f->lines, j));
+        if (j + 1 < f->lines->len || !f->no_newline_at_end) {
+            g_string_append_c(built, '\n');
+        }
+    }
+    return built;
+}
+
+static void file_state_free(gpointer p)
+{
+    FileState *f = p;
+
+    g_ptr_array_unref(f->lines);
+    g_free(f);
+}
+
+/* Each test replays the series from nothing. */
+static void reset_files(void)
+{
+    g_clear_pointer(&files, g_hash_table_unref);
+    files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                  file_state_free);
+}
+
 static void test_series(void)
 {
     guint i;
@@ -327,6 +360,7 @@ static void test_series(void)
         return;
     }
     g_assert_cmpint(manifest->len, >, 0);
+    reset_files();
     for (i = 0; i < patch_files->len; i++) {
         parse_patch(g_ptr_array_index(patch_files, i));
     }
@@ -335,7 +369,6 @@ static void test_series(void)
         FileState *f;
         GString *built;
         char *repo_name, *repo_text;
-        guint j;
 
         if (!e->seen) {
             g_error("patches/MANIFEST declares %s but no patch touches it",
@@ -348,13 +381,7 @@ static void test_series(void)
         if (!f || !f->exists) {
             g_error("the series does not create fragment file %s", e->path);
         }
-        built = g_string_new("");
-        for (j = 0; j < f->lines->len; j++) {
-            g_string_append(built, g_ptr_array_index(f->lines, j));
-            if (j + 1 < f->lines->len || !f->no_newline_at_end) {
-                g_string_append_c(built, '\n');
-            }
-        }
+        built = file_text(f);
         repo_name = src_path(e->path);
         if (!g_file_get_contents(repo_name, &repo_text, NULL, NULL)) {
             g_error("fragment file %s is not in this repository", e->path);
@@ -369,6 +396,216 @@ static void test_series(void)
         g_string_free(built, TRUE);
     }
     g_assert_cmpint(fragments, >, 0);
+}
+
+/*
+ * Every patch must build.  After each patch, the fragment files as the
+ * series leaves them are written to a scratch directory and every
+ * fragment .c file there (qemu-char.c, hw/, and ui/ when spice is
+ * configured) is compiled with -fsyntax-only and the flags of the
+ * standalone build (PATCH_STEP_CC and PATCH_STEP_CFLAGS, set by make
+ * check), the scratch directory first on the include path.  A file is
+ * compiled again only when it or a fragment header changed.
+ *
+ * Fragment headers that replace a QEMU header (hw/msmouse.h,
+ * ui/qemu-spice.h) exist in QEMU before the patch that replaces them:
+ * tests/support/replaced stands in for them with their v0.15.0
+ * interface.  The hunks against QEMU's own files (the .diff files in
+ * patches/src: the spice glue, configure, qemu-sockets.c, the monitor's
+ * .hx files) cannot be compiled here: the support layer provides their
+ * interfaces at their final state, and only a QEMU build checks those
+ * hunks step by step.
+ */
+typedef struct {
+    const char *dir;            /* scratch directory */
+    GHashTable *written;        /* path -> content written so far */
+    GPtrArray *changed;         /* paths written by this step */
+    bool header_changed;
+} StepState;
+
+static void step_write(gpointer key, gpointer value, gpointer opaque)
+{
+    const char *path = key;
+    FileState *f = value;
+    StepState *st = opaque;
+    GString *text;
+    const char *old;
+    char *name, *dirname;
+
+    if (!f->exists) {
+        return;
+    }
+    text = file_text(f);
+    old = g_hash_table_lookup(st->written, path);
+    if (old && strcmp(old, text->str) == 0) {
+        g_string_free(text, TRUE);
+        return;
+    }
+    name = g_build_filename(st->dir, path, NULL);
+    dirname = g_path_get_dirname(name);
+    g_assert_cmpint(g_mkdir_with_parents(dirname, 0700), ==, 0);
+    g_assert(g_file_set_contents(name, text->str, text->len, NULL));
+    g_hash_table_insert(st->written, g_strdup(path),
+                        g_string_free(text, FALSE));
+    g_ptr_array_add(st->changed, g_strdup(path));
+    if (g_str_has_suffix(path, ".h")) {
+        st->header_changed = true;
+    }
+    g_free(dirname);
+    g_free(name);
+}
+
+/* A fragment file gone at this step (a replaced QEMU file mid-patch). */
+static gboolean step_remove_gone(gpointer key, gpointer value,
+                                 gpointer opaque)
+{
+    StepState *st = opaque;
+    FileState *f = g_hash_table_lookup(files, key);
+    char *name;
+
+    if (f && f->exists) {
+        return FALSE;
+    }
+    name = g_build_filename(st->dir, (const char *)key, NULL);
+    g_unlink(name);
+    g_free(name);
+    st->header_changed = true;
+    return TRUE;
+}
+
+static bool step_compiles_file(const char *path, bool spice)
+{
+    if (!g_str_has_suffix(path, ".c")) {
+        return false;
+    }
+    if (g_str_has_prefix(path, "ui/")) {
+        return spice;
+    }
+    return g_str_has_prefix(path, "hw/") || !strchr(path, '/');
+}
+
+static void step_compile(const char *patch, StepState *st, const char *path,
+                         char **cc, char **cflags)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    char *out = NULL, *err = NULL;
+    GError *error = NULL;
+    int status;
+    guint i;
+
+    for (i = 0; cc[i]; i++) {
+        g_ptr_array_add(argv, g_strdup(cc[i]));
+    }
+    g_ptr_array_add(argv, g_strdup_printf("-I%s", st->dir));
+    for (i = 0; cflags[i]; i++) {
+        g_ptr_array_add(argv, g_strdup(cflags[i]));
+    }
+    g_ptr_array_add(argv, g_strdup("-fsyntax-only"));
+    g_ptr_array_add(argv, g_build_filename(st->dir, path, NULL));
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
+                      NULL, NULL, &out, &err, &status, &error)) {
+        g_error("%s: cannot run the compiler %s: %s", patch, cc[0],
+                error->message);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        g_error("%s: %s does not compile as this patch leaves it:\n%s%s",
+                patch, path, out, err);
+    }
+    g_free(out);
+    g_free(err);
+    g_ptr_array_unref(argv);
+}
+
+static void test_each_step_compiles(void)
+{
+    const char *cc_env = g_getenv("PATCH_STEP_CC");
+    const char *cflags_env = g_getenv("PATCH_STEP_CFLAGS");
+    bool spice = g_strcmp0(g_getenv("PATCH_STEP_SPICE"), "y") == 0;
+    char **cc = NULL, **cflags = NULL;
+    char *dir;
+    StepState st = { 0 };
+    int compiled = 0;
+    guint i, j;
+
+    if (patch_files->len == 0) {
+        g_test_skip("patches/ holds no series yet");
+        return;
+    }
+    if (!cc_env || !cflags_env) {
+        g_test_skip("PATCH_STEP_CC and PATCH_STEP_CFLAGS are not set "
+                    "(make check sets them)");
+        return;
+    }
+    g_assert(g_shell_parse_argv(cc_env, NULL, &cc, NULL));
+    if (!*cflags_env) {
+        cflags = g_new0(char *, 1);
+    } else {
+        g_assert(g_shell_parse_argv(cflags_env, NULL, &cflags, NULL));
+    }
+    dir = g_dir_make_tmp("test-patches.XXXXXX", NULL);
+    g_assert(dir);
+    st.dir = dir;
+    st.written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       g_free);
+    reset_files();
+    for (i = 0; i < patch_files->len; i++) {
+        const char *patch = g_ptr_array_index(patch_files, i);
+        char *base = g_path_get_basename(patch);
+
+        parse_patch(patch);
+        st.changed = g_ptr_array_new_with_free_func(g_free);
+        st.header_changed = false;
+        g_hash_table_foreach_remove(st.written, step_remove_gone, &st);
+        g_hash_table_foreach(files, step_write, &st);
+        if (st.header_changed) {
+            GList *all = g_hash_table_get_keys(st.written), *l;
+
+            g_ptr_array_set_size(st.changed, 0);
+            for (l = all; l; l = l->next) {
+                g_ptr_array_add(st.changed, g_strdup(l->data));
+            }
+            g_list_free(all);
+        }
+        g_ptr_array_sort(st.changed, cmp_names);
+        for (j = 0; j < st.changed->len; j++) {
+            const char *path = g_ptr_array_index(st.changed, j);
+
+            if (step_compiles_file(path, spice)) {
+                step_compile(base, &st, path, cc, cflags);
+                compiled++;
+            }
+        }
+        g_ptr_array_unref(st.changed);
+        g_free(base);
+    }
+    g_assert_cmpint(compiled, >, 0);
+    g_test_message("%d compiles over %u patches", compiled, patch_files->len);
+
+    /* the scratch tree holds only what step_write() put there */
+    {
+        GHashTableIter it;
+        gpointer key;
+
+        g_hash_table_iter_init(&it, st.written);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            char *name = g_build_filename(dir, (const char *)key, NULL);
+
+            g_unlink(name);
+            g_free(name);
+        }
+        for (i = 0; i < 2; i++) {
+            char *sub = g_build_filename(dir, i ? "ui" : "hw", NULL);
+
+            g_rmdir(sub);
+            g_free(sub);
+        }
+        g_rmdir(dir);
+    }
+    g_hash_table_unref(st.written);
+    g_strfreev(cflags);
+    g_strfreev(cc);
+    g_free(dir);
 }
 
 /* Every fragment source in the tree is carried by the series. */
@@ -470,10 +707,10 @@ int main(int argc, char **argv)
                                                               "tests/")) {
         srcdir = g_path_get_dirname(srcdir);
     }
-    files = g_hash_table_new(g_str_hash, g_str_equal);
     load_manifest();
     load_patch_list();
     g_test_add_func("/patches/series-matches-fragment", test_series);
+    g_test_add_func("/patches/each-step-compiles", test_each_step_compiles);
     g_test_add_func("/patches/fragment-declared", test_fragment_declared);
     g_test_add_func("/patches/nothing-forbidden", test_nothing_forbidden);
     return g_test_run();
