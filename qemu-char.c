@@ -4975,50 +4975,46 @@ fail:
  * ringbuf-write puts data into the ring as if the frontend had written
  * it; the frontend never gets input from this backend.
  *
- * Not a ByteFifo: that refuses what does not fit, this ring overwrites
- * the oldest bytes by design.
+ * The ring is a ByteFifo bounded at N: a write first consumes the
+ * oldest bytes it would not fit beside, so the newest N always stay.
  */
 #define RINGBUF_DEFAULT_SIZE 65536
 #define RINGBUF_MAX_SIZE (1u << 30)
 
 typedef struct RingBufCharDriver {
-    uint8_t *cbuf;
-    size_t size;                /* a power of two */
-    uint64_t prod, cons;        /* bytes written and read so far */
+    ByteFifo ring;
 } RingBufCharDriver;
 
 static int ringbuf_chr_write(CharDriverState *chr, const uint8_t *buf,
                              int len)
 {
     RingBufCharDriver *d = chr->opaque;
-    int i;
+    size_t size = d->ring.limit;
+    size_t n = len;
 
-    for (i = 0; i < len; i++) {
-        d->cbuf[d->prod++ & (d->size - 1)] = buf[i];
+    if (n > size) {
+        /* only the last size bytes can stay */
+        buf += n - size;
+        n = size;
     }
-    if (d->prod - d->cons > d->size) {
-        /* the oldest bytes were overwritten */
-        d->cons = d->prod - d->size;
+    if (n > byte_fifo_room(&d->ring)) {
+        byte_fifo_consume(&d->ring, n - byte_fifo_room(&d->ring));
     }
+    byte_fifo_push(&d->ring, buf, n);
     return len;
 }
 
 static size_t ringbuf_read_bytes(RingBufCharDriver *d, uint8_t *buf,
                                  size_t len)
 {
-    size_t i, n = MIN(len, d->prod - d->cons);
-
-    for (i = 0; i < n; i++) {
-        buf[i] = d->cbuf[d->cons++ & (d->size - 1)];
-    }
-    return n;
+    return byte_fifo_pop(&d->ring, buf, len);
 }
 
 static void ringbuf_chr_close(CharDriverState *chr)
 {
     RingBufCharDriver *d = chr->opaque;
 
-    qemu_free(d->cbuf);
+    byte_fifo_destroy(&d->ring);
     qemu_free(d);
 }
 
@@ -5044,8 +5040,7 @@ static int qemu_chr_open_ringbuf(QemuOpts *opts, CharDriverState **_chr)
         return -EINVAL;
     }
     d = qemu_mallocz(sizeof(*d));
-    d->size = size;
-    d->cbuf = qemu_mallocz(size);
+    byte_fifo_init(&d->ring, size);
     chr = qemu_chr_alloc(&ringbuf_ops, d);
     qemu_chr_generic_open(chr);
     *_chr = chr;
@@ -5186,8 +5181,8 @@ int do_ringbuf_read(Monitor *mon, const QDict *qdict, QObject **ret_data)
         return -1;
     }
     d = chr->opaque;
-    buf = qemu_malloc(MIN((uint64_t)size, d->size));
-    n = ringbuf_read_bytes(d, buf, MIN((uint64_t)size, d->size));
+    buf = qemu_malloc(MIN((uint64_t)size, d->ring.limit));
+    n = ringbuf_read_bytes(d, buf, MIN((uint64_t)size, d->ring.limit));
     text = base64 ? g_base64_encode(buf, n) : ringbuf_to_utf8(buf, n);
     *ret_data = QOBJECT(qstring_from_str(text));
     g_free(text);
