@@ -333,6 +333,9 @@ void byte_fifo_clear(ByteFifo *f)
  *   chr_io_count_dropped() count output the backend discarded itself
  *   chr_io_drop_output()  discard queued output for a peer gone for good,
  *                         count it and release a qemu_chr_write_nb() waiter
+ *   chr_io_enter(), chr_io_leave(), chr_io_closing()
+ *                         for a wrapper (the mux) that calls frontends
+ *                         itself: the same deferred close as fd callbacks
  *   qemu_chr_be_writable() (public) the backend can take output again, for
  *                         backends without an fd_out to watch
  */
@@ -408,6 +411,12 @@ static void chr_io_leave(CharBackendIO *io)
     if (--io->busy == 0 && io->close_pending) {
         chr_close_finish(io->chr);
     }
+}
+
+/* Closed from inside a callback: finished once the callbacks return. */
+static bool chr_io_closing(const CharDriverState *chr)
+{
+    return chr->io && chr->io->close_pending;
 }
 
 static int chr_io_read_poll(void *opaque)
@@ -2260,7 +2269,7 @@ static void mux_leave(CharDriverState *chr)
 
 static bool mux_closing(CharDriverState *chr)
 {
-    return chr->io->close_pending;
+    return chr_io_closing(chr);
 }
 
 /* The attached frontend after slot @m in C-a c order (@m itself last). */
