@@ -73,6 +73,9 @@
 static QTAILQ_HEAD(CharDriverStateHead, CharDriverState) chardevs =
     QTAILQ_HEAD_INITIALIZER(chardevs);
 
+/* The mux's escape key (Ctrl-a), which vl.c's -echr sets. */
+int term_escape_char = 0x01;
+
 static void qemu_chr_open_bh(void *opaque);
 
 /* The mux (defined after the core) is the one wrapper the core knows. */
@@ -2156,8 +2159,6 @@ typedef struct MuxDriver {
     bool linestart;
     int64_t timestamps_start;
 } MuxDriver;
-
-int term_escape_char = 0x01; /* Ctrl-a */
 
 static void mux_write_stamp(MuxDriver *d)
 {
