@@ -166,9 +166,17 @@ SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
 spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
     "not built: $(SPICE_OFF_TESTS)")
 
+# The fragment cross-compiled for Windows hosts, syntax only (see the
+# script); it fails when the cross compiler is missing.
+WIN32_CC ?= x86_64-w64-mingw32-gcc
+WIN32_TESTS := $(SRC_PATH)/tests/win32/cross-compile
+WIN32_ENV := SRC_PATH=$(SRC_PATH) WIN32_CC="$(WIN32_CC)" \
+    WARN_CFLAGS="$(WARN_CFLAGS)" GLIB_CFLAGS="$(GLIB_CFLAGS)"
+
 check: all
 	$(spice-off-note)
-	@$(TEST_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS)
+	@$(TEST_ENV) $(WIN32_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS) \
+	    $(WIN32_TESTS)
 
 # Run check in a sanitizer build kept next to this one; in a build that
 # already has sanitizers, just run the tests with the sanitizer options.
@@ -314,7 +322,8 @@ distclean: clean
 help:
 	@echo "Targets:"
 	@echo "  all (default)   build fragment, support layer, tests, benches"
-	@echo "  check           build, run tests/test-* and print a summary"
+	@echo "  check           build, run tests/test-* and tests/win32/ (the"
+	@echo "                  mingw-w64 cross-compile) and print a summary"
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
 	@echo "  check-all       check, check-sanitize, check-valgrind, check-tools"
 	@echo "                  and check-guest, one total"
