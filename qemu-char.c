@@ -5061,6 +5061,7 @@ fail:
 #define WIN_PIPE_BUFSIZE 4096
 
 typedef struct WinCharDriver {
+    CharDriverState *chr;       /* NULL once closed from win_chr_poll() */
     HANDLE hcom;                /* port, pipe, file or console */
     bool overlapped;            /* hcom was opened for overlapped I/O */
     bool own_handle;            /* the console's handle is not ours */
@@ -5077,6 +5078,8 @@ typedef struct WinCharDriver {
     /* the overlapped read the polling callback issues */
     HANDLE hrecv;
     OVERLAPPED orecv;
+    bool in_poll;               /* win_chr_poll() is running */
+    QEMUBH *free_bh;
 } WinCharDriver;
 
 /* Report the failure of a Windows call @what with GetLastError()'s cause. */
@@ -5138,38 +5141,40 @@ static void win_chr_send_lost(CharDriverState *chr)
 
     chr_io_count_dropped(chr, s->send_len - s->send_off);
     s->send_len = 0;
+    /* last: both may reach a frontend, which may close the chardev */
     if (s->is_pipe && s->connected) {
+        /* the next client gets none of what was queued for this one */
         win_chr_pipe_listen(chr);
+    } else {
+        qemu_chr_be_writable(chr);
     }
 }
 
-/* hsend was signalled: the write under way went on or has ended. */
+/* hsend was signalled: the write under way has ended. */
 static void win_chr_send_done(void *opaque)
 {
-    CharDriverState *chr = opaque;
-    WinCharDriver *s = chr->opaque;
+    WinCharDriver *s = opaque;
     DWORD size;
+    BOOL ok;
 
     if (s->send_len == 0) {
+        /* a write done at once signals the event too */
         ResetEvent(s->hsend);
         return;
     }
-    if (!GetOverlappedResult(s->hcom, &s->osend, &size, FALSE)) {
-        if (GetLastError() == ERROR_IO_INCOMPLETE) {
-            return;
-        }
-        win_chr_send_lost(chr);
-    } else {
-        s->send_off += size;
-        if (s->send_off < s->send_len && win_chr_send_start(chr)) {
-            return;
-        }
-        if (s->send_off < s->send_len) {
-            win_chr_send_lost(chr);
-        }
-        s->send_len = 0;
+    ok = GetOverlappedResult(s->hcom, &s->osend, &size, FALSE);
+    if (!ok && GetLastError() == ERROR_IO_INCOMPLETE) {
+        return;
     }
-    qemu_chr_be_writable(chr);
+    s->send_off += ok ? size : 0;
+    if (s->send_off < s->send_len) {
+        /* a pipe or port completes a write whole unless its peer is gone */
+        win_chr_send_lost(s->chr);
+        return;
+    }
+    s->send_len = 0;
+    ResetEvent(s->hsend);
+    qemu_chr_be_writable(s->chr);
 }
 
 static int win_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
@@ -5198,8 +5203,8 @@ static int win_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     if (!win_chr_send_start(chr)) {
         s->send_len = 0;
         if (s->is_pipe) {
+            /* the client left; win_chr_poll() sees it and says CLOSED */
             chr_io_count_dropped(chr, len);
-            win_chr_pipe_listen(chr);
             return len;
         }
         return -1;
@@ -5227,29 +5232,26 @@ static int win_chr_avail(CharDriverState *chr)
     return MIN(status.cbInQue, READ_BUF_LEN);
 }
 
-/* Polling callback: nonzero if it read something (no sleep afterwards). */
-static int win_chr_poll(void *opaque)
+/* Read what is waiting, if the frontend has room; true if it read. */
+static bool win_chr_poll_read(CharDriverState *chr)
 {
-    CharDriverState *chr = opaque;
     WinCharDriver *s = chr->opaque;
     uint8_t buf[READ_BUF_LEN];
     int room, avail;
     DWORD size = 0;
 
     if (s->is_pipe && !s->connected) {
-        return 0;
+        return false;
     }
-    room = qemu_chr_can_read(chr);
-    if (room <= 0) {
-        return 0;
-    }
+    /* looked at even when the frontend takes nothing: a client may leave */
     avail = win_chr_avail(chr);
     if (avail < 0) {
         win_chr_pipe_listen(chr);
-        return 0;
+        return false;
     }
-    if (avail == 0) {
-        return 0;
+    room = qemu_chr_can_read(chr);
+    if (room <= 0 || avail == 0) {
+        return false;
     }
     ZeroMemory(&s->orecv, sizeof(s->orecv));
     s->orecv.hEvent = s->hrecv;
@@ -5257,7 +5259,7 @@ static int win_chr_poll(void *opaque)
     if (!ReadFile(s->hcom, buf, MIN(room, avail), &size, &s->orecv) &&
         (GetLastError() != ERROR_IO_PENDING ||
          !GetOverlappedResult(s->hcom, &s->orecv, &size, TRUE))) {
-        return 0;
+        return false;
     }
     if (size > 0) {
         qemu_chr_read(chr, buf, size);
@@ -5265,11 +5267,30 @@ static int win_chr_poll(void *opaque)
     return size > 0;
 }
 
+/*
+ * Polling callback (its opaque is the WinCharDriver, which outlives the
+ * chardev if a frontend closes it from here): nonzero if it read, so
+ * that the main loop does not sleep.
+ */
+static int win_chr_poll(void *opaque)
+{
+    WinCharDriver *s = opaque;
+    bool did_read;
+
+    if (!s->chr) {
+        return 0;
+    }
+    s->in_poll = true;
+    did_read = win_chr_poll_read(s->chr);
+    s->in_poll = false;
+    return did_read;
+}
+
 /* A client connected to the pipe (or the connect failed). */
 static void win_chr_pipe_connected(void *opaque)
 {
-    CharDriverState *chr = opaque;
-    WinCharDriver *s = chr->opaque;
+    WinCharDriver *s = opaque;
+    CharDriverState *chr = s->chr;
     DWORD size;
 
     if (!GetOverlappedResult(s->hcom, &s->oconnect, &size, FALSE)) {
@@ -5310,29 +5331,42 @@ static void win_chr_pipe_listen(CharDriverState *chr)
     }
 }
 
+static void win_chr_free(WinCharDriver *s);
+
+/*
+ * The main loop walks its list of polling callbacks while it calls them,
+ * so the one of a chardev closed from inside it goes in a bottom half.
+ */
+static void win_chr_free_bh(void *opaque)
+{
+    WinCharDriver *s = opaque;
+
+    qemu_bh_delete(s->free_bh);
+    qemu_del_polling_cb(win_chr_poll, s);
+    win_chr_free(s);
+}
+
 static void win_chr_close(CharDriverState *chr)
 {
     WinCharDriver *s = chr->opaque;
 
+    if (s->hconnect) {
+        qemu_del_wait_object(s->hconnect, win_chr_pipe_connected, s);
+    }
     if (s->overlapped) {
-        qemu_del_polling_cb(win_chr_poll, chr);
-        qemu_del_wait_object(s->hsend, win_chr_send_done, chr);
+        qemu_del_wait_object(s->hsend, win_chr_send_done, s);
         win_chr_send_cancel(chr);
     }
-    if (s->hconnect) {
-        qemu_del_wait_object(s->hconnect, win_chr_pipe_connected, chr);
-        CloseHandle(s->hconnect);
+    s->chr = NULL;
+    if (s->overlapped && s->in_poll) {
+        s->free_bh = qemu_bh_new(win_chr_free_bh, s);
+        qemu_bh_schedule(s->free_bh);
+        return;
     }
-    if (s->hsend) {
-        CloseHandle(s->hsend);
+    if (s->overlapped) {
+        qemu_del_polling_cb(win_chr_poll, s);
     }
-    if (s->hrecv) {
-        CloseHandle(s->hrecv);
-    }
-    if (s->own_handle && s->hcom != INVALID_HANDLE_VALUE) {
-        CloseHandle(s->hcom);
-    }
-    qemu_free(s);
+    win_chr_free(s);
 }
 
 static const CharDriverOps win_ops = {
@@ -5363,19 +5397,40 @@ static bool win_chr_events(WinCharDriver *s)
     return true;
 }
 
-/* Hook an overlapped handle to the main loop and make the chardev. */
-static CharDriverState *win_chr_register(WinCharDriver *s)
+/*
+ * Hook an overlapped handle's events to the main loop: 0, or -EMFILE,
+ * reported, if the main loop cannot wait on more handles.
+ */
+static int win_chr_add_waits(WinCharDriver *s)
 {
-    CharDriverState *chr = qemu_chr_alloc(&win_ops, s);
-
-    if (s->overlapped) {
-        qemu_add_polling_cb(win_chr_poll, chr);
-        qemu_add_wait_object(s->hsend, win_chr_send_done, chr);
+    if (qemu_add_wait_object(s->hsend, win_chr_send_done, s) < 0) {
+        goto full;
     }
-    return chr;
+    if (s->hconnect &&
+        qemu_add_wait_object(s->hconnect, win_chr_pipe_connected, s) < 0) {
+        qemu_del_wait_object(s->hsend, win_chr_send_done, s);
+        goto full;
+    }
+    return 0;
+
+full:
+    qemu_chr_open_error(NULL, "the main loop waits on at most %d handles "
+                        "(MAXIMUM_WAIT_OBJECTS), and they are taken",
+                        MAXIMUM_WAIT_OBJECTS);
+    return -EMFILE;
 }
 
-/* Frees what win_chr_new() and the open functions set up before failing. */
+/* Make the chardev; an overlapped handle is polled for input from now. */
+static CharDriverState *win_chr_register(WinCharDriver *s)
+{
+    s->chr = qemu_chr_alloc(&win_ops, s);
+    if (s->overlapped) {
+        qemu_add_polling_cb(win_chr_poll, s);
+    }
+    return s->chr;
+}
+
+/* Frees the handles and the state (also of an open that failed). */
 static void win_chr_free(WinCharDriver *s)
 {
     if (s->hconnect) {
@@ -5443,6 +5498,10 @@ static int qemu_chr_open_win(QemuOpts *opts, CharDriverState **_chr)
         ret = win_chr_failed("path", "configure", path);
         goto fail;
     }
+    ret = win_chr_add_waits(s);
+    if (ret < 0) {
+        goto fail;
+    }
     *_chr = win_chr_register(s);
     qemu_chr_generic_open(*_chr);
     return 0;
@@ -5487,9 +5546,12 @@ static int qemu_chr_open_win_pipe(QemuOpts *opts, CharDriverState **_chr)
         ret = win_chr_failed(NULL, "CreateEvent", NULL);
         goto fail;
     }
+    ret = win_chr_add_waits(s);
+    if (ret < 0) {
+        goto fail;
+    }
     qemu_free(name);
     chr = win_chr_register(s);
-    qemu_add_wait_object(s->hconnect, win_chr_pipe_connected, chr);
     win_chr_pipe_listen(chr);
     *_chr = chr;
     return 0;
