@@ -176,9 +176,19 @@ SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
 spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
     "not built: $(SPICE_OFF_TESTS)")
 
+# Windows hosts (tests/win32/): the fragment cross-compiled, syntax only
+# (fails when the cross compiler is missing), and a named-pipe test run
+# under wine (skipped, saying so, without wine).
+WIN32_CC ?= x86_64-w64-mingw32-gcc
+WIN32_TESTS := $(SRC_PATH)/tests/win32/cross-compile \
+    $(SRC_PATH)/tests/win32/wine-pipe
+WIN32_ENV := SRC_PATH=$(SRC_PATH) WIN32_CC="$(WIN32_CC)" \
+    WARN_CFLAGS="$(WARN_CFLAGS)" GLIB_CFLAGS="$(GLIB_CFLAGS)"
+
 check: all
 	$(spice-off-note)
-	@$(TEST_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS)
+	@$(TEST_ENV) $(WIN32_ENV) $(TAP_SUMMARY) $(TESTS) $(FUZZ_REPLAYS) \
+	    $(WIN32_TESTS)
 
 # Run check in a sanitizer build kept next to this one; in a build that
 # already has sanitizers, just run the tests with the sanitizer options.
@@ -317,6 +327,7 @@ clean:
 	rm -f trace.h trace.h.tmp
 	rm -rf build-sanitize build-fuzz
 	rm -f bench-results.txt bench-results.rc
+	rm -rf tests/win32/wineprefix
 
 distclean: clean
 	rm -f config-host.mak config-host.h config.log
@@ -324,7 +335,9 @@ distclean: clean
 help:
 	@echo "Targets:"
 	@echo "  all (default)   build fragment, support layer, tests, benches"
-	@echo "  check           build, run tests/test-* and print a summary"
+	@echo "  check           build, run tests/test-* and tests/win32/ (the"
+	@echo "                  mingw-w64 cross-compile, a wine test) and print"
+	@echo "                  a summary"
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
 	@echo "  check-all       check, check-sanitize, check-valgrind, check-tools"
 	@echo "                  and check-guest, one total"

@@ -14,8 +14,15 @@
  *   Wrappers   mux (several frontends on one backend); memory chardev
  *              (monitor passthrough)
  *   Backends   null; fd (file, pipe, eventfd); terminal helper; stdio;
- *              pty; tty; parport; socket (tcp, unix, telnet); udp; ringbuf
+ *              pty; tty; parport; socket (tcp, unix, telnet); udp; win32
+ *              (COM ports, named pipes, console, files); ringbuf
  *   Table      the backend table: names, open functions, option lists
+ *
+ * Platforms: the sections from the fd backend to udp are POSIX-only, each
+ * bracketed whole by #ifndef _WIN32; the win32 section is #ifdef _WIN32;
+ * the backend table has one block of host backends per platform.  The
+ * rest of the file is common, save the includes, send_all and the
+ * hangup check of stream sockets (chr_io_idle_check).
  *
  * Each backend section reads in the same order: state struct, I/O and
  * ops functions, the static CharDriverOps table, then its open function.
@@ -40,12 +47,17 @@
 #include "ui/qemu-spice.h"
 
 #include <glib.h>
+#ifndef _WIN32
 #include <poll.h>
 #include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/inotify.h>
 #include <linux/parport.h>
 #include <linux/ppdev.h>
+#else
+/* Windows has no fifos: a log file there never makes its writer wait. */
+#define O_NONBLOCK 0
+#endif
 
 /* Largest chunk read from a backend fd in one go. */
 #define READ_BUF_LEN 4096
@@ -447,6 +459,7 @@ static void chr_io_hangup(CharBackendIO *io)
     qemu_chr_event(chr, CHR_EVENT_CLOSED);
 }
 
+#ifndef _WIN32
 /*
  * fd_in is readable but the frontend takes nothing.  End of file (or an
  * error) is a hangup to act on now.  Unread input waits for the frontend,
@@ -487,6 +500,12 @@ static void chr_io_idle_check(CharBackendIO *io)
     }
     chr_io_hangup(io);
 }
+#else
+/* Only stream sockets watch for a hangup, and win32 builds none yet. */
+static void chr_io_idle_check(CharBackendIO *io)
+{
+}
+#endif
 
 /*
  * Read once and hand it to the frontend.  Returns the bytes delivered if
@@ -833,6 +852,22 @@ static int chr_path_failed(const char *verb, const char *path, int err)
     qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
                         strerror(err));
     return -err;
+}
+
+/* The path= a backend cannot do without; NULL, reported, if none. */
+static const char *chr_opt_path(QemuOpts *opts, const char *hint)
+{
+    const char *path = qemu_opt_get(opts, "path");
+
+    if (!path) {
+        chr_opt_missing("path", hint);
+        return NULL;
+    }
+    if (!*path) {
+        qemu_chr_open_error("path", "empty (%s)", hint);
+        return NULL;
+    }
+    return path;
 }
 
 /*
@@ -2102,6 +2137,36 @@ void qemu_chr_info(Monitor *mon, QObject **ret_data)
 /***********************************************************/
 /* send_all: blocking write for callers outside the chardev layer */
 
+#ifdef _WIN32
+/* On Windows the callers' fds are winsock sockets: send(), not write(). */
+int send_all(int fd, const void *buf, int len1)
+{
+    const char *p = buf;
+    int len = len1;
+
+    while (len > 0) {
+        int ret = send(fd, p, len, 0);
+
+        if (ret > 0) {
+            p += ret;
+            len -= ret;
+        } else if (ret == 0) {
+            break;
+        } else if (WSAGetLastError() == WSAEWOULDBLOCK) {
+            /* this contract blocks; at least do not spin while waiting */
+            fd_set wfds;
+
+            FD_ZERO(&wfds);
+            FD_SET(fd, &wfds);
+            select(fd + 1, NULL, &wfds, NULL, NULL);
+        } else {
+            errno = EIO;
+            return -1;
+        }
+    }
+    return len1 - len;
+}
+#else
 int send_all(int fd, const void *buf, int len1)
 {
     const uint8_t *p = buf;
@@ -2125,6 +2190,7 @@ int send_all(int fd, const void *buf, int len1)
     }
     return len1 - len;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* mux: several frontends share one backend, Ctrl-a switches focus */
@@ -2836,6 +2902,8 @@ static int qemu_chr_open_null(QemuOpts *opts, CharDriverState **_chr)
 /***********************************************************/
 /* fd backend: file, pipe, eventfd (and the terminals below) */
 
+#ifndef _WIN32
+
 typedef struct FDCharDriver {
     int fd_in;
     int fd_out;
@@ -2917,22 +2985,6 @@ static CharDriverState *qemu_chr_open_fd_ops(const CharDriverOps *ops,
 {
     return qemu_chr_open_fd_state(ops, qemu_mallocz(sizeof(FDCharDriver)),
                                   fd_in, fd_out);
-}
-
-/* The path= a backend cannot do without; NULL, reported, if none. */
-static const char *chr_opt_path(QemuOpts *opts, const char *hint)
-{
-    const char *path = qemu_opt_get(opts, "path");
-
-    if (!path) {
-        chr_opt_missing("path", hint);
-        return NULL;
-    }
-    if (!*path) {
-        qemu_chr_open_error("path", "empty (%s)", hint);
-        return NULL;
-    }
-    return path;
 }
 
 static int qemu_chr_open_file_out(QemuOpts *opts, CharDriverState **_chr)
@@ -3017,9 +3069,12 @@ CharDriverState *qemu_chr_open_eventfd(int eventfd)
     }
     return qemu_chr_open_fd_ops(&fd_ops, eventfd, eventfd);
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* Terminal helper: raw mode for stdio, line settings for tty */
+
+#ifndef _WIN32
 
 /* term_make_raw() flags */
 #define TERM_ECHO       1   /* echo input */
@@ -3053,9 +3108,12 @@ static void term_make_raw(struct termios *tty, int flags)
     tty->c_cc[VMIN] = 1;
     tty->c_cc[VTIME] = 0;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* stdio backend: the terminal QEMU was started in */
+
+#ifndef _WIN32
 
 typedef struct StdioCharDriver {
     FDCharDriver fd;            /* first: fd_chr_close() frees the whole */
@@ -3164,9 +3222,12 @@ static int qemu_chr_open_stdio(QemuOpts *opts, CharDriverState **_chr)
     *_chr = stdio_chr;
     return 0;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* pty backend: a pseudo terminal a client (minicom, virsh) attaches to */
+
+#ifndef _WIN32
 
 /*
  * How a client is noticed.  Without a client the master reports POLLHUP
@@ -3387,9 +3448,12 @@ fail:
     close(master);
     return -err;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* tty backend: a host serial port */
+
+#ifndef _WIN32
 
 typedef struct TtyCharDriver {
     FDCharDriver fd;            /* first: fd_chr_close() frees the whole */
@@ -3574,9 +3638,12 @@ static int qemu_chr_open_tty(QemuOpts *opts, CharDriverState **_chr)
     *_chr = qemu_chr_open_fd_state(&tty_ops, &s->fd, fd, fd);
     return 0;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* parport backend: a host parallel port through Linux ppdev */
+
+#ifndef _WIN32
 
 typedef struct ParallelCharDriver {
     int fd;
@@ -3708,9 +3775,12 @@ fail:
     close(fd);
     return -err;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* socket backend: tcp (IPv4/IPv6) and unix, client or server */
+
+#ifndef _WIN32
 
 static int sock_opts_family(QemuOpts *opts)
 {
@@ -4806,9 +4876,12 @@ fail:
     qemu_chr_close(chr);
     return ret;
 }
+#endif /* !_WIN32 */
 
 /***********************************************************/
 /* udp backend: datagrams to a remote host/port */
+
+#ifndef _WIN32
 
 /* Largest datagram payload; one such may be split over several reads. */
 #define UDP_MAX_PAYLOAD 65536
@@ -4975,6 +5048,566 @@ fail:
     qemu_free(local);
     return ret;
 }
+#endif /* !_WIN32 */
+
+/***********************************************************/
+/* win32 backends: COM ports, named pipes, console, files */
+
+#ifdef _WIN32
+/*
+ * The win32 main loop has no fd handlers for handles: input is looked for
+ * from a polling callback (qemu_add_polling_cb), and a write that the
+ * handle cannot finish at once completes in the background (overlapped
+ * I/O) and is waited for with qemu_add_wait_object.  While one write is
+ * under way win_chr_write() takes nothing more; the core queues the
+ * output meanwhile and flushes it from qemu_chr_be_writable() once the
+ * write has completed, so a full pipe or COM port never blocks the loop.
+ */
+
+/* Largest write under way at a time; the rest waits in the core's queue. */
+#define WIN_SEND_MAX 4096
+/* Buffer sizes asked of the driver for a COM port and of a named pipe. */
+#define WIN_COM_QUEUE 2048
+#define WIN_PIPE_BUFSIZE 4096
+
+typedef struct WinCharDriver {
+    CharDriverState *chr;       /* NULL once closed from win_chr_poll() */
+    HANDLE hcom;                /* port, pipe, file or console */
+    bool overlapped;            /* hcom was opened for overlapped I/O */
+    bool own_handle;            /* the console's handle is not ours */
+    bool is_pipe;
+    /* named pipe: waiting for a client, or one is connected */
+    HANDLE hconnect;
+    OVERLAPPED oconnect;
+    bool connected;
+    /* the overlapped write under way, if send_len is not 0 */
+    HANDLE hsend;
+    OVERLAPPED osend;
+    uint8_t sendbuf[WIN_SEND_MAX];
+    DWORD send_off, send_len;
+    /* the overlapped read the polling callback issues */
+    HANDLE hrecv;
+    OVERLAPPED orecv;
+    bool in_poll;               /* win_chr_poll() is running */
+    QEMUBH *free_bh;
+} WinCharDriver;
+
+/* Report the failure of a Windows call @what with GetLastError()'s cause. */
+static int win_chr_failed(const char *option, const char *what,
+                          const char *path)
+{
+    DWORD err = GetLastError();
+    char *cause = g_win32_error_message(err);
+
+    if (path) {
+        qemu_chr_open_error(option, "cannot %s \"%s\": %s", what, path,
+                            cause);
+    } else {
+        qemu_chr_open_error(option, "%s failed: %s", what, cause);
+    }
+    g_free(cause);
+    return -EIO;
+}
+
+static void win_chr_pipe_listen(CharDriverState *chr);
+
+/* Give up the write under way; what it still held is lost, counted. */
+static void win_chr_send_cancel(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+    DWORD size;
+
+    if (!s->send_len) {
+        return;
+    }
+    CancelIo(s->hcom);
+    /* the kernel still owns osend until the cancelled write has ended */
+    GetOverlappedResult(s->hcom, &s->osend, &size, TRUE);
+    chr_io_count_dropped(chr, s->send_len - s->send_off);
+    s->send_len = 0;
+}
+
+/* Start writing what sendbuf holds past send_off; false on an error. */
+static bool win_chr_send_start(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+    DWORD size;
+
+    ZeroMemory(&s->osend, sizeof(s->osend));
+    s->osend.hEvent = s->hsend;
+    if (WriteFile(s->hcom, s->sendbuf + s->send_off,
+                  s->send_len - s->send_off, &size, &s->osend)) {
+        /* done at once; the event is signalled too, and then ignored */
+        s->send_len = 0;
+        return true;
+    }
+    return GetLastError() == ERROR_IO_PENDING;
+}
+
+/* The peer went away: what the write still held is lost, counted. */
+static void win_chr_send_lost(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+
+    chr_io_count_dropped(chr, s->send_len - s->send_off);
+    s->send_len = 0;
+    /* last: both may reach a frontend, which may close the chardev */
+    if (s->is_pipe && s->connected) {
+        /* the next client gets none of what was queued for this one */
+        win_chr_pipe_listen(chr);
+    } else {
+        qemu_chr_be_writable(chr);
+    }
+}
+
+/* hsend was signalled: the write under way has ended. */
+static void win_chr_send_done(void *opaque)
+{
+    WinCharDriver *s = opaque;
+    DWORD size;
+    BOOL ok;
+
+    if (s->send_len == 0) {
+        /* a write done at once signals the event too */
+        ResetEvent(s->hsend);
+        return;
+    }
+    ok = GetOverlappedResult(s->hcom, &s->osend, &size, FALSE);
+    if (!ok && GetLastError() == ERROR_IO_INCOMPLETE) {
+        return;
+    }
+    s->send_off += ok ? size : 0;
+    if (s->send_off < s->send_len) {
+        /* a pipe or port completes a write whole unless its peer is gone */
+        win_chr_send_lost(s->chr);
+        return;
+    }
+    s->send_len = 0;
+    ResetEvent(s->hsend);
+    qemu_chr_be_writable(s->chr);
+}
+
+static int win_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
+{
+    WinCharDriver *s = chr->opaque;
+    DWORD size;
+
+    if (!s->overlapped) {
+        /* console and files: the handle takes it at once or fails */
+        if (!WriteFile(s->hcom, buf, len, &size, NULL)) {
+            return -1;
+        }
+        return size;
+    }
+    if (s->is_pipe && !s->connected) {
+        /* no client: dropped as a socket without a peer drops it */
+        chr_io_count_dropped(chr, len);
+        return len;
+    }
+    if (s->send_len) {
+        return 0;
+    }
+    s->send_off = 0;
+    s->send_len = MIN(len, WIN_SEND_MAX);
+    memcpy(s->sendbuf, buf, s->send_len);
+    if (!win_chr_send_start(chr)) {
+        s->send_len = 0;
+        if (s->is_pipe) {
+            /* the client left; win_chr_poll() sees it and says CLOSED */
+            chr_io_count_dropped(chr, len);
+            return len;
+        }
+        return -1;
+    }
+    /* taken: the bytes are in sendbuf until the write completes */
+    return MIN(len, WIN_SEND_MAX);
+}
+
+/* Bytes waiting to be read: 0 if none, -1 if the peer is gone. */
+static int win_chr_avail(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+    COMSTAT status;
+    DWORD err, size = 0;
+
+    if (s->is_pipe) {
+        if (!PeekNamedPipe(s->hcom, NULL, 0, NULL, &size, NULL)) {
+            return -1;
+        }
+        return MIN(size, READ_BUF_LEN);
+    }
+    if (!ClearCommError(s->hcom, &err, &status)) {
+        return 0;
+    }
+    return MIN(status.cbInQue, READ_BUF_LEN);
+}
+
+/* Read what is waiting, if the frontend has room; true if it read. */
+static bool win_chr_poll_read(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+    uint8_t buf[READ_BUF_LEN];
+    int room, avail;
+    DWORD size = 0;
+
+    if (s->is_pipe && !s->connected) {
+        return false;
+    }
+    /* looked at even when the frontend takes nothing: a client may leave */
+    avail = win_chr_avail(chr);
+    if (avail < 0) {
+        win_chr_pipe_listen(chr);
+        return false;
+    }
+    room = qemu_chr_can_read(chr);
+    if (room <= 0 || avail == 0) {
+        return false;
+    }
+    ZeroMemory(&s->orecv, sizeof(s->orecv));
+    s->orecv.hEvent = s->hrecv;
+    /* the bytes are there already: the overlapped read ends at once */
+    if (!ReadFile(s->hcom, buf, MIN(room, avail), &size, &s->orecv) &&
+        (GetLastError() != ERROR_IO_PENDING ||
+         !GetOverlappedResult(s->hcom, &s->orecv, &size, TRUE))) {
+        return false;
+    }
+    if (size > 0) {
+        qemu_chr_read(chr, buf, size);
+    }
+    return size > 0;
+}
+
+/*
+ * Polling callback (its opaque is the WinCharDriver, which outlives the
+ * chardev if a frontend closes it from here): nonzero if it read, so
+ * that the main loop does not sleep.
+ */
+static int win_chr_poll(void *opaque)
+{
+    WinCharDriver *s = opaque;
+    bool did_read;
+
+    if (!s->chr) {
+        return 0;
+    }
+    s->in_poll = true;
+    did_read = win_chr_poll_read(s->chr);
+    s->in_poll = false;
+    return did_read;
+}
+
+/* A client connected to the pipe (or the connect failed). */
+static void win_chr_pipe_connected(void *opaque)
+{
+    WinCharDriver *s = opaque;
+    CharDriverState *chr = s->chr;
+    DWORD size;
+
+    if (!GetOverlappedResult(s->hcom, &s->oconnect, &size, FALSE)) {
+        if (GetLastError() == ERROR_IO_INCOMPLETE) {
+            return;
+        }
+        /* the client came and went before we looked: wait for the next */
+        win_chr_pipe_listen(chr);
+        return;
+    }
+    ResetEvent(s->hconnect);
+    s->connected = true;
+    qemu_chr_event(chr, CHR_EVENT_OPENED);
+}
+
+/*
+ * Wait for the next client in the background; the one before (if any)
+ * is gone.  The pipe takes one client at a time, as v0.15.0's did.
+ */
+static void win_chr_pipe_listen(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+    bool was_connected = s->connected;
+
+    win_chr_send_cancel(chr);
+    s->connected = false;
+    DisconnectNamedPipe(s->hcom);
+    ZeroMemory(&s->oconnect, sizeof(s->oconnect));
+    s->oconnect.hEvent = s->hconnect;
+    if (ConnectNamedPipe(s->hcom, &s->oconnect) ||
+        GetLastError() == ERROR_PIPE_CONNECTED) {
+        /* a client was quicker than the call: it is connected now */
+        SetEvent(s->hconnect);
+    }
+    if (was_connected) {
+        chr_io_drop_output(chr);
+        qemu_chr_event(chr, CHR_EVENT_CLOSED);
+    }
+}
+
+static void win_chr_free(WinCharDriver *s);
+
+/*
+ * The main loop walks its list of polling callbacks while it calls them,
+ * so the one of a chardev closed from inside it goes in a bottom half.
+ */
+static void win_chr_free_bh(void *opaque)
+{
+    WinCharDriver *s = opaque;
+
+    qemu_bh_delete(s->free_bh);
+    qemu_del_polling_cb(win_chr_poll, s);
+    win_chr_free(s);
+}
+
+static void win_chr_close(CharDriverState *chr)
+{
+    WinCharDriver *s = chr->opaque;
+
+    if (s->hconnect) {
+        qemu_del_wait_object(s->hconnect, win_chr_pipe_connected, s);
+    }
+    if (s->overlapped) {
+        qemu_del_wait_object(s->hsend, win_chr_send_done, s);
+        win_chr_send_cancel(chr);
+    }
+    s->chr = NULL;
+    if (s->overlapped && s->in_poll) {
+        s->free_bh = qemu_bh_new(win_chr_free_bh, s);
+        qemu_bh_schedule(s->free_bh);
+        return;
+    }
+    if (s->overlapped) {
+        qemu_del_polling_cb(win_chr_poll, s);
+    }
+    win_chr_free(s);
+}
+
+static const CharDriverOps win_ops = {
+    .chr_write = win_chr_write,
+    .chr_close = win_chr_close,
+};
+
+/* A WinCharDriver with no handles yet (INVALID_HANDLE_VALUE: none). */
+static WinCharDriver *win_chr_new(void)
+{
+    WinCharDriver *s = qemu_mallocz(sizeof(*s));
+
+    s->hcom = INVALID_HANDLE_VALUE;
+    s->own_handle = true;
+    return s;
+}
+
+/* The events of overlapped I/O on s->hcom; false, reported, on failure. */
+static bool win_chr_events(WinCharDriver *s)
+{
+    s->hsend = CreateEvent(NULL, TRUE, FALSE, NULL);
+    s->hrecv = CreateEvent(NULL, TRUE, FALSE, NULL);
+    if (!s->hsend || !s->hrecv) {
+        win_chr_failed(NULL, "CreateEvent", NULL);
+        return false;
+    }
+    s->overlapped = true;
+    return true;
+}
+
+/*
+ * Hook an overlapped handle's events to the main loop: 0, or -EMFILE,
+ * reported, if the main loop cannot wait on more handles.
+ */
+static int win_chr_add_waits(WinCharDriver *s)
+{
+    if (qemu_add_wait_object(s->hsend, win_chr_send_done, s) < 0) {
+        goto full;
+    }
+    if (s->hconnect &&
+        qemu_add_wait_object(s->hconnect, win_chr_pipe_connected, s) < 0) {
+        qemu_del_wait_object(s->hsend, win_chr_send_done, s);
+        goto full;
+    }
+    return 0;
+
+full:
+    qemu_chr_open_error(NULL, "the main loop waits on at most %d handles "
+                        "(MAXIMUM_WAIT_OBJECTS), and they are taken",
+                        MAXIMUM_WAIT_OBJECTS);
+    return -EMFILE;
+}
+
+/* Make the chardev; an overlapped handle is polled for input from now. */
+static CharDriverState *win_chr_register(WinCharDriver *s)
+{
+    s->chr = qemu_chr_alloc(&win_ops, s);
+    if (s->overlapped) {
+        qemu_add_polling_cb(win_chr_poll, s);
+    }
+    return s->chr;
+}
+
+/* Frees the handles and the state (also of an open that failed). */
+static void win_chr_free(WinCharDriver *s)
+{
+    if (s->hconnect) {
+        CloseHandle(s->hconnect);
+    }
+    if (s->hsend) {
+        CloseHandle(s->hsend);
+    }
+    if (s->hrecv) {
+        CloseHandle(s->hrecv);
+    }
+    if (s->own_handle && s->hcom != INVALID_HANDLE_VALUE) {
+        CloseHandle(s->hcom);
+    }
+    qemu_free(s);
+}
+
+/* serial: a host COM port, path=COM1 (or \\.\COM10 and above). */
+static int qemu_chr_open_win(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = chr_opt_path(opts, "serial needs path=<COMn>");
+    COMMTIMEOUTS cto = { 0, 0, 0, 0, 0 };
+    COMMCONFIG comcfg;
+    COMSTAT comstat;
+    DWORD size, err;
+    WinCharDriver *s;
+    int ret = -EIO;
+
+    if (!path) {
+        return -EINVAL;
+    }
+    s = win_chr_new();
+    s->hcom = CreateFile(path, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                         OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    if (s->hcom == INVALID_HANDLE_VALUE) {
+        ret = win_chr_failed("path", "open", path);
+        goto fail;
+    }
+    if (!win_chr_events(s)) {
+        goto fail;
+    }
+    if (!SetupComm(s->hcom, WIN_COM_QUEUE, WIN_COM_QUEUE)) {
+        ret = win_chr_failed("path", "set up the queues of", path);
+        goto fail;
+    }
+    /* the port's defaults; line settings come from the guest's UART */
+    ZeroMemory(&comcfg, sizeof(comcfg));
+    size = sizeof(comcfg);
+    comcfg.dcb.DCBlength = sizeof(DCB);
+    if (!GetDefaultCommConfig(path, &comcfg, &size)) {
+        /* \\.\COMn names have no defaults: keep the port's settings */
+        comcfg.dcb.DCBlength = sizeof(DCB);
+        GetCommState(s->hcom, &comcfg.dcb);
+    }
+    comcfg.dcb.DCBlength = sizeof(DCB);
+    if (!SetCommState(s->hcom, &comcfg.dcb) ||
+        !SetCommMask(s->hcom, EV_ERR)) {
+        ret = win_chr_failed("path", "configure", path);
+        goto fail;
+    }
+    /* reads return what is there at once: the polling callback never waits */
+    cto.ReadIntervalTimeout = MAXDWORD;
+    if (!SetCommTimeouts(s->hcom, &cto) ||
+        !ClearCommError(s->hcom, &err, &comstat)) {
+        ret = win_chr_failed("path", "configure", path);
+        goto fail;
+    }
+    ret = win_chr_add_waits(s);
+    if (ret < 0) {
+        goto fail;
+    }
+    *_chr = win_chr_register(s);
+    qemu_chr_generic_open(*_chr);
+    return 0;
+
+fail:
+    win_chr_free(s);
+    return ret;
+}
+
+/*
+ * pipe: the server end of the named pipe \\.\pipe\<path>.  Opening does
+ * not wait for a client: OPENED is reported when one connects, CLOSED
+ * when it leaves, and the pipe then waits for the next; output meanwhile
+ * is dropped and counted.
+ */
+static int qemu_chr_open_win_pipe(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = chr_opt_path(opts, "pipe needs path=<pipe name>");
+    CharDriverState *chr;
+    WinCharDriver *s;
+    char *name;
+    int ret = -EIO;
+
+    if (!path) {
+        return -EINVAL;
+    }
+    s = win_chr_new();
+    s->is_pipe = true;
+    name = chr_strdup_printf("\\\\.\\pipe\\%s", path);
+    s->hcom = CreateNamedPipe(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                              PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
+                              1, WIN_PIPE_BUFSIZE, WIN_PIPE_BUFSIZE, 0, NULL);
+    if (s->hcom == INVALID_HANDLE_VALUE) {
+        ret = win_chr_failed("path", "create", name);
+        goto fail;
+    }
+    if (!win_chr_events(s)) {
+        goto fail;
+    }
+    s->hconnect = CreateEvent(NULL, TRUE, FALSE, NULL);
+    if (!s->hconnect) {
+        ret = win_chr_failed(NULL, "CreateEvent", NULL);
+        goto fail;
+    }
+    ret = win_chr_add_waits(s);
+    if (ret < 0) {
+        goto fail;
+    }
+    qemu_free(name);
+    chr = win_chr_register(s);
+    win_chr_pipe_listen(chr);
+    *_chr = chr;
+    return 0;
+
+fail:
+    qemu_free(name);
+    win_chr_free(s);
+    return ret;
+}
+
+/* console: QEMU's standard output (output only, as in v0.15.0). */
+static int qemu_chr_open_win_con(QemuOpts *opts, CharDriverState **_chr)
+{
+    WinCharDriver *s = win_chr_new();
+
+    s->hcom = GetStdHandle(STD_OUTPUT_HANDLE);
+    s->own_handle = false;
+    *_chr = win_chr_register(s);
+    qemu_chr_generic_open(*_chr);
+    return 0;
+}
+
+/* file: output to path=, truncated at open like the POSIX file backend. */
+static int qemu_chr_open_win_file_out(QemuOpts *opts, CharDriverState **_chr)
+{
+    const char *path = chr_opt_path(opts, "file needs path=<file>");
+    WinCharDriver *s;
+
+    if (!path) {
+        return -EINVAL;
+    }
+    s = win_chr_new();
+    /* a regular file takes a write at once: no overlapped I/O needed */
+    s->hcom = CreateFile(path, GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                         CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (s->hcom == INVALID_HANDLE_VALUE) {
+        int ret = win_chr_failed("path", "create", path);
+
+        win_chr_free(s);
+        return ret;
+    }
+    *_chr = win_chr_register(s);
+    qemu_chr_generic_open(*_chr);
+    return 0;
+}
+#endif /* _WIN32 */
 
 /***********************************************************/
 /* ringbuf backend: the last output, kept for the monitor */
@@ -5227,15 +5860,17 @@ static const char *const chr_opts_path[] = { "path", NULL };
 static const char *const chr_opts_vc[] = {
     "width", "height", "cols", "rows", NULL
 };
+static const char *const chr_opts_ringbuf[] = { "size", NULL };
+#ifndef _WIN32
 static const char *const chr_opts_stdio[] = { "signal", NULL };
 static const char *const chr_opts_socket[] = {
     "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait", "delay",
     "telnet", "reconnect", NULL
 };
-static const char *const chr_opts_ringbuf[] = { "size", NULL };
 static const char *const chr_opts_udp[] = {
     "host", "port", "localaddr", "localport", "ipv4", "ipv6", NULL
 };
+#endif
 #ifdef CONFIG_SPICE
 static const char *const chr_opts_spice[] = { "name", "debug", NULL };
 #endif
@@ -5244,6 +5879,8 @@ static const CharBackendEntry backend_table[] = {
     { "null",      qemu_chr_open_null,       chr_opts_none },
     { "vc",        text_console_init,        chr_opts_vc },
     { "msmouse",   qemu_chr_open_msmouse,    chr_opts_none },
+    /* the host-specific backends: one list per platform */
+#ifndef _WIN32
     { "pty",       qemu_chr_open_pty,        chr_opts_none },
     { "stdio",     qemu_chr_open_stdio,      chr_opts_stdio },
     { "tty",       qemu_chr_open_tty,        chr_opts_path },
@@ -5252,6 +5889,12 @@ static const CharBackendEntry backend_table[] = {
     { "pipe",      qemu_chr_open_pipe,       chr_opts_path },
     { "socket",    qemu_chr_open_socket,     chr_opts_socket },
     { "udp",       qemu_chr_open_udp,        chr_opts_udp },
+#else
+    { "file",      qemu_chr_open_win_file_out, chr_opts_path },
+    { "pipe",      qemu_chr_open_win_pipe,   chr_opts_path },
+    { "console",   qemu_chr_open_win_con,    chr_opts_none },
+    { "serial",    qemu_chr_open_win,        chr_opts_path },
+#endif
     { "ringbuf",   qemu_chr_open_ringbuf,    chr_opts_ringbuf },
 #ifdef CONFIG_BRLAPI
     { "braille",   chr_baum_init,            chr_opts_none },

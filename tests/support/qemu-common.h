@@ -54,9 +54,20 @@ typedef struct Monitor Monitor;
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 #include <assert.h>
 #include <signal.h>
+
+#ifdef _WIN32
+#include "qemu-os-win32.h"
+/* v0.15.0 defines its own struct iovec where the host has none */
+struct iovec {
+    void *iov_base;
+    size_t iov_len;
+};
+#define IOV_MAX 1024
+#else
+#include <sys/uio.h>
+#endif
 
 #ifndef O_LARGEFILE
 #define O_LARGEFILE 0
@@ -139,10 +150,16 @@ ssize_t qemu_write_full(int fd, const void *buf, size_t count)
     QEMU_WARN_UNUSED_RESULT;
 void qemu_set_cloexec(int fd);
 
+#ifndef _WIN32
 int qemu_eventfd(int pipefd[2]);
 int qemu_pipe(int pipefd[2]);
+#endif
 
+#ifdef _WIN32
+#define qemu_recv(sockfd, buf, len, flags) recv(sockfd, (void *)buf, len, flags)
+#else
 #define qemu_recv(sockfd, buf, len, flags) recv(sockfd, buf, len, flags)
+#endif
 
 void QEMU_NORETURN hw_error(const char *fmt, ...) GCC_FMT_ATTR(1, 2);
 

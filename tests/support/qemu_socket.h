@@ -8,6 +8,23 @@
 #include <stdbool.h>
 #include <unistd.h>
 #include <sys/types.h>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#define socket_error() WSAGetLastError()
+/* socket_error() values; mingw-w64's errno.h has others of these names */
+#undef EINTR
+#undef EWOULDBLOCK
+#undef EINPROGRESS
+#define EWOULDBLOCK WSAEWOULDBLOCK
+#define EINTR       WSAEINTR
+#define EINPROGRESS WSAEINPROGRESS
+
+int inet_aton(const char *cp, struct in_addr *ia);
+#else
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,6 +34,7 @@
 
 #define socket_error() errno
 #define closesocket(s) close(s)
+#endif /* !_WIN32 */
 
 #include "qemu-option.h"
 

@@ -5,7 +5,15 @@
 #define QEMU_HW_H
 
 #include "qemu-common.h"
+#ifdef _WIN32
+/* every Windows host is little-endian; mingw has no endian.h */
+#define le16toh(v) ((uint16_t)(v))
+#define le32toh(v) ((uint32_t)(v))
+#define htole16(v) ((uint16_t)(v))
+#define htole32(v) ((uint32_t)(v))
+#else
 #include <endian.h>
+#endif
 #include "qemu-queue.h"
 #include "module.h"
 
