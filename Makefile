@@ -146,15 +146,16 @@ $(FUZZ_LIBFUZZER): tests/fuzz/libfuzzer-%: tests/fuzz/fuzz-%.o \
 # trace.h: the trace points of trace-events with a stderr backend (QEMU
 # generates its own trace.h from the same lines).  It lives in the build
 # dir, found first through -I.; every object waits for it, the .d files
-# then name the objects that include it.  A build dir inside an in-tree
-# build (build-sanitize/) may use the in-tree copy while that one is up to
-# date: same input, same header.
+# then name the objects that include it.  Named by its absolute path so
+# that vpath never settles for an in-tree copy: the per-patch compile of
+# tests/test-patches looks for it in the build dir only.
 TRACE_EVENTS := $(SRC_PATH)/trace-events
 TRACE_GEN := $(SRC_PATH)/tests/support/gen-trace
-trace.h: $(TRACE_EVENTS) $(TRACE_GEN)
+TRACE_H := $(CURDIR)/trace.h
+$(TRACE_H): $(TRACE_EVENTS) $(TRACE_GEN)
 	$(call quiet-command,$(SHELL) $(TRACE_GEN) $(TRACE_EVENTS) > $@.tmp \
-	    && mv $@.tmp $@,GEN,$@)
-$(ALL_OBJS): | trace.h
+	    && mv $@.tmp $@,GEN,trace.h)
+$(ALL_OBJS): | $(TRACE_H)
 
 # The spice client of the guest tests (tests/guest/run-guest-tests finds
 # it in the build dir).  It is a plain spice-client-glib program: neither

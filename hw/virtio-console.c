@@ -197,29 +197,21 @@ static VirtIOSerialPortInfo virtconsole_info = {
     },
 };
 
+/* Filled in from virtconsole_info at registration; qdev keeps a pointer. */
+static VirtIOSerialPortInfo virtserialport_info;
+
 static void virtconsole_register(void)
 {
+    /*
+     * A virtserialport is a virtconsole the guest does not treat as a
+     * console: same callbacks and properties, so copy the table before
+     * qdev links either into its list.
+     */
+    virtserialport_info = virtconsole_info;
+    virtserialport_info.qdev.name = "virtserialport";
+    virtserialport_info.is_console = false;
+
     virtio_serial_port_qdev_register(&virtconsole_info);
-}
-device_init(virtconsole_register)
-
-static VirtIOSerialPortInfo virtserialport_info = {
-    .qdev.name      = "virtserialport",
-    .qdev.size      = sizeof(VirtConsole),
-    .init           = virtconsole_initfn,
-    .exit           = virtconsole_exitfn,
-    .guest_open     = guest_open,
-    .guest_close    = guest_close,
-    .have_data      = flush_buf,
-    .guest_writable = guest_writable,
-    .qdev.props = (Property[]) {
-        DEFINE_PROP_CHR("chardev", VirtConsole, chr),
-        DEFINE_PROP_END_OF_LIST(),
-    },
-};
-
-static void virtserialport_register(void)
-{
     virtio_serial_port_qdev_register(&virtserialport_info);
 }
-device_init(virtserialport_register)
+device_init(virtconsole_register)

@@ -2,10 +2,13 @@
 /* Test helpers: a recording chardev frontend and small chardev utilities. */
 #include <glib.h>
 #include "char-test-util.h"
+#include "module.h"
+#include "qdev.h"
 #include "qemu-config.h"
 #include "qemu-error.h"
 #include "qemu-objects.h"
 #include "support-test.h"
+#include "support-virtio.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -737,4 +740,11 @@ CharDriverState *test_pipe_chr_new(TestFifos *f, const char *id)
     g_assert(chr);
     g_free(opts);
     return chr;
+}
+
+void test_machine_init(size_t ram_size)
+{
+    module_call_init(MODULE_INIT_DEVICE);
+    qdev_machine_creation_done();
+    support_guest_ram_init(ram_size);
 }

@@ -175,6 +175,12 @@ void test_fd_foreach(void (*fn)(int fd, const char *target, void *opaque),
 /* the fd this process has open on @target (a path, "socket:[...]"), or -1 */
 int test_fd_of(const char *target);
 
+/*
+ * The board as a test program's main() sets it up: devices registered,
+ * machine creation done, and @ram_size bytes of guest RAM for virtio.
+ */
+void test_machine_init(size_t ram_size);
+
 /* deterministic test pattern */
 void test_fill_pattern(uint8_t *buf, size_t len, unsigned int seed);
 

@@ -801,3 +801,57 @@ void vg_run_for(VGuest *g, int ms)
         vg_run_until(g, NULL, NULL, 1);
     } while (g_get_monotonic_time() < end);
 }
+
+static VGuestPort *cond_port(VGuest *g, void *opaque)
+{
+    VGuestPortCond *c = opaque;
+
+    return vg_port(g, c->id);
+}
+
+bool vg_cond_present(VGuest *g, void *opaque)
+{
+    return cond_port(g, opaque)->present;
+}
+
+bool vg_cond_absent(VGuest *g, void *opaque)
+{
+    return !cond_port(g, opaque)->present;
+}
+
+bool vg_cond_host_connected(VGuest *g, void *opaque)
+{
+    return cond_port(g, opaque)->host_connected;
+}
+
+bool vg_cond_host_disconnected(VGuest *g, void *opaque)
+{
+    return !cond_port(g, opaque)->host_connected;
+}
+
+bool vg_cond_rx_len(VGuest *g, void *opaque)
+{
+    VGuestPortCond *c = opaque;
+
+    return cond_port(g, opaque)->rx->len >= c->len;
+}
+
+bool vg_cond_rx_total(VGuest *g, void *opaque)
+{
+    VGuestPortCond *c = opaque;
+
+    return cond_port(g, opaque)->rx_total >= c->len;
+}
+
+bool vg_cond_tx_done(VGuest *g, void *opaque)
+{
+    return cond_port(g, opaque)->tx_inflight == 0;
+}
+
+bool vg_wait_port(VGuest *g, uint32_t id, size_t len,
+                  bool (*cond)(VGuest *g, void *opaque), int timeout_ms)
+{
+    VGuestPortCond c = { .id = id, .len = len };
+
+    return vg_run_until(g, cond, &c, timeout_ms);
+}

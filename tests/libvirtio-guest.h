@@ -99,6 +99,29 @@ bool vg_run_until(VGuest *g, bool (*cond)(VGuest *g, void *opaque),
 /* Run the main loop for @ms, polling the guest. */
 void vg_run_for(VGuest *g, int ms);
 
+/*
+ * Conditions on one port for vg_run_until(): @opaque is a VGuestPortCond,
+ * whose @len only the rx ones read.
+ */
+typedef struct VGuestPortCond {
+    uint32_t id;
+    size_t len;
+} VGuestPortCond;
+
+bool vg_cond_present(VGuest *g, void *opaque);
+bool vg_cond_absent(VGuest *g, void *opaque);
+bool vg_cond_host_connected(VGuest *g, void *opaque);
+bool vg_cond_host_disconnected(VGuest *g, void *opaque);
+/* @len bytes kept in rx (not hashed) */
+bool vg_cond_rx_len(VGuest *g, void *opaque);
+/* @len bytes received in all, kept or hashed */
+bool vg_cond_rx_total(VGuest *g, void *opaque);
+/* the device consumed all the port's output */
+bool vg_cond_tx_done(VGuest *g, void *opaque);
+/* vg_run_until() @cond holds for port @id (with @len); false on timeout */
+bool vg_wait_port(VGuest *g, uint32_t id, size_t len,
+                  bool (*cond)(VGuest *g, void *opaque), int timeout_ms);
+
 int vg_port_rx_queue(uint32_t id);
 int vg_port_tx_queue(uint32_t id);
 void vg_kick(VGuest *g, int queue);

@@ -1416,9 +1416,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     signal(SIGPIPE, SIG_IGN);
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(64 * 1024 * 1024);
+    test_machine_init(64 * 1024 * 1024);
     pattern = g_malloc(PAT_LEN);
     test_fill_pattern(pattern, PAT_LEN, 8);
 

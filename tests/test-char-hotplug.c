@@ -463,45 +463,10 @@ static void test_qmp_errors(void)
 
 /* ---- with a guest: chardev and virtserialport plugged together ---- */
 
-typedef struct PortCond {
-    uint32_t id;
-    size_t len;
-} PortCond;
-
-static bool cond_present(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->present;
-}
-
-static bool cond_absent(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return !vg_port(g, c->id)->present;
-}
-
-static bool cond_host_connected(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->host_connected;
-}
-
-static bool cond_rx(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->rx->len >= c->len;
-}
-
 static void wait_port(VGuest *g, uint32_t id, size_t len,
                       bool (*cond)(VGuest *g, void *opaque))
 {
-    PortCond c = { .id = id, .len = len };
-
-    g_assert(vg_run_until(g, cond, &c, TIMEOUT_MS));
+    g_assert(vg_wait_port(g, id, len, cond, TIMEOUT_MS));
 }
 
 /*
@@ -548,8 +513,8 @@ static void test_virtserialport(void)
         g_assert_cmpint(fd, >=, 0);
         g_assert(support_device_add("virtserialport,id=vsp,chardev=vsc,"
                                     "nr=1,name=org.test.hotplug"));
-        wait_port(g, 1, 0, cond_present);
-        wait_port(g, 1, 0, cond_host_connected);
+        wait_port(g, 1, 0, vg_cond_present);
+        wait_port(g, 1, 0, vg_cond_host_connected);
         vg_port_open(g, 1);
         p = vg_port(g, 1);
 
@@ -563,7 +528,7 @@ static void test_virtserialport(void)
         rx0 = p->rx->len;
         len = snprintf(h2g, sizeof(h2g), "h2g-%d", round);
         g_assert(test_write_full(fd, h2g, len, TIMEOUT_MS));
-        wait_port(g, 1, rx0 + len, cond_rx);
+        wait_port(g, 1, rx0 + len, vg_cond_rx_len);
         g_assert(memcmp(p->rx->data + rx0, h2g, len) == 0);
 
         if (round % 2) {
@@ -581,7 +546,7 @@ static void test_virtserialport(void)
                    "'arguments': { 'id': 'vsc' } }");
         }
         assert_gone("vsc");
-        wait_port(g, 1, 0, cond_absent);
+        wait_port(g, 1, 0, vg_cond_absent);
         /* the peer sees the chardev go */
         g_assert_cmpint(read(fd, buf, sizeof(buf)), ==, 0);
         close(fd);
@@ -600,9 +565,7 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(GUEST_RAM_SIZE);
+    test_machine_init(GUEST_RAM_SIZE);
     tmpdir = support_make_tmpdir();
     g_assert(tmpdir);
 

@@ -1073,6 +1073,34 @@ static void reent_attach(ReentFrontend *fe, CharDriverState *chr)
     qemu_chr_add_handlers(chr, reent_can_read, reent_read, reent_event, fe);
 }
 
+/* A mux with two reentrant frontends, b attached last (so focused). */
+static void reent_open(MuxFixture *f, ReentFrontend *a, ReentFrontend *b)
+{
+    mux_open(f, 0);
+    reent_attach(a, f->mux);
+    reent_attach(b, f->mux);
+}
+
+static void reent_free(ReentFrontend *a, ReentFrontend *b)
+{
+    g_string_free(a->input, TRUE);
+    g_string_free(b->input, TRUE);
+}
+
+/*
+ * The frontends closed the mux under the test: each heard CLOSED once,
+ * and only the base chardev is left for mux_close().
+ */
+static void reent_close_gone(MuxFixture *f, ReentFrontend *a,
+                             ReentFrontend *b)
+{
+    g_assert_cmpint(a->closed, ==, 1);
+    g_assert_cmpint(b->closed, ==, 1);
+    f->mux = NULL;
+    mux_close(f);
+    reent_free(a, b);
+}
+
 /* Run the loop until @label is gone (a deferred close has finished). */
 static bool wait_chr_gone(const char *label, int ms)
 {
@@ -1093,9 +1121,7 @@ static void test_reent_close_in_read(void)
     MuxFixture f;
     ReentFrontend a, b;
 
-    mux_open(&f, 0);
-    reent_attach(&a, f.mux);
-    reent_attach(&b, f.mux);
+    reent_open(&f, &a, &b);
     b.close_on_read = true;
     settle();
     g_assert_cmpint(b.opened, ==, 1);
@@ -1105,12 +1131,7 @@ static void test_reent_close_in_read(void)
     /* one byte reached b, nothing after the close; a heard nothing */
     g_assert_cmpstr(b.input->str, ==, "q");
     g_assert_cmpstr(a.input->str, ==, "");
-    g_assert_cmpint(a.closed, ==, 1);
-    g_assert_cmpint(b.closed, ==, 1);
-    f.mux = NULL;
-    mux_close(&f);
-    g_string_free(a.input, TRUE);
-    g_string_free(b.input, TRUE);
+    reent_close_gone(&f, &a, &b);
 }
 
 /*
@@ -1143,8 +1164,7 @@ static void test_reent_close_in_event(void)
     unlink(path);
     g_free(path);
     g_free(opts);
-    g_string_free(a.input, TRUE);
-    g_string_free(b.input, TRUE);
+    reent_free(&a, &b);
 }
 
 /* A frontend told of a close closes the mux too (as on its own unplug). */
@@ -1153,20 +1173,13 @@ static void test_reent_close_in_closed(void)
     MuxFixture f;
     ReentFrontend a, b;
 
-    mux_open(&f, 0);
-    reent_attach(&a, f.mux);
-    reent_attach(&b, f.mux);
+    reent_open(&f, &a, &b);
     a.close_on_closed = true;
     settle();
     qemu_chr_close(f.mux);
     g_assert(qemu_chr_find("mx") == NULL);
     g_assert(wait_chr_gone("mx-base", 2000));
-    g_assert_cmpint(a.closed, ==, 1);
-    g_assert_cmpint(b.closed, ==, 1);
-    f.mux = NULL;
-    mux_close(&f);
-    g_string_free(a.input, TRUE);
-    g_string_free(b.input, TRUE);
+    reent_close_gone(&f, &a, &b);
 }
 
 /*
@@ -1178,9 +1191,7 @@ static void test_reent_remove(void)
     MuxFixture f;
     ReentFrontend a, b;
 
-    mux_open(&f, 0);
-    reent_attach(&a, f.mux);
-    reent_attach(&b, f.mux);
+    reent_open(&f, &a, &b);
     settle();
     /* b (focused) leaves after its first byte; the focus moves to a */
     b.remove_on_read = true;
@@ -1197,8 +1208,7 @@ static void test_reent_remove(void)
     g_assert_cmpstr(a.input->str, ==, "z");
     g_assert_cmpint(f.mux->avail_connections, ==, MAX_MUX);
     mux_close(&f);
-    g_string_free(a.input, TRUE);
-    g_string_free(b.input, TRUE);
+    reent_free(&a, &b);
 }
 
 int main(int argc, char **argv)

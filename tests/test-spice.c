@@ -416,16 +416,36 @@ static void server_stop(void)
 
 /* ---- spicevmc: the agent channel ----------------------------------------- */
 
+/* Wait until a client counter (agent changes, bytes) reaches @count. */
 typedef struct {
     TestClient *c;
-    int changes;
-} AgentWait;
+    size_t count;
+} ClientWait;
 
 static bool agent_changed(void *opaque)
 {
-    AgentWait *w = opaque;
+    ClientWait *w = opaque;
 
-    return w->c->agent_changes >= w->changes;
+    return w->c->agent_changes >= w->count;
+}
+
+/* Run until @c has seen @count agent connection changes in all. */
+static void wait_agent_changes(TestClient *c, int count)
+{
+    ClientWait w = { .c = c, .count = count };
+
+    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+}
+
+/* Server and a spicevmc chardev @opts; no frontend yet. */
+static CharDriverState *vmc_start(const char *opts)
+{
+    CharDriverState *chr;
+
+    server_start();
+    chr = test_chr_new(opts);
+    g_assert(chr != NULL);
+    return chr;
 }
 
 static bool agent_connected_now(TestClient *c)
@@ -574,11 +594,8 @@ static void test_vmc_agent_connected(void)
     TestClient c;
     TestFrontend fe;
     CharDriverState *chr;
-    AgentWait w = { .c = &c };
 
-    server_start();
-    chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent");
-    g_assert(chr != NULL);
+    chr = vmc_start("spicevmc,id=vdagent0,name=vdagent");
     test_fe_attach(&fe, chr);
     /* the frontend reports guest open/close, as virtio ports declare */
     qemu_chr_guest_close(chr);
@@ -589,8 +606,7 @@ static void test_vmc_agent_connected(void)
 
     /* guest opens the port: the agent appears to the client */
     qemu_chr_guest_open(chr);
-    w.changes = 1;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 1);
     g_assert(c.agent_values[0]);
     check_agent_greeting(&fe);
     g_assert(!agent_has_monitors_cap(&c));
@@ -605,16 +621,14 @@ static void test_vmc_agent_connected(void)
     /* guest closes: gone; a second close changes nothing */
     qemu_chr_guest_close(chr);
     qemu_chr_guest_close(chr);
-    w.changes = 2;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 2);
     g_assert(!c.agent_values[1]);
     g_assert(!agent_connected_now(&c));
 
     /* and back */
     g_byte_array_set_size(fe.input, 0);
     qemu_chr_guest_open(chr);
-    w.changes = 3;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 3);
     g_assert(c.agent_values[2]);
     g_assert(agent_connected_now(&c));
     check_agent_greeting(&fe);
@@ -637,23 +651,18 @@ static void test_vmc_frontend_without_guest_open(void)
     TestClient c;
     TestFrontend fe;
     CharDriverState *chr;
-    AgentWait w = { .c = &c };
 
-    server_start();
-    chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent");
-    g_assert(chr != NULL);
+    chr = vmc_start("spicevmc,id=vdagent0,name=vdagent");
     client_connect(&c);
     g_assert(!agent_connected_now(&c));
 
     test_fe_attach(&fe, chr);
-    w.changes = 1;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 1);
     g_assert(c.agent_values[0]);
     check_agent_greeting(&fe);
 
     test_fe_detach(&fe);
-    w.changes = 2;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 2);
     g_assert(!c.agent_values[1]);
 
     client_disconnect(&c);
@@ -718,6 +727,28 @@ static void port_teardown(TestClient *c, TestFrontend *fe,
     test_fe_detach(fe);
     qemu_chr_close(chr);
     server_stop();
+}
+
+/* A connected port the guest has opened, and @len bytes of pattern. */
+typedef struct PortData {
+    TestClient c;
+    TestFrontend fe;
+    CharDriverState *chr;
+    uint8_t *data;
+} PortData;
+
+static void port_data_setup(PortData *p, size_t len, int seed)
+{
+    p->chr = port_setup(&p->c, &p->fe);
+    p->data = g_malloc(len);
+    test_fill_pattern(p->data, len, seed);
+    port_guest_open(&p->c, p->chr);
+}
+
+static void port_data_teardown(PortData *p)
+{
+    g_free(p->data);
+    port_teardown(&p->c, &p->fe, p->chr);
 }
 
 static void test_port_open_close(void)
@@ -797,42 +828,34 @@ static void guest_write_more(void *opaque)
     }
 }
 
-typedef struct {
-    TestClient *c;
-    size_t len;
-} DataWait;
-
 static bool client_has_data(void *opaque)
 {
-    DataWait *w = opaque;
+    ClientWait *w = opaque;
 
-    return w->c->port_data->len >= w->len;
+    return w->c->port_data->len >= w->count;
 }
 
 static void test_port_guest_to_client(void)
 {
-    TestClient c;
-    TestFrontend fe;
-    CharDriverState *chr = port_setup(&c, &fe);
-    uint8_t *data = g_malloc(BIG_LEN);
-    GuestWriter g = { .chr = chr, .data = data, .len = BIG_LEN };
-    DataWait w = { .c = &c, .len = BIG_LEN };
+    PortData t;
+    GuestWriter g = { .len = BIG_LEN };
+    ClientWait w = { .c = &t.c, .count = BIG_LEN };
 
-    test_fill_pattern(data, BIG_LEN, 7);
-    port_guest_open(&c, chr);
-    qemu_chr_set_write_ready(chr, guest_write_more, &g);
+    port_data_setup(&t, BIG_LEN, 7);
+    g.chr = t.chr;
+    g.data = t.data;
+    qemu_chr_set_write_ready(t.chr, guest_write_more, &g);
     guest_write_more(&g);
     g_assert(support_run_until(client_has_data, &w, WAIT_MS));
     g_assert_cmpuint(g.off, ==, BIG_LEN);
-    g_assert_cmpuint(c.port_data->len, ==, BIG_LEN);
-    g_assert(memcmp(c.port_data->data, data, BIG_LEN) == 0);
+    g_assert_cmpuint(t.c.port_data->len, ==, BIG_LEN);
+    g_assert(memcmp(t.c.port_data->data, t.data, BIG_LEN) == 0);
     /* more than the backend holds: back-pressure must have happened */
     g_assert_cmpint(g.short_writes, >, 0);
-    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+    g_assert_cmpint(qemu_chr_dropped_bytes(t.chr), ==, 0);
 
-    qemu_chr_set_write_ready(chr, NULL, NULL);
-    g_free(data);
-    port_teardown(&c, &fe, chr);
+    qemu_chr_set_write_ready(t.chr, NULL, NULL);
+    port_data_teardown(&t);
 }
 
 /*
@@ -841,25 +864,20 @@ static void test_port_guest_to_client(void)
  */
 static void test_port_guest_to_client_queued(void)
 {
-    TestClient c;
-    TestFrontend fe;
-    CharDriverState *chr = port_setup(&c, &fe);
+    PortData t;
     size_t len = 96 * 1024;     /* backend ring + core queue hold it */
-    uint8_t *data = g_malloc(len);
-    DataWait w = { .c = &c, .len = len };
+    ClientWait w = { .c = &t.c, .count = len };
 
-    test_fill_pattern(data, len, 11);
-    port_guest_open(&c, chr);
-    g_assert_cmpint(qemu_chr_write(chr, data, len), ==, len);
-    g_assert_cmpint(qemu_chr_queued_bytes(chr), >, 0);
+    port_data_setup(&t, len, 11);
+    g_assert_cmpint(qemu_chr_write(t.chr, t.data, len), ==, len);
+    g_assert_cmpint(qemu_chr_queued_bytes(t.chr), >, 0);
     g_assert(support_run_until(client_has_data, &w, WAIT_MS));
-    g_assert_cmpuint(c.port_data->len, ==, len);
-    g_assert(memcmp(c.port_data->data, data, len) == 0);
-    g_assert_cmpint(qemu_chr_queued_bytes(chr), ==, 0);
-    g_assert_cmpint(qemu_chr_dropped_bytes(chr), ==, 0);
+    g_assert_cmpuint(t.c.port_data->len, ==, len);
+    g_assert(memcmp(t.c.port_data->data, t.data, len) == 0);
+    g_assert_cmpint(qemu_chr_queued_bytes(t.chr), ==, 0);
+    g_assert_cmpint(qemu_chr_dropped_bytes(t.chr), ==, 0);
 
-    g_free(data);
-    port_teardown(&c, &fe, chr);
+    port_data_teardown(&t);
 }
 
 /* client -> guest */
@@ -882,9 +900,9 @@ static void client_write_done(GObject *src, GAsyncResult *res,
 
 static bool client_written(void *opaque)
 {
-    DataWait *w = opaque;
+    ClientWait *w = opaque;
 
-    return w->c->written >= w->len || w->c->write_errors > 0;
+    return w->c->written >= w->count || w->c->write_errors > 0;
 }
 
 static void client_send(TestClient *c, const uint8_t *data, size_t len,
@@ -901,24 +919,19 @@ static void client_send(TestClient *c, const uint8_t *data, size_t len,
 
 static void test_port_client_to_guest(void)
 {
-    TestClient c;
-    TestFrontend fe;
-    CharDriverState *chr = port_setup(&c, &fe);
-    uint8_t *data = g_malloc(BIG_LEN);
-    DataWait w = { .c = &c, .len = BIG_LEN };
+    PortData t;
+    ClientWait w = { .c = &t.c, .count = BIG_LEN };
 
-    test_fill_pattern(data, BIG_LEN, 3);
-    port_guest_open(&c, chr);
-    fe.can_read = 4096;     /* a guest with small buffers */
-    client_send(&c, data, BIG_LEN, 65536);
-    g_assert(test_fe_wait_input(&fe, BIG_LEN, WAIT_MS));
+    port_data_setup(&t, BIG_LEN, 3);
+    t.fe.can_read = 4096;     /* a guest with small buffers */
+    client_send(&t.c, t.data, BIG_LEN, 65536);
+    g_assert(test_fe_wait_input(&t.fe, BIG_LEN, WAIT_MS));
     g_assert(support_run_until(client_written, &w, WAIT_MS));
-    g_assert_cmpint(c.write_errors, ==, 0);
-    g_assert_cmpuint(fe.input->len, ==, BIG_LEN);
-    g_assert(memcmp(fe.input->data, data, BIG_LEN) == 0);
+    g_assert_cmpint(t.c.write_errors, ==, 0);
+    g_assert_cmpuint(t.fe.input->len, ==, BIG_LEN);
+    g_assert(memcmp(t.fe.input->data, t.data, BIG_LEN) == 0);
 
-    g_free(data);
-    port_teardown(&c, &fe, chr);
+    port_data_teardown(&t);
 }
 
 /*
@@ -928,49 +941,44 @@ static void test_port_client_to_guest(void)
  */
 static void test_port_client_to_guest_flow(void)
 {
-    TestClient c;
-    TestFrontend fe;
-    CharDriverState *chr = port_setup(&c, &fe);
+    PortData t;
     size_t len = 256 * 1024;
-    uint8_t *data = g_malloc(len);
     uint64_t iterations;
     int round;
 
-    test_fill_pattern(data, len, 5);
-    port_guest_open(&c, chr);
-    fe.can_read = 0;
-    client_send(&c, data, len, 65536);
+    port_data_setup(&t, len, 5);
+    t.fe.can_read = 0;
+    client_send(&t.c, t.data, len, 65536);
 
-    for (round = 0; fe.input->len < len; round++) {
-        size_t before = fe.input->len;
+    for (round = 0; t.fe.input->len < len; round++) {
+        size_t before = t.fe.input->len;
 
         g_assert_cmpint(round, <, 64);
         /* blocked: nothing arrives, and the loop sleeps */
         support_loop_stats_reset();
         support_run_for(100);
         iterations = support_loop_iterations();
-        g_assert_cmpuint(fe.input->len, ==, before);
+        g_assert_cmpuint(t.fe.input->len, ==, before);
         g_assert_cmpuint(iterations, <, 50);
 
         /* the guest frees 32 KiB of buffer space */
-        fe.can_read = 32768;
-        qemu_chr_accept_input(chr);
-        g_assert(test_fe_wait_input(&fe, MIN(len, before + 1), WAIT_MS));
+        t.fe.can_read = 32768;
+        qemu_chr_accept_input(t.chr);
+        g_assert(test_fe_wait_input(&t.fe, MIN(len, before + 1), WAIT_MS));
         /* let it fill what the guest offered, no more */
-        while (fe.input->len < MIN(len, before + 32768) &&
-               test_fe_wait_input(&fe, fe.input->len + 1, 200)) {
-            fe.can_read = MIN(len, before + 32768) - fe.input->len;
-            if (fe.can_read == 0) {
+        while (t.fe.input->len < MIN(len, before + 32768) &&
+               test_fe_wait_input(&t.fe, t.fe.input->len + 1, 200)) {
+            t.fe.can_read = MIN(len, before + 32768) - t.fe.input->len;
+            if (t.fe.can_read == 0) {
                 break;
             }
         }
-        fe.can_read = 0;
+        t.fe.can_read = 0;
     }
-    g_assert_cmpuint(fe.input->len, ==, len);
-    g_assert(memcmp(fe.input->data, data, len) == 0);
+    g_assert_cmpuint(t.fe.input->len, ==, len);
+    g_assert(memcmp(t.fe.input->data, t.data, len) == 0);
 
-    g_free(data);
-    port_teardown(&c, &fe, chr);
+    port_data_teardown(&t);
 }
 
 /*
@@ -1033,7 +1041,7 @@ static void test_port_echo_in_callback(void)
     EchoFrontend e = { .chr = chr, .window = 8192 };
     size_t len = BIG_LEN;
     uint8_t *data = g_malloc(len);
-    DataWait w = { .c = &c, .len = len };
+    ClientWait w = { .c = &c, .count = len };
 
     test_fe_detach(&fe);
     e.pending = g_byte_array_new();
@@ -1084,19 +1092,15 @@ static void test_vmc_close_in_callback(void)
 {
     TestClient c;
     CloseFrontend f = { 0 };
-    AgentWait w = { .c = &c };
     CharDriverState *chr;
 
-    server_start();
-    chr = test_chr_new("spicevmc,id=vdagent0,name=vdagent,debug=0");
-    g_assert(chr != NULL);
+    chr = vmc_start("spicevmc,id=vdagent0,name=vdagent,debug=0");
     f.chr = chr;
     qemu_chr_add_handlers(chr, close_can_read, close_read, echo_event, &f);
     client_connect(&c);
 
     qemu_chr_guest_open(chr);
-    w.changes = 2;
-    g_assert(support_run_until(agent_changed, &w, WAIT_MS));
+    wait_agent_changes(&c, 2);
     g_assert(c.agent_values[0]);
     g_assert(!c.agent_values[1]);
     g_assert_cmpint(f.reads, >=, 1);
@@ -1185,7 +1189,7 @@ static void test_port_virtio_guest(void)
     DeviceState *vser;
     uint8_t *out = g_malloc(BIG_LEN), *in = g_malloc(BIG_LEN);
     GuestDataWait w = { .c = &c, .len = BIG_LEN };
-    DataWait dw = { .c = &c, .len = BIG_LEN };
+    ClientWait dw = { .c = &c, .count = BIG_LEN };
     size_t sent = 0;
     int64_t deadline;
     VGuest *g;
@@ -1256,9 +1260,7 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(16 * 1024 * 1024);
+    test_machine_init(16 * 1024 * 1024);
     /*
      * spice-server warns when a peer resets a connection, which a client
      * going away may do at any time: warnings are printed, not fatal.

@@ -389,9 +389,7 @@ int main(int argc, char **argv)
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    module_call_init(MODULE_INIT_DEVICE);
-    qdev_machine_creation_done();
-    support_guest_ram_init(GUEST_RAM_SIZE);
+    test_machine_init(GUEST_RAM_SIZE);
 
     g_test_add_func("/char/trace/socket", test_socket);
     g_test_add_func("/char/trace/virtio-serial", test_virtio_serial);

@@ -205,52 +205,10 @@ static VirtIOSerialPort *port_of(DeviceState *dev)
     return DO_UPCAST(VirtIOSerialPort, dev, dev);
 }
 
-typedef struct PortCond {
-    uint32_t id;
-    size_t len;
-} PortCond;
-
-static bool cond_present(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->present;
-}
-
-static bool cond_host_connected(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->host_connected;
-}
-
-static bool cond_host_disconnected(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return !vg_port(g, c->id)->host_connected;
-}
-
-static bool cond_rx(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->rx_total >= c->len;
-}
-
-static bool cond_tx_done(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return vg_port(g, c->id)->tx_inflight == 0;
-}
-
 static void wait_port(VGuest *g, uint32_t id,
                       bool (*cond)(VGuest *g, void *opaque))
 {
-    PortCond c = { .id = id };
-
-    g_assert(vg_run_until(g, cond, &c, TIMEOUT_MS));
+    g_assert(vg_wait_port(g, id, 0, cond, TIMEOUT_MS));
 }
 
 /*
@@ -264,15 +222,13 @@ static VGuest *machine_with_port(Machine *m, unsigned int max_ports,
     machine_start(m, max_ports);
     g_assert(support_device_add(device));
     vg_init(m->g, WANT_FEATURES);
-    wait_port(m->g, nr, cond_host_connected);
+    wait_port(m->g, nr, vg_cond_host_connected);
     return m->g;
 }
 
 static void wait_rx(VGuest *g, uint32_t id, size_t len)
 {
-    PortCond c = { .id = id, .len = len };
-
-    g_assert(vg_run_until(g, cond_rx, &c, TIMEOUT_MS));
+    g_assert(vg_wait_port(g, id, len, vg_cond_rx_total, TIMEOUT_MS));
 }
 
 typedef struct RecCond {
@@ -322,9 +278,9 @@ static void test_probe(void)
     g_assert_cmphex(vg_init(g, WANT_FEATURES), ==, WANT_FEATURES);
     g_assert_cmpuint(g->max_ports, ==, 4);
     g_assert_cmpint(g->nqueues, ==, 10);
-    wait_port(g, 0, cond_present);
-    wait_port(g, 2, cond_present);
-    wait_port(g, 2, cond_host_connected);
+    wait_port(g, 0, vg_cond_present);
+    wait_port(g, 2, vg_cond_present);
+    wait_port(g, 2, vg_cond_host_connected);
 
     /* the console took port 0 and was announced as one */
     g_assert_cmpint(port_of(qdev_find_recursive(m.bus, "con0"))->id, ==, 0);
@@ -639,7 +595,7 @@ static void test_guest_open_close(void)
     g = m.g;
     d = add_port(&m, "virtserialport", "p1", r->chr, 1, "org.test.oc");
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     g_assert_cmpstr(r->log->str, ==, "");
 
     vg_port_open(g, 1);
@@ -677,7 +633,7 @@ static void test_guest_open_close(void)
     g_assert_cmpstr(r->log->str, ==, "OCOC");
 
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     vg_port_open(g, 1);
     vg_run_for(g, 5);
     g_assert_cmpstr(r->log->str, ==, "OCOCO");
@@ -691,7 +647,7 @@ static void test_guest_open_close(void)
 
     /* plugged again on the same chardev: a fresh start */
     d = add_port(&m, "virtserialport", "p1", r->chr, 1, NULL);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     vg_port_open(g, 1);
     vg_run_for(g, 5);
     g_assert_cmpstr(r->log->str, ==, "OCOCOCO");
@@ -715,13 +671,13 @@ static void test_host_open_close(void)
     g = m.g;
     add_port(&m, "virtserialport", "p1", r->chr, 1, NULL);
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     g_assert(!vg_port(g, 1)->host_connected);
     for (i = 0; i < 3; i++) {
         rec_host_open(r);
-        wait_port(g, 1, cond_host_connected);
+        wait_port(g, 1, vg_cond_host_connected);
         rec_host_close(r);
-        wait_port(g, 1, cond_host_disconnected);
+        wait_port(g, 1, vg_cond_host_disconnected);
     }
     vg_run_for(g, 5);
     g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 1), ==, 6);
@@ -789,7 +745,7 @@ static void test_console_pty_before_client(void)
     }
     g_assert_cmpint(got, ==, 13);
     g_assert_cmpmem(buf, 13, "boot message\n", 13);
-    wait_port(g, 0, cond_tx_done);
+    wait_port(g, 0, vg_cond_tx_done);
 
     machine_stop(&m);
     qemu_chr_close(chr);
@@ -854,7 +810,7 @@ static void test_console_never_stalls(void)
     g_assert(support_device_add("virtserialport,id=ser0,nr=1,"
                                 "chardev=serpty,name=ser"));
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    wait_port(g, 0, vg_cond_host_connected);
     vg_port_open(g, 0);
     vg_port_open(g, 1);
     vg_run_for(g, 20);
@@ -888,7 +844,7 @@ static void test_console_never_stalls(void)
 
     /* the serial port: open once a client is there, throttled, lossless */
     sfd = open_pty_client(schr);
-    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
     sent = vg_port_write(g, 1, ser, ser_len);
     vg_run_for(g, 50);
     g_assert_cmpuint(vg_port(g, 1)->tx_inflight, >, 0);
@@ -942,7 +898,7 @@ static void test_pty_peer_hangup(void)
     g_assert(chr->fe_open);
 
     g_assert_cmpuint(vg_port_write(g, 1, "ping", 4), ==, 4);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert(test_read_full(master, buf, 4, TIMEOUT_MS));
     g_assert_cmpmem(buf, 4, "ping", 4);
     g_assert(test_write_full(master, "pong", 4, TIMEOUT_MS));
@@ -950,10 +906,10 @@ static void test_pty_peer_hangup(void)
     g_assert_cmpmem(vg_port(g, 1)->rx->data, 4, "pong", 4);
 
     close(master);
-    wait_port(g, 1, cond_host_disconnected);
+    wait_port(g, 1, vg_cond_host_disconnected);
     /* with nobody on the host side, guest buffers come back unread */
     g_assert_cmpuint(vg_port_write(g, 1, "lost", 4), ==, 4);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
 
     machine_stop(&m);
     qemu_chr_close(chr);
@@ -988,7 +944,7 @@ static void test_data_fifo(void)
     g_assert_cmpmem(vg_port(g, 1)->rx->data, 5, "early", 5);
 
     g_assert_cmpuint(vg_port_write(g, 1, "from guest", 10), ==, 10);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert(test_read_full(fd_out, buf, 10, TIMEOUT_MS));
     g_assert_cmpmem(buf, 10, "from guest", 10);
 
@@ -1030,20 +986,20 @@ static void test_data_socket(void)
         peer = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         g_assert_cmpint(connect(peer, (struct sockaddr *)&sa, sizeof(sa)),
                         ==, 0);
-        wait_port(g, 1, cond_host_connected);
+        wait_port(g, 1, vg_cond_host_connected);
 
         g_assert(test_write_full(peer, "from peer", 9, TIMEOUT_MS));
         wait_rx(g, 1, base + 9);
         g_assert_cmpmem(vg_port(g, 1)->rx->data + base, 9, "from peer", 9);
 
         g_assert_cmpuint(vg_port_write(g, 1, "from guest", 10), ==, 10);
-        wait_port(g, 1, cond_tx_done);
+        wait_port(g, 1, vg_cond_tx_done);
         g_assert(test_read_full(peer, buf, 10, TIMEOUT_MS));
         g_assert_cmpmem(buf, 10, "from guest", 10);
 
         /* the peer leaves: the guest hears PORT_OPEN(0) */
         close(peer);
-        wait_port(g, 1, cond_host_disconnected);
+        wait_port(g, 1, vg_cond_host_disconnected);
     }
 
     machine_stop(&m);
@@ -1065,7 +1021,7 @@ static void test_data_file(void)
     g_assert(chr);
     g = machine_with_port(&m, 2, "virtconsole,id=fc,chardev=fout", 0);
     g_assert_cmpuint(vg_port_write(g, 0, "console line\n", 13), ==, 13);
-    wait_port(g, 0, cond_tx_done);
+    wait_port(g, 0, vg_cond_tx_done);
     g_assert(g_file_get_contents(path, &contents, &len, NULL));
     g_assert_cmpstr(contents, ==, "console line\n");
     g_free(contents);
@@ -1088,14 +1044,14 @@ static void test_data_memory(void)
     g = m.g;
     add_port(&m, "virtserialport", "mp", &chr, 1, NULL);
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     /* nobody opened the memory chardev: guest data is not taken */
     g_assert(!vg_port(g, 1)->host_connected);
     qemu_chr_generic_open(&chr);
-    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
     vg_port_open(g, 1);
     g_assert_cmpuint(vg_port_write(g, 1, "to memory", 9), ==, 9);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     qs = qemu_chr_mem_to_qs(&chr);
     g_assert_cmpstr(qstring_get_str(qs), ==, "to memory");
     QDECREF(qs);
@@ -1255,7 +1211,7 @@ static VirtIOSerialPort *fifo_port_start(Machine *m, const char *id,
     }
     port = port_of(support_device_add(opts));
     vg_init(m->g, WANT_FEATURES);
-    wait_port(m->g, 1, cond_host_connected);
+    wait_port(m->g, 1, vg_cond_host_connected);
     vg_port_open(m->g, 1);
     g_free(opts);
     return port;
@@ -1358,7 +1314,7 @@ static void test_flow_guest_to_host(void)
     /* the slow peer did push back, and the port waited for it */
     g_assert_cmpint(t.throttled_seen, >, 0);
     g_assert_cmpuint(qemu_chr_dropped_bytes(chr), ==, 0);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert_cmpuint(vg_port(g, 1)->tx_total, ==, BIG_TRANSFER);
     /* roughly one loop iteration per pipe-full, not a spin */
     g_test_message("main loop iterations: %" PRIu64, iters);
@@ -1438,9 +1394,9 @@ static void test_flow_can_read(void)
     g->default_rx_buffers = 0;
     add_port(&m, "virtserialport", "cr", r->chr, 1, NULL);
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     rec_host_open(r);
-    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
     /* not open in the guest yet */
     g_assert_cmpint(qemu_chr_can_read(r->chr), ==, 0);
     vg_port_open(g, 1);
@@ -1534,7 +1490,7 @@ static void test_flow_no_busy_loop(void)
     g_assert(vg_run_until(g, cond_peer_done, &t, TIMEOUT_MS));
     peer_join(&peer);
     g_assert_cmpuint(peer.done, ==, 256 * 1024);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert(!t.port->throttled);
 
     g_checksum_free(peer.sum);
@@ -1593,8 +1549,8 @@ static void test_migration(void)
     add_port(&src, "virtserialport", "m2", r2->chr, 2, "org.test.m2");
     rec_host_open(r2);
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
-    wait_port(g, 2, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
+    wait_port(g, 2, vg_cond_host_connected);
     vg_port_open(g, 1);
     vg_port_open(g, 2);
     peer_start_sum(&peer, f1.out, UINT64_MAX, peer_reader, got, 1);
@@ -1652,7 +1608,7 @@ static void test_migration(void)
     g_assert_cmpstr(r2b->log->str, ==, "O");
     g_assert(port_of(qdev_find_recursive(dst.bus, "m2"))->guest_connected);
     /* the new backend of port 2 is not connected: the guest is told */
-    wait_port(g, 2, cond_host_disconnected);
+    wait_port(g, 2, vg_cond_host_disconnected);
     g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_OPEN, 2), ==, 1);
     g_assert(vg_port(g, 1)->host_connected);
 
@@ -1661,7 +1617,7 @@ static void test_migration(void)
     t.peer = &peer;
     g_assert(vg_run_until(g, cond_peer_done, &t, 60000));
     peer_join(&peer);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert_cmpstr(g_checksum_get_string(got), ==,
                     g_checksum_get_string(sent));
 
@@ -1711,7 +1667,7 @@ static void test_migration_mismatch(void)
     add_port(&m, "virtserialport", NULL, NULL, 1, NULL);
     add_port(&m, "virtserialport", NULL, NULL, 2, NULL);
     vg_init(m.g, WANT_FEATURES);
-    wait_port(m.g, 2, cond_present);
+    wait_port(m.g, 2, vg_cond_present);
     vg_port_open(m.g, 2);
     vg_run_for(m.g, 5);
     mig = save_state();
@@ -1755,7 +1711,7 @@ static void test_hotplug(void)
     d = support_device_add("virtserialport,id=h1,chardev=hn1,"
                            "name=org.test.h1");
     g_assert(d);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     vg_run_for(g, 5);
     g_assert_cmpstr(vg_port(g, 1)->name, ==, "org.test.h1");
     g_assert(!vg_port(g, 1)->is_console);
@@ -1765,7 +1721,7 @@ static void test_hotplug(void)
     d = support_device_add("virtconsole,id=h0,chardev=hn0");
     g_assert(d);
     g_assert_cmpint(port_of(d)->id, ==, 0);
-    wait_port(g, 0, cond_present);
+    wait_port(g, 0, vg_cond_present);
     vg_run_for(g, 5);
     g_assert(vg_port(g, 0)->is_console);
     g_assert(vg_port(g, 0)->guest_open);
@@ -1786,13 +1742,13 @@ static void test_hotplug(void)
     g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_REMOVE, 1), ==, 1);
     g_assert(!vg_port(g, 1)->present);
     g_assert(support_device_add("virtserialport,id=h1b,chardev=hn1,nr=1"));
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     g_assert_cmpint(vg_ctrl_count(g, VIRTIO_CONSOLE_PORT_ADD, 1), ==, 2);
 
     g_assert(support_device_add("virtserialport,id=h2,chardev=hn2"));
     g_assert(support_device_add("virtconsole,id=h3,chardev=hn3"));
     expect_add_error("virtserialport,id=h4", "all 4 ports are in use");
-    wait_port(g, 3, cond_present);
+    wait_port(g, 3, vg_cond_present);
     vg_run_for(g, 5);
     g_assert(vg_port(g, 3)->is_console);
 
@@ -1825,7 +1781,7 @@ static void test_set_echo(void)
     test_fe_attach(&mon, mux);
     g->default_rx_buffers = 0;
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 0, cond_host_connected);
+    wait_port(g, 0, vg_cond_host_connected);
     vg_run_for(g, 5);
 
     /* the monitor turns echo off and on: the pipe has no terminal */
@@ -1837,7 +1793,7 @@ static void test_set_echo(void)
     g_assert(!r->last_echo);
 
     g_assert_cmpuint(vg_port_write(g, 0, "console", 7), ==, 7);
-    wait_port(g, 0, cond_tx_done);
+    wait_port(g, 0, vg_cond_tx_done);
     g_assert(test_read_full(fd_out, buf, 7, TIMEOUT_MS));
     g_assert_cmpmem(buf, 7, "console", 7);
 
@@ -1884,13 +1840,6 @@ static void test_set_echo(void)
 
 /* ---- ports without a chardev ---- */
 
-static bool cond_gone(VGuest *g, void *opaque)
-{
-    PortCond *c = opaque;
-
-    return !vg_port(g, c->id)->present;
-}
-
 /*
  * virtconsole and virtserialport with no chardev= are plugged and
  * unplugged at runtime: the guest sees them, its output is consumed
@@ -1902,7 +1851,6 @@ static void test_no_chardev(void)
     uint32_t cid, sid;
     Machine m;
     VGuest *g;
-    PortCond c;
     int round;
 
     machine_start(&m, 4);
@@ -1916,8 +1864,8 @@ static void test_no_chardev(void)
         g_assert(ser);
         cid = port_of(con)->id;
         sid = port_of(ser)->id;
-        wait_port(g, cid, cond_present);
-        wait_port(g, sid, cond_present);
+        wait_port(g, cid, vg_cond_present);
+        wait_port(g, sid, vg_cond_present);
         vg_run_for(g, 5);
         g_assert(vg_port(g, cid)->is_console);
         g_assert_cmpstr(vg_port(g, sid)->name, ==, "org.test.nc");
@@ -1928,17 +1876,15 @@ static void test_no_chardev(void)
         vg_port_open(g, sid);
         g_assert_cmpuint(vg_port_write(g, cid, "to nobody", 9), ==, 9);
         g_assert_cmpuint(vg_port_write(g, sid, "to nobody", 9), ==, 9);
-        wait_port(g, cid, cond_tx_done);
-        wait_port(g, sid, cond_tx_done);
+        wait_port(g, cid, vg_cond_tx_done);
+        wait_port(g, sid, vg_cond_tx_done);
         g_assert_cmpuint(vg_port(g, cid)->rx_total, ==, 0);
         g_assert_cmpuint(vg_port(g, sid)->rx_total, ==, 0);
 
         g_assert_cmpint(support_device_del("ncon"), ==, 0);
         g_assert_cmpint(support_device_del("nser"), ==, 0);
-        c.id = cid;
-        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
-        c.id = sid;
-        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+        wait_port(g, cid, vg_cond_absent);
+        wait_port(g, sid, vg_cond_absent);
     }
     machine_stop(&m);
 }
@@ -1971,7 +1917,7 @@ static void test_mux_unplug(void)
 
     for (round = 0; round < 3; round++) {
         DeviceState *d;
-        PortCond c;
+        VGuestPortCond c;
         size_t mon_len;
         uint64_t rx;
 
@@ -1979,7 +1925,7 @@ static void test_mux_unplug(void)
         g_assert(d);
         c.id = port_of(d)->id;
         g_assert_cmpint(mux->avail_connections, ==, avail - 1);
-        wait_port(g, c.id, cond_host_connected);
+        wait_port(g, c.id, vg_cond_host_connected);
         vg_run_for(g, 5);
         g_assert(vg_port(g, c.id)->guest_open);
 
@@ -1989,7 +1935,7 @@ static void test_mux_unplug(void)
         wait_rx(g, c.id, rx + 3);
 
         g_assert_cmpint(support_device_del("muxcon"), ==, 0);
-        g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+        g_assert(vg_run_until(g, vg_cond_absent, &c, TIMEOUT_MS));
         g_assert_cmpint(mux->avail_connections, ==, avail);
 
         /* input, C-a b and C-a c now reach the monitor alone */
@@ -2022,7 +1968,7 @@ static void test_mux_frontend_open(void)
     CharDriverState *base = qemu_chr_find("mxfo-base");
     TestFrontend mon;
     DeviceState *d;
-    PortCond c = { .id = 1 };
+    VGuestPortCond c = { .id = 1 };
     Machine m;
     VGuest *g;
 
@@ -2035,7 +1981,7 @@ static void test_mux_frontend_open(void)
     /* the port attaches last and takes the focus; its guest has not opened */
     d = add_port(&m, "virtserialport", "mxp", mux, 1, "org.test.mxfo");
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     g_assert(!test_chr_info_frontend_open("mxfo"));
     vg_port_open(g, 1);
     vg_run_for(g, 5);
@@ -2058,7 +2004,7 @@ static void test_mux_frontend_open(void)
     g_assert(test_chr_info_frontend_open("mxfo"));
     /* the port leaves while open: the monitor stays, open */
     g_assert_cmpint(qdev_unplug(d), ==, 0);
-    g_assert(vg_run_until(g, cond_gone, &c, TIMEOUT_MS));
+    g_assert(vg_run_until(g, vg_cond_absent, &c, TIMEOUT_MS));
     g_assert(test_chr_info_frontend_open("mxfo"));
     /* what the backend saw: no guest open or close at all */
     g_assert_cmpint(base->fe_open, ==, 0);
@@ -2111,7 +2057,7 @@ static void test_mux_fifth(void)
 static void guest_up(VGuest *g)
 {
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
     vg_port_open(g, 1);
     vg_run_for(g, 2);
 }
@@ -2177,7 +2123,7 @@ static void test_untrusted_control(void)
     vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID, VIRTIO_CONSOLE_DEVICE_READY, 0);
     expect_guest_error(g, "guest failed to set the device up");
     vg_send_ctrl(g, VIRTIO_CONSOLE_BAD_ID, VIRTIO_CONSOLE_DEVICE_READY, 1);
-    wait_port(g, 1, cond_host_connected);
+    wait_port(g, 1, vg_cond_host_connected);
 
     memset(big, 0, sizeof(big));
     vg_send_ctrl_raw(g, big, 4);
@@ -2443,7 +2389,7 @@ static void test_untrusted_early(void)
         vg_kick(g, i);
     }
     vg_run_for(g, 5);
-    wait_port(g, 1, cond_tx_done);
+    wait_port(g, 1, vg_cond_tx_done);
     g_assert_cmpuint(r->out->len, ==, 0);
 
     /* DEVICE_READY without control buffers: messages wait, bounded */
@@ -2528,7 +2474,7 @@ static void test_frontend_open(void)
     add_port(&m, "virtserialport", "p1", chr, 1, "org.test.fo");
     g_assert(!test_chr_info_frontend_open("fo-port"));
     vg_init(g, WANT_FEATURES);
-    wait_port(g, 1, cond_present);
+    wait_port(g, 1, vg_cond_present);
     g_assert(!test_chr_info_frontend_open("fo-port"));
     vg_port_open(g, 1);
     vg_run_for(g, 5);
