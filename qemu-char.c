@@ -916,7 +916,7 @@ struct CharLog {
     char *path;
     /* the backend's own chr_write, which the log wraps */
     int (*be_write)(CharDriverState *s, const uint8_t *buf, int len);
-    GByteArray *queue;          /* bytes the fd could not take yet */
+    ByteFifo queue;             /* bytes the fd could not take yet */
     bool watched;               /* fd write handler registered */
     bool error_reported;        /* a write error was reported: said once */
     uint64_t dropped;
@@ -961,7 +961,7 @@ static void chr_log_drain(void *opaque);
 
 static void chr_log_update_watch(CharLog *log, CharDriverState *chr)
 {
-    bool want = log->queue->len > 0;
+    bool want = byte_fifo_len(&log->queue) > 0;
 
     if (want != log->watched) {
         qemu_set_fd_handler(log->fd, NULL, want ? chr_log_drain : NULL, chr);
@@ -973,9 +973,15 @@ static void chr_log_drain(void *opaque)
 {
     CharDriverState *chr = opaque;
     CharLog *log = chr->log;
-    size_t n = chr_log_write_nb(chr, log->queue->data, log->queue->len);
+    size_t len, n;
+    const uint8_t *head;
 
-    g_byte_array_remove_range(log->queue, 0, n);
+    /* the queued bytes may wrap: write them a contiguous run at a time */
+    do {
+        head = byte_fifo_peek(&log->queue, &len);
+        n = len ? chr_log_write_nb(chr, head, len) : 0;
+        byte_fifo_consume(&log->queue, n);
+    } while (n > 0 && n == len);
     chr_log_update_watch(log, chr);
 }
 
@@ -983,18 +989,14 @@ static void chr_log_append(CharDriverState *chr, const uint8_t *buf,
                            size_t len)
 {
     CharLog *log = chr->log;
-    size_t done = 0, room;
+    size_t done = 0;
 
     /* earlier bytes first: only an empty queue lets a write go ahead */
-    if (log->queue->len == 0) {
+    if (byte_fifo_len(&log->queue) == 0) {
         done = chr_log_write_nb(chr, buf, len);
     }
-    room = CHR_LOG_QUEUE_LIMIT - log->queue->len;
-    if (len - done > room) {
-        log->dropped += len - done - room;
-        len = done + room;
-    }
-    g_byte_array_append(log->queue, buf + done, len - done);
+    log->dropped += len - done -
+                    byte_fifo_push(&log->queue, buf + done, len - done);
     chr_log_update_watch(log, chr);
 }
 
@@ -1050,7 +1052,7 @@ static int chr_log_open(QemuOpts *opts, CharLog **plog)
     log = qemu_mallocz(sizeof(*log));
     log->fd = fd;
     log->path = g_strdup(path);
-    log->queue = g_byte_array_new();
+    byte_fifo_init(&log->queue, CHR_LOG_QUEUE_LIMIT);
     *plog = log;
     return 0;
 }
@@ -1061,7 +1063,7 @@ static void chr_log_free(CharLog *log)
         qemu_set_fd_handler(log->fd, NULL, NULL, NULL);
     }
     close(log->fd);
-    g_byte_array_free(log->queue, TRUE);
+    byte_fifo_destroy(&log->queue);
     g_free(log->path);
     qemu_free(log);
 }
@@ -1083,7 +1085,7 @@ static void chr_log_close(CharDriverState *chr)
         return;
     }
     chr_log_drain(chr);
-    log->dropped += log->queue->len;
+    log->dropped += byte_fifo_len(&log->queue);
     chr->log = NULL;
     chr_log_free(log);
 }
