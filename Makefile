@@ -178,11 +178,11 @@ spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
     "not built: $(SPICE_OFF_TESTS)")
 
 # Windows hosts (tests/win32/): the fragment cross-compiled, syntax only
-# (fails when the cross compiler is missing), and a named-pipe test run
-# under wine (skipped, saying so, without wine).
+# (fails when the cross compiler is missing), and a named-pipe test and a
+# winsock test run under wine (skipped, saying so, without wine).
 WIN32_CC ?= x86_64-w64-mingw32-gcc
 WIN32_TESTS := $(SRC_PATH)/tests/win32/cross-compile \
-    $(SRC_PATH)/tests/win32/wine-pipe
+    $(SRC_PATH)/tests/win32/wine-pipe $(SRC_PATH)/tests/win32/wine-socket
 WIN32_ENV := SRC_PATH=$(SRC_PATH) WIN32_CC="$(WIN32_CC)" \
     WARN_CFLAGS="$(WARN_CFLAGS)" GLIB_CFLAGS="$(GLIB_CFLAGS)"
 
@@ -337,7 +337,7 @@ help:
 	@echo "Targets:"
 	@echo "  all (default)   build fragment, support layer, tests, benches"
 	@echo "  check           build, run tests/test-* and tests/win32/ (the"
-	@echo "                  mingw-w64 cross-compile, a wine test) and print"
+	@echo "                  mingw-w64 cross-compile, two wine tests) and print"
 	@echo "                  a summary"
 	@echo "  check-sanitize  run check in build-sanitize/ (ASan+UBSan)"
 	@echo "  check-all       check, check-sanitize, check-valgrind, check-tools"

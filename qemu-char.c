@@ -5737,6 +5737,12 @@ static int qemu_chr_open_win_file_out(QemuOpts *opts, CharDriverState **_chr)
  * so its end is waited for through an event instead.
  */
 
+/*
+ * From here to sock_connect_ended() the functions need nothing but
+ * winsock: tests/win32/wine-socket builds them alone and runs them under
+ * wine, where there is no glib for the rest of this file.
+ */
+
 /* winsock's codes, as the errno values the shared code compares with */
 static const struct {
     int wsa;
@@ -5794,12 +5800,6 @@ static int sock_fd_watchable(int fd)
     return fd;
 }
 
-static ssize_t tcp_chr_recvmsg(SocketCharDriver *s, uint8_t *buf,
-                               size_t len)
-{
-    return recv(s->fd, (void *)buf, MIN(len, INT_MAX), 0);
-}
-
 /* Has the connect() under way on fd ended, either way? */
 static bool sock_connect_ended(int fd)
 {
@@ -5811,6 +5811,12 @@ static bool sock_connect_ended(int fd)
     FD_SET(fd, &wfds);
     FD_SET(fd, &xfds);
     return select(fd + 1, NULL, &wfds, &xfds, &tv) > 0;
+}
+
+static ssize_t tcp_chr_recvmsg(SocketCharDriver *s, uint8_t *buf,
+                               size_t len)
+{
+    return recv(s->fd, (void *)buf, MIN(len, INT_MAX), 0);
 }
 
 static void tcp_chr_connect_event(void *opaque)
