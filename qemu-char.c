@@ -18,11 +18,15 @@
  *              (COM ports, named pipes, console, files); ringbuf
  *   Table      the backend table: names, open functions, option lists
  *
- * Platforms: the sections from the fd backend to udp are POSIX-only, each
- * bracketed whole by #ifndef _WIN32; the win32 section is #ifdef _WIN32;
- * the backend table has one block of host backends per platform.  The
- * rest of the file is common, save the includes, send_all and the
- * hangup check of stream sockets (chr_io_idle_check).
+ * Platforms: the sections from the fd backend to parport are POSIX-only,
+ * each bracketed whole by #ifndef _WIN32; the win32 section is
+ * #ifdef _WIN32; the backend table has one block of host backends per
+ * platform.  The socket and udp sections are shared: they reach what
+ * differs per host through the host pieces declared at the top of the
+ * socket section, defined in its one POSIX block (with unix sockets and
+ * fd passing) and in the win32 section.  The rest of the file is common,
+ * save the includes, send_all and the hangup check of stream sockets
+ * (chr_io_idle_check).
  *
  * Each backend section reads in the same order: state struct, I/O and
  * ops functions, the static CharDriverOps table, then its open function.
