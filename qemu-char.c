@@ -868,13 +868,18 @@ static int chr_opt_missing(const char *option, const char *hint)
     return -EINVAL;
 }
 
-/* Opening (@verb: "open", "create") what path= names failed with @err. */
+#ifndef _WIN32
+/*
+ * Opening (@verb: "open", "create") what path= names failed with @err.
+ * POSIX only: the win32 backends report GetLastError() instead.
+ */
 static int chr_path_failed(const char *verb, const char *path, int err)
 {
     qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
                         strerror(err));
     return -err;
 }
+#endif
 
 /* The path= a backend cannot do without; NULL, reported, if none. */
 static const char *chr_opt_path(QemuOpts *opts, const char *hint)
