@@ -18,11 +18,15 @@
  *              (COM ports, named pipes, console, files); ringbuf
  *   Table      the backend table: names, open functions, option lists
  *
- * Platforms: the sections from the fd backend to udp are POSIX-only, each
- * bracketed whole by #ifndef _WIN32; the win32 section is #ifdef _WIN32;
- * the backend table has one block of host backends per platform.  The
- * rest of the file is common, save the includes, send_all and the
- * hangup check of stream sockets (chr_io_idle_check).
+ * Platforms: the sections from the fd backend to parport are POSIX-only,
+ * each bracketed whole by #ifndef _WIN32; the win32 section is
+ * #ifdef _WIN32; the backend table has one block of host backends per
+ * platform.  The socket and udp sections are shared: they reach what
+ * differs per host through the host pieces declared at the top of the
+ * socket section, defined in its one POSIX block (with unix sockets and
+ * fd passing) and in the win32 section.  The rest of the file is common,
+ * save the includes, send_all and the hangup check of stream sockets
+ * (chr_io_idle_check).
  *
  * Each backend section reads in the same order: state struct, I/O and
  * ops functions, the static CharDriverOps table, then its open function.
@@ -501,9 +505,27 @@ static void chr_io_idle_check(CharBackendIO *io)
     chr_io_hangup(io);
 }
 #else
-/* Only stream sockets watch for a hangup, and win32 builds none yet. */
+/*
+ * The same look for winsock, which has no POLLRDHUP: a hangup shows only
+ * once the input before it is read, so unread input always waits.
+ */
 static void chr_io_idle_check(CharBackendIO *io)
 {
+    CharDriverState *chr = io->chr;
+    char byte;
+    int n = recv(io->fd_in, &byte, 1, MSG_PEEK);
+
+    if (n < 0 && socket_error() == WSAEWOULDBLOCK) {
+        return;
+    }
+    if (n > 0) {
+        io->hup_paused = true;
+        if (!chr->chr_can_read && io->hup_recheck) {
+            io->hup_recheck(chr);
+        }
+        return;
+    }
+    chr_io_hangup(io);
 }
 #endif
 
@@ -846,13 +868,18 @@ static int chr_opt_missing(const char *option, const char *hint)
     return -EINVAL;
 }
 
-/* Opening (@verb: "open", "create") what path= names failed with @err. */
+#ifndef _WIN32
+/*
+ * Opening (@verb: "open", "create") what path= names failed with @err.
+ * POSIX only: the win32 backends report GetLastError() instead.
+ */
 static int chr_path_failed(const char *verb, const char *path, int err)
 {
     qemu_chr_open_error("path", "cannot %s \"%s\": %s", verb, path,
                         strerror(err));
     return -err;
 }
+#endif
 
 /* The path= a backend cannot do without; NULL, reported, if none. */
 static const char *chr_opt_path(QemuOpts *opts, const char *hint)
@@ -3782,7 +3809,40 @@ fail:
 /***********************************************************/
 /* socket backend: tcp (IPv4/IPv6) and unix, client or server */
 
-#ifndef _WIN32
+/*
+ * Host pieces.  The socket and udp backends differ between POSIX and
+ * Windows hosts only in these functions: the POSIX block below defines
+ * them, the win32 section does for Windows.  Winsock reports errors by
+ * socket_error() in its own codes, needs no MSG_DONTWAIT (the sockets
+ * are non-blocking) nor MSG_NOSIGNAL (no SIGPIPE), and has neither unix
+ * sockets nor fd passing.
+ */
+#ifdef _WIN32
+#define MSG_DONTWAIT 0
+#define MSG_NOSIGNAL 0
+#endif
+typedef struct SocketCharDriver SocketCharDriver;
+/* The failure of the last socket call, as an errno value. */
+static int sock_errno(void);
+/* Bytes known to wait in fd's receive queue; 0 if none or unknown. */
+static int sock_queued(int fd);
+/* Block until fd is readable (open time only): 0 or -errno. */
+static int sock_wait_readable(int fd);
+/* fd if the main loop can watch it, else closed, errno set, -errno. */
+static int sock_fd_watchable(int fd);
+/* recv() on the connection; fds passed with it are kept (POSIX). */
+static ssize_t tcp_chr_recvmsg(SocketCharDriver *s, uint8_t *buf,
+                               size_t len);
+/* Watch (or stop watching) the connect() under way on connect_fd. */
+static void tcp_chr_watch_connect(CharDriverState *chr, bool on);
+/*
+ * path=: the address of the unix socket, and for a server its listening
+ * socket (s->listen_fd).  0 or -errno, reported.
+ */
+static int tcp_chr_unix_setup(CharDriverState *chr, QemuOpts *opts,
+                              bool is_listen, SockAddr **addrs);
+/* At close: remove the socket file of a unix server. */
+static void tcp_chr_unix_close(SocketCharDriver *s);
 
 static int sock_opts_family(QemuOpts *opts)
 {
@@ -3894,7 +3954,7 @@ typedef enum SocketState {
     SOCK_CLOSED,                /* qemu_chr_close(): nothing watched */
 } SocketState;
 
-typedef struct SocketCharDriver {
+struct SocketCharDriver {
     CharDriverState *chr;
     SocketState state;
     int fd;                     /* CONNECTED: the connection, else -1 */
@@ -3920,7 +3980,49 @@ typedef struct SocketCharDriver {
     dev_t sock_dev;             /* and at exit; only if it is still ours */
     ino_t sock_ino;
     QLIST_ENTRY(SocketCharDriver) unlink_next;
-} SocketCharDriver;
+    void *connect_event;        /* win32: signalled when connect() ends */
+};
+
+static void tcp_chr_accept(void *opaque);
+static void tcp_chr_connect_done(void *opaque);
+
+#ifndef _WIN32
+/*
+ * POSIX hosts: the host pieces, unix sockets (their addresses, and the
+ * socket files a server removes again) and fd passing.
+ */
+
+static int sock_errno(void)
+{
+    return errno;
+}
+
+static int sock_queued(int fd)
+{
+    int avail;
+
+    return ioctl(fd, FIONREAD, &avail) == 0 && avail > 0 ? avail : 0;
+}
+
+static int sock_wait_readable(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, -1) < 0 ? -errno : 0;
+}
+
+static int sock_fd_watchable(int fd)
+{
+    return chr_fd_watchable(fd);
+}
+
+static void tcp_chr_watch_connect(CharDriverState *chr, bool on)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    qemu_set_fd_handler(s->connect_fd, NULL,
+                        on ? tcp_chr_connect_done : NULL, chr);
+}
 
 /*
  * Unix server sockets to remove at exit: the monitor's "quit" and a
@@ -3934,22 +4036,201 @@ static QLIST_HEAD(, SocketCharDriver) sock_unlink_list =
 static pid_t sock_unlink_pid;
 static QEMUBH *sock_unlink_owner_bh;
 
-static void tcp_chr_accept(void *opaque);
-static void tcp_chr_connect_done(void *opaque);
+
+/* Keep the last fd passed with SCM_RIGHTS; close any others. */
+static void tcp_chr_take_msgfds(SocketCharDriver *s, struct msghdr *msg)
+{
+    struct cmsghdr *cmsg;
+
+    for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+        int i, n;
+        int *fds;
+
+        if (cmsg->cmsg_level != SOL_SOCKET ||
+            cmsg->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        fds = (int *)CMSG_DATA(cmsg);
+        for (i = 0; i < n; i++) {
+            int fd;
+
+            memcpy(&fd, &fds[i], sizeof(fd));
+            if (fd < 0) {
+                continue;
+            }
+            if (s->msgfd >= 0) {
+                close(s->msgfd);
+            }
+            s->msgfd = fd;
+        }
+    }
+}
+
+/* recvmsg(), keeping the fds a unix peer passes (SCM_RIGHTS). */
+static ssize_t tcp_chr_recvmsg(SocketCharDriver *s, uint8_t *buf,
+                               size_t len)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(SOCK_MAX_MSGFDS * sizeof(int))];
+    } control;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n;
+
+    if (s->is_unix) {
+        msg.msg_control = &control;
+        msg.msg_controllen = sizeof(control);
+    }
+    n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n > 0 && s->is_unix) {
+        tcp_chr_take_msgfds(s, &msg);
+    }
+    return n;
+}
+
+/*
+ * v0.15.0 leaves the socket file behind.  Remove it if it is still the
+ * one we created, not a file that took its place meanwhile.
+ */
+static void tcp_chr_unlink_socket(SocketCharDriver *s)
+{
+    struct stat st;
+
+    if (stat(s->unlink_path, &st) == 0 &&
+        st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
+        unlink(s->unlink_path);
+    }
+}
+
+static void tcp_chr_unlink_atexit(void)
+{
+    SocketCharDriver *s;
+
+    if (sock_unlink_pid != getpid()) {
+        return;
+    }
+    QLIST_FOREACH(s, &sock_unlink_list, unlink_next) {
+        tcp_chr_unlink_socket(s);
+    }
+}
+
+/* The main loop runs here: exit() in this process removes the sockets. */
+static void sock_unlink_take_owner(void *opaque)
+{
+    sock_unlink_pid = getpid();
+}
+
+/* Bind and listen on a unix path; fd or -errno, reported. */
+static int tcp_chr_listen_unix(SocketCharDriver *s, const SockAddr *a,
+                               const char *path)
+{
+    SockError err;
+    struct stat st;
+    int fd = sock_listen_unix(a, &err);
+
+    if (fd < 0) {
+        qemu_chr_open_error("path", "%s", err.msg);
+        return fd;
+    }
+    fd = sock_fd_watchable(fd);
+    if (fd < 0) {
+        /* refused before anyone could connect: leave no file behind */
+        unlink(path);
+        return fd;
+    }
+    if (stat(path, &st) == 0) {
+        s->unlink_path = g_strdup(path);
+        s->sock_dev = st.st_dev;
+        s->sock_ino = st.st_ino;
+        QLIST_INSERT_HEAD(&sock_unlink_list, s, unlink_next);
+        if (!sock_unlink_owner_bh) {
+            sock_unlink_owner_bh = qemu_bh_new(sock_unlink_take_owner, NULL);
+            atexit(tcp_chr_unlink_atexit);
+        }
+        qemu_bh_schedule(sock_unlink_owner_bh);
+    }
+    return fd;
+}
+
+/* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
+static char *sock_unix_tmp_path(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *path = g_strdup_printf("%s/qemu-socket-XXXXXX",
+                                 tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(path);
+
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    return path;
+}
+
+static int tcp_chr_unix_setup(CharDriverState *chr, QemuOpts *opts,
+                              bool is_listen, SockAddr **addrs)
+{
+    SocketCharDriver *s = chr->opaque;
+    const char *opt_path = qemu_opt_get(opts, "path");
+    char *path;
+    int fd;
+
+    if (*opt_path == '\0' && !is_listen) {
+        qemu_chr_open_error("path", "empty (a unix socket needs "
+                            "path=<socket file>)");
+        return -EINVAL;
+    }
+    path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
+    *addrs = qemu_mallocz(sizeof(**addrs));
+    if (!sock_unix_addr(path, *addrs)) {
+        qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
+                            "\"%s\"", strlen(path),
+                            sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+                            path);
+        g_free(path);
+        return -ENAMETOOLONG;
+    }
+    chr->filename = g_strdup_printf("unix:%s%s", path,
+                                    is_listen ? ",server" : "");
+    if (is_listen) {
+        fd = tcp_chr_listen_unix(s, *addrs, path);
+        if (fd < 0) {
+            g_free(path);
+            return fd;
+        }
+        s->listen_fd = fd;
+    }
+    g_free(path);
+    return 0;
+}
+
+static void tcp_chr_unix_close(SocketCharDriver *s)
+{
+    if (s->unlink_path) {
+        tcp_chr_unlink_socket(s);
+        QLIST_REMOVE(s, unlink_next);
+    }
+    g_free(s->unlink_path);
+}
+#endif /* !_WIN32 */
 
 /* send() without blocking: bytes sent, 0 if the socket is full, -1. */
 static int tcp_chr_send(SocketCharDriver *s, const uint8_t *buf, int len)
 {
     for (;;) {
-        ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = send(s->fd, (const void *)buf, len,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        int err = n < 0 ? sock_errno() : 0;
 
         if (n >= 0) {
             return n;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (err == EAGAIN || err == EWOULDBLOCK) {
             return 0;
         }
-        if (errno != EINTR) {
+        if (err != EINTR) {
             return -1;
         }
     }
@@ -4073,51 +4354,12 @@ static int tcp_chr_telnet_filter(CharDriverState *chr, SocketCharDriver *s,
     return j;
 }
 
-/* Keep the last fd passed with SCM_RIGHTS; close any others. */
-static void tcp_chr_take_msgfds(SocketCharDriver *s, struct msghdr *msg)
-{
-    struct cmsghdr *cmsg;
-
-    for (cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
-        int i, n;
-        int *fds;
-
-        if (cmsg->cmsg_level != SOL_SOCKET ||
-            cmsg->cmsg_type != SCM_RIGHTS) {
-            continue;
-        }
-        n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        fds = (int *)CMSG_DATA(cmsg);
-        for (i = 0; i < n; i++) {
-            int fd;
-
-            memcpy(&fd, &fds[i], sizeof(fd));
-            if (fd < 0) {
-                continue;
-            }
-            if (s->msgfd >= 0) {
-                close(s->msgfd);
-            }
-            s->msgfd = fd;
-        }
-    }
-}
-
 static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
 {
     SocketCharDriver *s = chr->opaque;
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(SOCK_MAX_MSGFDS * sizeof(int))];
-    } control;
-    struct iovec iov = { .iov_base = buf, .iov_len = len };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t n;
+    int err = 0;
 
-    if (s->is_unix) {
-        msg.msg_control = &control;
-        msg.msg_controllen = sizeof(control);
-    }
     /*
      * Take what is known to be queued, no more: a large read would
      * otherwise chase a peer that keeps writing tiny pieces, one per
@@ -4126,25 +4368,26 @@ static ssize_t tcp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
      * costs as much as copying a good part of a large read.
      */
     if (len > READ_BUF_LEN) {
-        int avail;
+        int avail = s->rx_queued < len ? sock_queued(s->fd) : 0;
 
-        if (s->rx_queued < len && ioctl(s->fd, FIONREAD, &avail) == 0 &&
-            avail > 0) {
+        if (avail > 0) {
             s->rx_queued = avail;
         }
         if (s->rx_queued > 0 && s->rx_queued < len) {
-            iov.iov_len = s->rx_queued;
+            len = s->rx_queued;
         }
     }
     do {
-        n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+        n = tcp_chr_recvmsg(s, buf, len);
+        err = n < 0 ? sock_errno() : 0;
+    } while (err == EINTR);
+    if (n < 0) {
+        /* the core looks at errno */
+        errno = err;
+    }
     if (n > 0) {
         /* nobody else reads the socket: the rest is still there */
         s->rx_queued -= MIN((size_t)n, s->rx_queued);
-    }
-    if (n > 0 && s->is_unix) {
-        tcp_chr_take_msgfds(s, &msg);
     }
     if (n > 0 && s->is_telnet) {
         n = tcp_chr_telnet_filter(chr, s, buf, n);
@@ -4204,10 +4447,10 @@ static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
         qemu_del_timer(s->accept_timer);
         break;
     case SOCK_CONNECTING:
-        qemu_set_fd_handler(s->connect_fd, NULL, NULL, NULL);
+        tcp_chr_watch_connect(chr, false);
         /* the socket becomes the connection, or it is done with */
         if (s->connect_fd != fd) {
-            close(s->connect_fd);
+            closesocket(s->connect_fd);
         }
         s->connect_fd = -1;
         break;
@@ -4223,7 +4466,7 @@ static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
             qemu_del_timer(s->hup_timer);
         }
         chr_io_set_fds(chr, -1, -1);
-        close(s->fd);
+        closesocket(s->fd);
         s->fd = -1;
         s->rx_queued = 0;
         s->telnet_state = TN_STATE_DATA;
@@ -4248,7 +4491,7 @@ static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
         break;
     case SOCK_CONNECTING:
         s->connect_fd = fd;
-        qemu_set_fd_handler(fd, NULL, tcp_chr_connect_done, chr);
+        tcp_chr_watch_connect(chr, true);
         break;
     case SOCK_RECONNECT_WAIT:
         s->next_peer = 0;
@@ -4263,7 +4506,8 @@ static void tcp_chr_set_state(CharDriverState *chr, SocketState state,
         qemu_set_cloexec(fd);
         socket_set_nonblock(fd);
         if (s->do_nodelay) {
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (const void *)&on,
+                       sizeof(on));
         }
         s->fd = fd;
         trace_qemu_chr_socket_connected(chr_label(chr), fd);
@@ -4320,7 +4564,8 @@ static void tcp_chr_telnet_init(int fd)
     };
 
     /* a fresh socket has room for these few bytes; errors show on read */
-    if (send(fd, neg, sizeof(neg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+    if (send(fd, (const void *)neg, sizeof(neg),
+             MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
         return;
     }
 }
@@ -4332,15 +4577,16 @@ static void tcp_chr_telnet_init(int fd)
 static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 {
     SocketCharDriver *s = chr->opaque;
+    int ret = sock_fd_watchable(fd);
 
-    if (fd >= FD_SETSIZE && !chr_opening && !s->fd_limit_reported) {
+    if (ret < 0 && fd >= 0 && !chr_opening && !s->fd_limit_reported) {
         error_report("chardev \"%s\": backend \"socket\": fd %d is not "
                      "below FD_SETSIZE (%d), so the main loop could not "
                      "watch it; connections are refused while that lasts",
                      chr_label(chr), fd, FD_SETSIZE);
         s->fd_limit_reported = true;
     }
-    return chr_fd_watchable(fd);
+    return ret;
 }
 
 /*
@@ -4351,18 +4597,18 @@ static int tcp_chr_fd_watchable(CharDriverState *chr, int fd)
 static int tcp_chr_accept_one(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    int fd;
+    int fd, err;
 
     do {
         fd = tcp_chr_fd_watchable(chr, qemu_accept(s->listen_fd, NULL,
                                                    NULL));
-    } while (fd < 0 && errno == EINTR);
+        err = fd < 0 ? sock_errno() : 0;
+    } while (err == EINTR);
     if (fd < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK ||
-            errno == ECONNABORTED) {
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ECONNABORTED) {
             return 0;
         }
-        return -errno;
+        return -err;
     }
     trace_qemu_chr_socket_accept(chr_label(chr), fd);
     if (s->is_telnet) {
@@ -4460,32 +4706,6 @@ static void tcp_chr_hup_timer(void *opaque)
     chr_io_resume_hup(chr);
 }
 
-/*
- * v0.15.0 leaves the socket file behind.  Remove it if it is still the
- * one we created, not a file that took its place meanwhile.
- */
-static void tcp_chr_unlink_socket(SocketCharDriver *s)
-{
-    struct stat st;
-
-    if (stat(s->unlink_path, &st) == 0 &&
-        st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
-        unlink(s->unlink_path);
-    }
-}
-
-static void tcp_chr_unlink_atexit(void)
-{
-    SocketCharDriver *s;
-
-    if (sock_unlink_pid != getpid()) {
-        return;
-    }
-    QLIST_FOREACH(s, &sock_unlink_list, unlink_next) {
-        tcp_chr_unlink_socket(s);
-    }
-}
-
 static void tcp_chr_close(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
@@ -4504,13 +4724,9 @@ static void tcp_chr_close(CharDriverState *chr)
         qemu_bh_delete(s->reconnect_bh);
     }
     if (s->listen_fd >= 0) {
-        close(s->listen_fd);
+        closesocket(s->listen_fd);
     }
-    if (s->unlink_path) {
-        tcp_chr_unlink_socket(s);
-        QLIST_REMOVE(s, unlink_next);
-    }
-    g_free(s->unlink_path);
+    tcp_chr_unix_close(s);
     qemu_free(s->peers);
     qemu_free(s);
 }
@@ -4531,44 +4747,6 @@ static const CharIOHooks socket_io_hooks = {
     .read_max = SOCK_READ_MAX,
 };
 
-/* The main loop runs here: exit() in this process removes the sockets. */
-static void sock_unlink_take_owner(void *opaque)
-{
-    sock_unlink_pid = getpid();
-}
-
-/* Bind and listen on a unix path; fd or -errno, reported. */
-static int tcp_chr_listen_unix(SocketCharDriver *s, const SockAddr *a,
-                               const char *path)
-{
-    SockError err;
-    struct stat st;
-    int fd = sock_listen_unix(a, &err);
-
-    if (fd < 0) {
-        qemu_chr_open_error("path", "%s", err.msg);
-        return fd;
-    }
-    fd = chr_fd_watchable(fd);
-    if (fd < 0) {
-        /* refused before anyone could connect: leave no file behind */
-        unlink(path);
-        return fd;
-    }
-    if (stat(path, &st) == 0) {
-        s->unlink_path = g_strdup(path);
-        s->sock_dev = st.st_dev;
-        s->sock_ino = st.st_ino;
-        QLIST_INSERT_HEAD(&sock_unlink_list, s, unlink_next);
-        if (!sock_unlink_owner_bh) {
-            sock_unlink_owner_bh = qemu_bh_new(sock_unlink_take_owner, NULL);
-            atexit(tcp_chr_unlink_atexit);
-        }
-        qemu_bh_schedule(sock_unlink_owner_bh);
-    }
-    return fd;
-}
-
 /*
  * Connect to the first address that answers, as v0.15.0 does at open time
  * (open may block; the main loop never does).  fd or -errno, reported.
@@ -4586,40 +4764,24 @@ static int tcp_chr_connect_open(const char *opt, const SockAddr *addrs,
             return fd;
         }
         /* an fd the main loop cannot watch was reported: try the rest */
-        fd = chr_fd_watchable(fd);
+        fd = sock_fd_watchable(fd);
         if (fd >= 0 || next >= nr) {
             return fd;
         }
     }
 }
 
-/* unix:path with an empty path: a fresh name, as v0.15.0 makes one. */
-static char *sock_unix_tmp_path(void)
-{
-    const char *tmpdir = getenv("TMPDIR");
-    char *path = g_strdup_printf("%s/qemu-socket-XXXXXX",
-                                 tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemp(path);
-
-    if (fd >= 0) {
-        close(fd);
-        unlink(path);
-    }
-    return path;
-}
-
 /* Wait for the first client (server,wait): blocking, before startup. */
 static int tcp_chr_wait_client(CharDriverState *chr)
 {
     SocketCharDriver *s = chr->opaque;
-    struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
     int ret = 0;
 
     printf("QEMU waiting for connection on: %s\n", chr->filename);
     fflush(stdout);
     while (ret == 0) {
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-            ret = -errno;
+        ret = sock_wait_readable(s->listen_fd);
+        if (ret < 0 && ret != -EINTR) {
             break;
         }
         ret = tcp_chr_accept_one(chr);
@@ -4629,31 +4791,6 @@ static int tcp_chr_wait_client(CharDriverState *chr)
                             strerror(-ret));
         return ret;
     }
-    return 0;
-}
-
-/* unix: the address of path (made up for an empty server path). */
-static int tcp_chr_unix_addr(CharDriverState *chr, QemuOpts *opts,
-                             bool is_listen, char **path, SockAddr **addrs)
-{
-    const char *opt_path = qemu_opt_get(opts, "path");
-
-    if (*opt_path == '\0' && !is_listen) {
-        qemu_chr_open_error("path", "empty (a unix socket needs "
-                            "path=<socket file>)");
-        return -EINVAL;
-    }
-    *path = *opt_path ? g_strdup(opt_path) : sock_unix_tmp_path();
-    *addrs = qemu_mallocz(sizeof(**addrs));
-    if (!sock_unix_addr(*path, *addrs)) {
-        qemu_chr_open_error("path", "too long (%zu bytes, at most %zu): "
-                            "\"%s\"", strlen(*path),
-                            sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
-                            *path);
-        return -ENAMETOOLONG;
-    }
-    chr->filename = g_strdup_printf("unix:%s%s", *path,
-                                    is_listen ? ",server" : "");
     return 0;
 }
 
@@ -4728,7 +4865,7 @@ static int tcp_chr_inet_setup(CharDriverState *chr, QemuOpts *opts,
                             "%s", err.msg);
         return fd;
     }
-    fd = chr_fd_watchable(fd);
+    fd = sock_fd_watchable(fd);
     if (fd < 0) {
         return fd;
     }
@@ -4783,7 +4920,6 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     SocketCharDriver *s = qemu_mallocz(sizeof(*s));
     CharDriverState *chr = qemu_chr_alloc(&socket_ops, s);
     SockAddr *addrs = NULL;
-    char *path = NULL;
     int nr = 1, fd, ret;
 
     s->chr = chr;
@@ -4828,7 +4964,7 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     }
 
     if (s->is_unix) {
-        ret = tcp_chr_unix_addr(chr, opts, is_listen, &path, &addrs);
+        ret = tcp_chr_unix_setup(chr, opts, is_listen, &addrs);
     } else {
         ret = tcp_chr_inet_setup(chr, opts, is_listen, &addrs, &nr);
     }
@@ -4837,14 +4973,6 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
     }
 
     if (is_listen) {
-        if (s->is_unix) {
-            fd = tcp_chr_listen_unix(s, addrs, path);
-            if (fd < 0) {
-                ret = fd;
-                goto fail;
-            }
-            s->listen_fd = fd;
-        }
         tcp_chr_set_state(chr, SOCK_LISTENING, -1);
         if (is_wait) {
             ret = tcp_chr_wait_client(chr);
@@ -4867,23 +4995,18 @@ static int qemu_chr_open_socket(QemuOpts *opts, CharDriverState **_chr)
         tcp_chr_set_state(chr, SOCK_CONNECTED, fd);
     }
     qemu_free(addrs);
-    g_free(path);
     *_chr = chr;
     return 0;
 
 fail:
     qemu_free(addrs);
-    g_free(path);
     /* the chardev never opened: no events, just free it */
     qemu_chr_close(chr);
     return ret;
 }
-#endif /* !_WIN32 */
 
 /***********************************************************/
 /* udp backend: datagrams to a remote host/port */
-
-#ifndef _WIN32
 
 /* Largest datagram payload; one such may be split over several reads. */
 #define UDP_MAX_PAYLOAD 65536
@@ -4903,8 +5026,11 @@ typedef struct UdpCharDriver {
 
 static bool udp_transient_error(int err)
 {
-    /* ICMP errors from earlier datagrams: the next one may get through */
-    return err == ECONNREFUSED || err == EHOSTUNREACH ||
+    /*
+     * ICMP errors from earlier datagrams: the next one may get through
+     * (Windows reports a refusal as ECONNRESET)
+     */
+    return err == ECONNREFUSED || err == ECONNRESET || err == EHOSTUNREACH ||
            err == ENETUNREACH || err == EINTR;
 }
 
@@ -4914,15 +5040,17 @@ static int udp_chr_write(CharDriverState *chr, const uint8_t *buf, int len)
     int retries = 2;
 
     while (retries-- > 0) {
-        ssize_t n = send(s->fd, buf, MIN(len, UDP_MAX_SEND), MSG_DONTWAIT);
+        ssize_t n = send(s->fd, (const void *)buf, MIN(len, UDP_MAX_SEND),
+                         MSG_DONTWAIT);
+        int err = n < 0 ? sock_errno() : 0;
 
         if (n >= 0) {
             return n;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
             return 0;
         }
-        if (!udp_transient_error(errno)) {
+        if (!udp_transient_error(err)) {
             return -1;
         }
     }
@@ -4936,17 +5064,18 @@ static ssize_t udp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
     size_t n;
 
     if (s->len == 0) {
-        ssize_t got = recv(s->fd, s->buf, UDP_MAX_PAYLOAD, MSG_PEEK);
+        ssize_t got = recv(s->fd, (void *)s->buf, UDP_MAX_PAYLOAD, MSG_PEEK);
 
         if (got < 0) {
-            if (udp_transient_error(errno)) {
-                errno = EAGAIN;
-            }
+            int err = sock_errno();
+
+            /* the core looks at errno */
+            errno = udp_transient_error(err) ? EAGAIN : err;
             return -1;
         }
         if (got == 0) {
             /* an empty datagram carries nothing: dequeue it */
-            recv(s->fd, s->buf, 1, 0);
+            recv(s->fd, (void *)s->buf, 1, 0);
             errno = EAGAIN;
             return -1;
         }
@@ -4958,7 +5087,7 @@ static ssize_t udp_chr_recv(CharDriverState *chr, uint8_t *buf, size_t len)
     s->off += n;
     if (s->off == s->len) {
         /* all of it delivered: now take it off the queue */
-        recv(s->fd, s->buf, 1, 0);
+        recv(s->fd, (void *)s->buf, 1, 0);
         s->len = s->off = 0;
     }
     return n;
@@ -4969,7 +5098,7 @@ static void udp_chr_close(CharDriverState *chr)
     UdpCharDriver *s = chr->opaque;
 
     if (s->fd >= 0) {
-        close(s->fd);
+        closesocket(s->fd);
     }
     qemu_free(s->buf);
     qemu_free(s);
@@ -5026,7 +5155,7 @@ static int qemu_chr_open_udp(QemuOpts *opts, CharDriverState **_chr)
                             "%s", err.msg);
         goto fail;
     }
-    fd = chr_fd_watchable(ret);
+    fd = sock_fd_watchable(ret);
     if (fd < 0) {
         ret = fd;
         goto fail;
@@ -5050,7 +5179,6 @@ fail:
     qemu_free(local);
     return ret;
 }
-#endif /* !_WIN32 */
 
 /***********************************************************/
 /* win32 backends: COM ports, named pipes, console, files */
@@ -5609,6 +5737,143 @@ static int qemu_chr_open_win_file_out(QemuOpts *opts, CharDriverState **_chr)
     qemu_chr_generic_open(*_chr);
     return 0;
 }
+
+/*
+ * The host pieces of the socket and udp backends (declared at the top of
+ * the socket section).  Their sockets are watched by the main loop's
+ * select() as on POSIX hosts, save a connect() under way: select()
+ * reports its failure in exceptfds, which the main loop does not watch,
+ * so its end is waited for through an event instead.
+ */
+
+/*
+ * From here to sock_connect_ended() the functions need nothing but
+ * winsock: tests/win32/wine-socket builds them alone and runs them under
+ * wine, where there is no glib for the rest of this file.
+ */
+
+/* winsock's codes, as the errno values the shared code compares with */
+static const struct {
+    int wsa;
+    int err;
+} sock_wsa_errnos[] = {
+    { WSAEWOULDBLOCK, EAGAIN },
+    { WSAEINTR, EINTR },
+    { WSAECONNABORTED, ECONNABORTED },
+    { WSAECONNREFUSED, ECONNREFUSED },
+    { WSAECONNRESET, ECONNRESET },
+    { WSAEHOSTUNREACH, EHOSTUNREACH },
+    { WSAENETUNREACH, ENETUNREACH },
+    { WSAENOBUFS, ENOBUFS },
+    { WSAEMFILE, EMFILE },
+    { WSAEADDRINUSE, EADDRINUSE },
+    { WSAENOTCONN, ENOTCONN },
+    { WSAETIMEDOUT, ETIMEDOUT },
+};
+
+static int sock_errno(void)
+{
+    int wsa = socket_error();
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(sock_wsa_errnos); i++) {
+        if (sock_wsa_errnos[i].wsa == wsa) {
+            return sock_wsa_errnos[i].err;
+        }
+    }
+    return EIO;
+}
+
+static int sock_queued(int fd)
+{
+    u_long avail;
+
+    if (ioctlsocket(fd, FIONREAD, &avail) != 0 || avail > INT_MAX) {
+        return 0;
+    }
+    return avail;
+}
+
+static int sock_wait_readable(int fd)
+{
+    fd_set rfds;
+
+    FD_ZERO(&rfds);
+    FD_SET(fd, &rfds);
+    return select(fd + 1, &rfds, NULL, NULL, NULL) < 0 ? -sock_errno() : 0;
+}
+
+/* winsock's fd_set holds FD_SETSIZE sockets of any value: nothing to check */
+static int sock_fd_watchable(int fd)
+{
+    return fd;
+}
+
+/* Has the connect() under way on fd ended, either way? */
+static bool sock_connect_ended(int fd)
+{
+    fd_set wfds, xfds;
+    struct timeval tv = { 0, 0 };
+
+    FD_ZERO(&wfds);
+    FD_ZERO(&xfds);
+    FD_SET(fd, &wfds);
+    FD_SET(fd, &xfds);
+    return select(fd + 1, NULL, &wfds, &xfds, &tv) > 0;
+}
+
+static ssize_t tcp_chr_recvmsg(SocketCharDriver *s, uint8_t *buf,
+                               size_t len)
+{
+    return recv(s->fd, (void *)buf, MIN(len, INT_MAX), 0);
+}
+
+static void tcp_chr_connect_event(void *opaque)
+{
+    CharDriverState *chr = opaque;
+    SocketCharDriver *s = chr->opaque;
+
+    WSAResetEvent(s->connect_event);
+    if (sock_connect_ended(s->connect_fd)) {
+        tcp_chr_connect_done(chr);
+    }
+}
+
+static void tcp_chr_watch_connect(CharDriverState *chr, bool on)
+{
+    SocketCharDriver *s = chr->opaque;
+
+    if (on) {
+        s->connect_event = WSACreateEvent();
+        WSAEventSelect(s->connect_fd, s->connect_event, FD_CONNECT);
+        /* FD_CONNECT is not recorded for a connect that ended before */
+        if (sock_connect_ended(s->connect_fd)) {
+            WSASetEvent(s->connect_event);
+        }
+        qemu_add_wait_object(s->connect_event, tcp_chr_connect_event, chr);
+        return;
+    }
+    if (s->connect_event) {
+        qemu_del_wait_object(s->connect_event, tcp_chr_connect_event, chr);
+        /* back to a plain non-blocking socket for the main loop's select() */
+        WSAEventSelect(s->connect_fd, NULL, 0);
+        WSACloseEvent(s->connect_event);
+        s->connect_event = NULL;
+    }
+}
+
+static int tcp_chr_unix_setup(CharDriverState *chr, QemuOpts *opts,
+                              bool is_listen, SockAddr **addrs)
+{
+    qemu_chr_open_error("path", "unix sockets are not available on this "
+                        "host (use host= and port=)");
+    return -ENOTSUP;
+}
+
+/* There are no unix server sockets, so no socket file to remove. */
+static void tcp_chr_unix_close(SocketCharDriver *s)
+{
+}
 #endif /* _WIN32 */
 
 /***********************************************************/
@@ -5863,8 +6128,6 @@ static const char *const chr_opts_vc[] = {
     "width", "height", "cols", "rows", NULL
 };
 static const char *const chr_opts_ringbuf[] = { "size", NULL };
-#ifndef _WIN32
-static const char *const chr_opts_stdio[] = { "signal", NULL };
 static const char *const chr_opts_socket[] = {
     "path", "host", "port", "to", "ipv4", "ipv6", "server", "wait", "delay",
     "telnet", "reconnect", NULL
@@ -5872,6 +6135,8 @@ static const char *const chr_opts_socket[] = {
 static const char *const chr_opts_udp[] = {
     "host", "port", "localaddr", "localport", "ipv4", "ipv6", NULL
 };
+#ifndef _WIN32
+static const char *const chr_opts_stdio[] = { "signal", NULL };
 #endif
 #ifdef CONFIG_SPICE
 static const char *const chr_opts_spice[] = { "name", "debug", NULL };
@@ -5896,6 +6161,8 @@ static const CharBackendEntry backend_table[] = {
     { "pipe",      qemu_chr_open_win_pipe,   chr_opts_path },
     { "console",   qemu_chr_open_win_con,    chr_opts_none },
     { "serial",    qemu_chr_open_win,        chr_opts_path },
+    { "socket",    qemu_chr_open_socket,     chr_opts_socket },
+    { "udp",       qemu_chr_open_udp,        chr_opts_udp },
 #endif
     { "ringbuf",   qemu_chr_open_ringbuf,    chr_opts_ringbuf },
 #ifdef CONFIG_BRLAPI

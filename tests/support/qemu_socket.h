@@ -64,8 +64,8 @@ int unix_connect(const char *path);
 
 /*
  * Socket helpers over resolved addresses that say what went wrong and
- * never block unless asked to (qemu-sockets.c, not on win32).  The fds
- * they return are close-on-exec and non-blocking.
+ * never block unless asked to (qemu-sockets.c; on win32 the inet ones
+ * only).  The fds they return are close-on-exec and non-blocking.
  */
 
 /* One resolved address, as connect() and bind() take it. */
@@ -89,8 +89,10 @@ typedef struct SockError {
 int sock_resolve(const char *host, const char *port, int family,
                  int socktype, bool passive, SockAddr **addrs,
                  SockError *err);
+#ifndef _WIN32
 /* The address of a unix socket; false if path does not fit. */
 bool sock_unix_addr(const char *path, SockAddr *a);
+#endif
 /* Numeric host and port of an inet address: 0, or -1. */
 int sock_addr_name(const SockAddr *a, char *host, size_t hostlen,
                    char *serv, size_t servlen);
@@ -112,8 +114,10 @@ int sock_connect_result(int fd);
  */
 int sock_listen_inet(const SockAddr *addrs, int nr, int port, int to,
                      SockAddr *bound, SockError *err);
+#ifndef _WIN32
 /* Listen on a unix path, replacing a stale socket file.  fd or -errno. */
 int sock_listen_unix(const SockAddr *a, SockError *err);
+#endif
 /* A datagram socket bound to local and sending to peer.  fd or -errno. */
 int sock_dgram(const SockAddr *peer, const SockAddr *local, SockError *err);
 

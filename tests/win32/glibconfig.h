@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* glibconfig.h for x86_64-w64-mingw32 (LLP64), for syntax-only builds. */
+/* glibconfig.h for x86_64-w64-mingw32 (LLP64), for builds never linked. */
 
 /*
  * Debian ships no glib for Windows: the cross-compile check reads the
