@@ -102,7 +102,7 @@ TEST_ENV := G_TEST_SRCDIR=$(SRC_PATH)/tests G_TEST_BUILDDIR=$(CURDIR)/tests \
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite
 
-.PHONY: all check check-win32-series check-all check-sanitize check-valgrind check-tools \
+.PHONY: all check check-all check-sanitize check-valgrind check-tools \
     check-guest bench bench-table demo fuzz fuzz-run series clean distclean help
 
 all: $(PROGS)
@@ -177,7 +177,7 @@ SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
 spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
     "not built: $(SPICE_OFF_TESTS)")
 
-# Windows hosts (tests/win32/): the fragment cross-compiled, not linked
+# Windows hosts (tests/win32/): the fragment cross-compiled, syntax only
 # (fails when the cross compiler is missing), and a named-pipe test and a
 # winsock test run under wine (skipped, saying so, without wine).
 WIN32_CC ?= x86_64-w64-mingw32-gcc
@@ -185,18 +185,6 @@ WIN32_TESTS := $(SRC_PATH)/tests/win32/cross-compile \
     $(SRC_PATH)/tests/win32/wine-pipe $(SRC_PATH)/tests/win32/wine-socket
 WIN32_ENV := SRC_PATH=$(SRC_PATH) WIN32_CC="$(WIN32_CC)" \
     WARN_CFLAGS="$(WARN_CFLAGS)" GLIB_CFLAGS="$(GLIB_CFLAGS)"
-
-# "make check-win32-series QEMU_SRC=/path/to/qemu": the series applied to
-# a copy of QEMU's base commit, its target-independent files compiled for
-# Windows hosts against QEMU's own headers (tests/win32/cross-compile-series).
-check-win32-series: all
-	@if [ -z "$(QEMU_SRC)" ]; then \
-	    echo "check-win32-series: give QEMU_SRC=<QEMU checkout with the" \
-	        "base commit of patches/series.plan>" >&2; \
-	    exit 1; \
-	fi
-	@$(WIN32_ENV) QEMU_SRC="$(QEMU_SRC)" $(TAP_SUMMARY) \
-	    $(SRC_PATH)/tests/win32/cross-compile-series
 
 check: all
 	$(spice-off-note)
@@ -358,8 +346,6 @@ help:
 	@echo "  check-tools     run demo, a short bench and fuzz, series refusals"
 	@echo "  check-guest QEMU=path  run tests/guest/run-guest-tests"
 	@echo "  series QEMU_SRC=path [SIGNOFF=1]  regenerate patches/"
-	@echo "  check-win32-series QEMU_SRC=path  the series applied to QEMU,"
-	@echo "                  compiled for Windows hosts (not linked)"
 	@echo "  bench           run tests/bench/bench-* (flood: BENCH_FLOOD_SECONDS=180)"
 	@echo "  bench-table     README's benchmark table from the last make bench"
 	@echo "  demo            run tests/demo-*"
