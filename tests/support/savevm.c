@@ -216,6 +216,7 @@ typedef struct SaveStateEntry {
     SaveStateHandler *save_state;
     LoadStateHandler *load_state;
     void *opaque;
+    bool no_migrate;
 } SaveStateEntry;
 
 static QTAILQ_HEAD(, SaveStateEntry) savevm_handlers =
@@ -266,6 +267,18 @@ void unregister_savevm(DeviceState *dev, const char *idstr, void *opaque)
     }
 }
 
+void register_device_unmigratable(DeviceState *dev, const char *idstr,
+                                  void *opaque)
+{
+    SaveStateEntry *se;
+
+    QTAILQ_FOREACH(se, &savevm_handlers, entry) {
+        if (strcmp(se->idstr, idstr) == 0 && se->opaque == opaque) {
+            se->no_migrate = true;
+        }
+    }
+}
+
 int support_savevm_count(void)
 {
     SaveStateEntry *se;
@@ -281,10 +294,22 @@ int support_savevm_save(QEMUFile *f)
 {
     SaveStateEntry *se;
 
+    /* as qemu_savevm_state_blocked() does before anything is written */
+    QTAILQ_FOREACH(se, &savevm_handlers, entry) {
+        if (se->no_migrate) {
+            error_report("savevm: state blocked by non-migratable device "
+                         "'%s'", se->idstr);
+            return -EBUSY;
+        }
+    }
     qemu_put_be32(f, QEMU_VM_FILE_MAGIC);
     qemu_put_be32(f, QEMU_VM_FILE_VERSION);
     QTAILQ_FOREACH(se, &savevm_handlers, entry) {
         size_t len = strlen(se->idstr);
+
+        if (!se->save_state) {
+            continue;               /* v0.15.0 skips such sections too */
+        }
 
         qemu_put_byte(f, QEMU_VM_SECTION_FULL);
         qemu_put_be32(f, se->section_id);

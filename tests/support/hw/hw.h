@@ -164,5 +164,8 @@ int register_savevm(DeviceState *dev, const char *idstr, int instance_id,
                     int version_id, SaveStateHandler *save_state,
                     LoadStateHandler *load_state, void *opaque);
 void unregister_savevm(DeviceState *dev, const char *idstr, void *opaque);
+/* as in v0.15.0: the section blocks migration and savevm */
+void register_device_unmigratable(DeviceState *dev, const char *idstr,
+                                  void *opaque);
 
 #endif
