@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Character devices: core (registry, events, write queue) and all backends. */
+/* Character devices: the core and the backends. */
+
+/***********************************************************/
+/* File map and includes */
 
 /*
  * Map of this file.  The core comes first; backends use it only through
@@ -62,26 +65,6 @@
 /* Windows has no fifos: a log file there never makes its writer wait. */
 #define O_NONBLOCK 0
 #endif
-
-/* Largest chunk read from a backend fd in one go. */
-#define READ_BUF_LEN 4096
-
-/*
- * Most bytes one read callback hands to a frontend before it yields to the
- * rest of the main loop.  Full-size reads may go on to CHR_READ_BUDGET; a
- * frontend that takes a little at a time (the monitor takes one byte) gets
- * up to CHR_READ_SMALL_BUDGET: a command arrives in one turn instead of
- * one turn (and one TCG slice) per byte, and a flood of commands still
- * cannot hold vcpus and timers back.
- */
-#define CHR_READ_BUDGET (256 * 1024)
-#define CHR_READ_SMALL_BUDGET 512
-
-/*
- * Default bound of the output queue of one chardev: enough to ride out a
- * peer that is briefly slow, small enough that a dead peer costs little.
- */
-#define CHR_OUTQ_LIMIT (64 * 1024)
 
 /***********************************************************/
 /* Registry and events */
@@ -340,6 +323,26 @@ void byte_fifo_clear(ByteFifo *f)
 
 /***********************************************************/
 /* Backend I/O: fd watches and the output queue */
+
+/* Largest chunk read from a backend fd in one go. */
+#define READ_BUF_LEN 4096
+
+/*
+ * Most bytes one read callback hands to a frontend before it yields to the
+ * rest of the main loop.  Full-size reads may go on to CHR_READ_BUDGET; a
+ * frontend that takes a little at a time (the monitor takes one byte) gets
+ * up to CHR_READ_SMALL_BUDGET: a command arrives in one turn instead of
+ * one turn (and one TCG slice) per byte, and a flood of commands still
+ * cannot hold vcpus and timers back.
+ */
+#define CHR_READ_BUDGET (256 * 1024)
+#define CHR_READ_SMALL_BUDGET 512
+
+/*
+ * Default bound of the output queue of one chardev: enough to ride out a
+ * peer that is briefly slow, small enough that a dead peer costs little.
+ */
+#define CHR_OUTQ_LIMIT (64 * 1024)
 
 /*
  * The core owns each chardev's CharBackendIO: backends never touch its
@@ -1707,7 +1710,6 @@ CharDriverState *qemu_chr_open(const char *label, const char *filename,
     const char *p;
     CharDriverState *chr;
     QemuOpts *opts;
-
     int err;
 
     if (strstart(filename, "chardev:", &p)) {
