@@ -61,9 +61,6 @@
 #include <sys/inotify.h>
 #include <linux/parport.h>
 #include <linux/ppdev.h>
-#else
-/* Windows has no fifos: a log file there never makes its writer wait. */
-#define O_NONBLOCK 0
 #endif
 
 /***********************************************************/
@@ -923,6 +920,11 @@ static int chr_fd_watchable(int fd)
 
 /***********************************************************/
 /* logfile: a copy of what each backend delivered */
+
+#ifdef _WIN32
+/* Windows has no fifos: a log file there never makes its writer wait. */
+#define O_NONBLOCK 0
+#endif
 
 /*
  * logfile=<path> on any backend: every byte the backend's chr_write
