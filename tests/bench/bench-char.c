@@ -25,7 +25,7 @@
  *   bare-callback-avg reference: average callback of a bare
  *                     qemu_set_fd_handler() reader taking 4 KiB per main
  *                     loop turn from a socket a peer keeps full
- *   bare-recvmsg-callback-avg
+ *   bare-recvmsg-callback-avg, bare-recvmsg-iteration
  *                     the bare reader again, with recvmsg() and room for
  *                     passed fds, as a unix socket chardev must read (no
  *                     goal: shows what that syscall costs over read())
@@ -625,7 +625,7 @@ int main(int argc, char **argv)
     };
     BenchFigure *tp[ARRAY_SIZE(chunk_sizes)][NR_KINDS];
     BenchFigure *slow_raw, *slow_fe, *cb_max, *cb_bare, *cb_bare_rm, *cb_fe,
-                *it_bare, *it_fe;
+                *it_bare, *it_bare_rm, *it_fe;
     const char *tmp = getenv("TMPDIR");
     const char *reps_env = getenv("BENCH_REPS");
     int reps = reps_env ? atoi(reps_env) : BENCH_REPS;
@@ -668,6 +668,8 @@ int main(int argc, char **argv)
     cb_fe = bench_figure_new("callback-avg", "us", false,
                              "bare-callback-avg", 1.1);
     it_bare = bench_figure_new("bare-iteration", "us", false, NULL, 0);
+    it_bare_rm = bench_figure_new("bare-recvmsg-iteration", "us", false,
+                                  "bare-iteration", 0);
     it_fe = bench_figure_new("iteration", "us", false, "bare-iteration",
                              1.1);
 
@@ -740,6 +742,8 @@ int main(int argc, char **argv)
                              loop[LOOP_BARE].cb_avg_us);
         }
         bench_figure_add(it_bare, loop[LOOP_BARE].iter_us, 0);
+        bench_figure_add(it_bare_rm, loop[LOOP_BARE_RECVMSG].iter_us,
+                         loop[LOOP_BARE].iter_us);
         bench_figure_add(it_fe, loop[LOOP_CHARDEV].iter_us,
                          loop[LOOP_BARE].iter_us);
     }
@@ -756,6 +760,7 @@ int main(int argc, char **argv)
     bench_figure_report(cb_bare_rm);
     bench_figure_report(cb_fe);
     bench_figure_report(it_bare);
+    bench_figure_report(it_bare_rm);
     bench_figure_report(it_fe);
     unlink(sock_path);
     bench_summary();
