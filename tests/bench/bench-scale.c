@@ -353,8 +353,9 @@ static void stream_run(int first, int nr, double *mbs)
     PortRange range = { first, nr };
     uint64_t start[NR_PORTS];
     pid_t pid = port_flooder(first, nr);
+    uint64_t bytes = 0, irqs;
     int64_t us;
-    double cpu0;
+    double cpu0, cpu;
     int i;
 
     if (!vg_run_until(guest, ports_connected, &range, 10000)) {
@@ -365,16 +366,26 @@ static void stream_run(int first, int nr, double *mbs)
     for (i = first; i < first + nr; i++) {
         start[i] = vg_port(guest, i)->rx_total;
     }
+    irqs = guest->irqs;
     cpu0 = bench_process_cpu_s();
     support_loop_stats_reset();
     us = bench_drive(guest, seconds * 1000, NULL, NULL);
-    printf("# %d port(s): %.0f%% CPU, %" PRIu64 " main loop turns, %" PRIu64
-           " callbacks\n", nr, (bench_process_cpu_s() - cpu0) * 1e8 / us,
-           support_loop_iterations(), support_cb_count());
+    cpu = bench_process_cpu_s() - cpu0;
     for (i = first; i < first + nr; i++) {
+        bytes += vg_port(guest, i)->rx_total - start[i];
         mbs[i - first] = (vg_port(guest, i)->rx_total - start[i]) /
                          (double)us;
     }
+    /*
+     * Not figures, but what tells a slower code path from a loaded or
+     * memory-bound machine: this process's CPU per MB moved, and how
+     * many turns, callbacks and guest interrupts that took.
+     */
+    printf("# %d port(s): %.0f%% CPU, %.3f ms CPU/MB; %" PRIu64
+           " main loop turns, %" PRIu64 " callbacks, %" PRIu64
+           " guest interrupts for %.0f MB\n", nr, cpu * 1e8 / us,
+           bytes ? cpu * 1e9 / bytes : 0.0, support_loop_iterations(),
+           support_cb_count(), guest->irqs - irqs, bytes / 1e6);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
     vg_run_until(guest, ports_disconnected, NULL, 10000);
