@@ -21,9 +21,14 @@ typedef struct VGuestPort {
     char *name;             /* PORT_NAME, NULL if none */
     uint16_t rows, cols;    /* last RESIZE */
     int resizes;
-    /* received data: kept in rx, or only hashed when rx_hash is set */
+    /*
+     * received data: kept in rx, or only hashed when rx_hash is set, or
+     * with rx_discard read into a small scratch buffer and dropped (a
+     * reader that read()s into its own buffer: a benchmark's sink)
+     */
     GByteArray *rx;
     GChecksum *rx_hash;
+    bool rx_discard;
     uint64_t rx_total;
     bool rx_paused;         /* used buffers are not given back */
     unsigned int rx_buffers;    /* receive buffers to keep posted */
@@ -70,6 +75,7 @@ typedef struct VGuest {
     uint64_t mem_base, mem_next, mem_end;
     uint64_t irqs;
     bool irq_pending;
+    uint8_t rx_scratch[4096];   /* where rx_discard ports are read to */
     bool log_steps;         /* print what the guest does (demo) */
     bool skip_device_ready; /* vg_init() stops before DEVICE_READY */
     bool lenient;           /* fuzzing: skip what a stuck device prevents */

@@ -1002,6 +1002,26 @@ static void test_data_socket(void)
         wait_port(g, 1, vg_cond_host_disconnected);
     }
 
+    /* a reader that drops what it read (the benchmarks' guest) */
+    {
+        VGuestPort *p = vg_port(g, 1);
+        size_t kept = p->rx->len;
+        uint64_t base = p->rx_total;
+
+        p->rx_discard = true;
+        peer = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        g_assert_cmpint(connect(peer, (struct sockaddr *)&sa, sizeof(sa)),
+                        ==, 0);
+        wait_port(g, 1, vg_cond_host_connected);
+        g_assert(test_write_full(peer, "dropped", 7, TIMEOUT_MS));
+        wait_rx(g, 1, base + 7);
+        g_assert_cmpuint(p->rx_total, ==, base + 7);
+        g_assert_cmpuint(p->rx->len, ==, kept);
+        g_assert_cmpmem(g->rx_scratch, 7, "dropped", 7);
+        close(peer);
+        wait_port(g, 1, vg_cond_host_disconnected);
+    }
+
     machine_stop(&m);
     qemu_chr_close(chr);
     g_free(opts);
