@@ -177,7 +177,7 @@ SPICE_OFF_TESTS := $(filter-out $(TESTS),$(ALL_TEST_SRCS:.c=))
 spice-off-note = $(if $(SPICE_OFF_TESTS),@echo "# spice disabled;" \
     "not built: $(SPICE_OFF_TESTS)")
 
-# Windows hosts (tests/win32/): the fragment cross-compiled, syntax only
+# Windows hosts (tests/win32/): the fragment cross-compiled to objects
 # (fails when the cross compiler is missing), and a named-pipe test and a
 # winsock test run under wine (skipped, saying so, without wine).
 WIN32_CC ?= x86_64-w64-mingw32-gcc

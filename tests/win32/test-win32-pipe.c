@@ -23,30 +23,9 @@
 /* Bound on what a full pipe may take before a write stays pending. */
 #define FILL_LIMIT (4 * 1024 * 1024)
 
-static int test_no;
-static bool test_failed;
-
-static void check(bool cond, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (cond) {
-        return;
-    }
-    test_failed = true;
-    printf("# failed: ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf(" (GetLastError %lu)\n", GetLastError());
-}
-
-static void result(const char *path)
-{
-    printf("%sok %d %s\n", test_failed ? "not " : "", ++test_no, path);
-    fflush(stdout);
-    test_failed = false;
-}
+#define TAP_LAST_ERROR() GetLastError()
+#define TAP_LAST_ERROR_NAME "GetLastError"
+#include "win32-tap.h"
 
 typedef struct Pipe {
     char name[128];

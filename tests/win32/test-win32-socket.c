@@ -29,30 +29,9 @@ void socket_set_nonblock(int fd)
     ioctlsocket(fd, FIONBIO, &on);
 }
 
-static int test_no;
-static bool test_failed;
-
-static void check(bool cond, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (cond) {
-        return;
-    }
-    test_failed = true;
-    printf("# failed: ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf(" (WSAGetLastError %d)\n", WSAGetLastError());
-}
-
-static void result(const char *path)
-{
-    printf("%sok %d %s\n", test_failed ? "not " : "", ++test_no, path);
-    fflush(stdout);
-    test_failed = false;
-}
+#define TAP_LAST_ERROR() WSAGetLastError()
+#define TAP_LAST_ERROR_NAME "WSAGetLastError"
+#include "win32-tap.h"
 
 static struct sockaddr_in loopback(int port)
 {
